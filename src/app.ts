@@ -1,0 +1,108 @@
+/**
+ * buildApp(config): the whole sandbox as a Fastify instance, not listening, so that tests
+ * inject into it and `server.ts` listens on it. Opens the store, loads the catalogue,
+ * bootstraps API keys, and registers plugins and routes in the order the contract needs:
+ * request id, problem handlers, OpenAPI, then the /v1 scope (auth, rate limits, routes).
+ */
+import { randomUUID } from 'node:crypto';
+import Fastify, { LogController, type FastifyInstance } from 'fastify';
+import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
+import { sql } from 'kysely';
+import { loadCatalogFile } from './catalog/load.js';
+import type { Config } from './config.js';
+import { requireApiKey } from './http/auth.js';
+import { registerDocs, registerOpenApi } from './http/openapi.js';
+import { installProblemHandlers } from './http/problem.js';
+import { registerRateLimits } from './http/rate-limit.js';
+import { esimRoutes } from './http/routes/esims.js';
+import { healthRoutes } from './http/routes/health.js';
+import { orderRoutes } from './http/routes/orders.js';
+import { planRoutes } from './http/routes/plans.js';
+import { sandboxRoutes } from './http/routes/sandbox.js';
+import { validatorCompiler } from './http/validation.js';
+import { bootstrapKeys, type KeyBootstrap } from './service/bootstrap.js';
+import { SandboxService } from './service/sandbox.js';
+import { openStore, type Store } from './store/db.js';
+import { EsimRepository } from './store/esims.js';
+import { PlanRepository } from './store/plans.js';
+import { ResellerRepository } from './store/resellers.js';
+
+/** Largest request body accepted: 1 MiB (DESIGN.md section 2, 413 PAYLOAD_TOO_LARGE). */
+export const BODY_LIMIT_BYTES = 1024 * 1024;
+const REQUEST_ID = /^[A-Za-z0-9._:-]{1,128}$/;
+
+/** Options for tests: a fixed clock, or a pino logger setting of their own. */
+export interface BuildOptions {
+  now?: () => Date;
+  logger?: boolean | { level: string };
+}
+
+/** The built app and what start-up did, for the start-up log. */
+export interface BuiltApp {
+  app: FastifyInstance;
+  store: Store;
+  keys: KeyBootstrap;
+}
+
+/**
+ * Builds the sandbox. Closing the app closes the store.
+ * @throws Error when the database cannot be opened or migrated, or the catalogue is invalid.
+ */
+export async function buildApp(config: Config, options: BuildOptions = {}): Promise<BuiltApp> {
+  const store = await openStore(config.database);
+  try {
+    const plans = new PlanRepository(store.db);
+    const catalogFile = loadCatalogFile();
+    await plans.sync(catalogFile.rows, catalogFile.version);
+    const resellers = new ResellerRepository(store.db);
+    const keys = await bootstrapKeys(resellers, config.apiKeys, new Date());
+    const service = new SandboxService({
+      esims: new EsimRepository(store.db),
+      catalog: await plans.listAll(),
+      smdpAddress: config.smdpAddress,
+      ...(options.now ? { now: options.now } : {}),
+    });
+
+    const app = Fastify({
+      logger: options.logger ?? { level: config.logLevel },
+      bodyLimit: BODY_LIMIT_BYTES,
+      requestIdHeader: false,
+      logController: new LogController({ requestIdLogLabel: 'requestId' }),
+      genReqId: (req) => {
+        const given = req.headers['x-request-id'];
+        return typeof given === 'string' && REQUEST_ID.test(given) ? given : randomUUID();
+      },
+      return503OnClosing: true,
+      routerOptions: { maxParamLength: 1000 },
+    }).withTypeProvider<TypeBoxTypeProvider>();
+
+    app.setValidatorCompiler(validatorCompiler);
+    // JSON only: a text/plain body is a 415, not a string handed to the schema.
+    app.removeContentTypeParser('text/plain');
+    app.addHook('onRequest', async (request, reply) => {
+      reply.header('X-Request-Id', request.id);
+    });
+    installProblemHandlers(app);
+    app.addHook('onClose', async () => store.close());
+
+    await registerOpenApi(app);
+    await app.register(healthRoutes, { checkDatabase: async () => void (await sql`select 1`.execute(store.db)) });
+    await app.register(
+      async (v1) => {
+        requireApiKey(v1, resellers);
+        await registerRateLimits(v1, config.rateLimits);
+        await v1.register(planRoutes, { service });
+        await v1.register(orderRoutes, { service });
+        await v1.register(esimRoutes, { service });
+        await v1.register(sandboxRoutes, { service });
+      },
+      { prefix: '/v1' },
+    );
+    await registerDocs(app);
+    await app.ready();
+    return { app, store, keys };
+  } catch (error) {
+    await store.close();
+    throw error;
+  }
+}

@@ -1,0 +1,164 @@
+/**
+ * Environment -> typed, validated configuration (DESIGN.md section 5).
+ *
+ * A bad value stops start-up with a `ConfigError` whose message names the variable and the
+ * rule it broke, so that an operator never has to guess which setting is wrong.
+ */
+
+/** Where the sandbox keeps its data: the embedded SQLite file or a PostgreSQL server. */
+export type DatabaseConfig =
+  | { kind: 'sqlite'; url: string; filename: string }
+  | { kind: 'postgres'; url: string };
+
+/** One reseller and one plain API key from `SANDBOX_API_KEYS="name:key,name2:key2"`. */
+export interface ApiKeySeed {
+  reseller: string;
+  key: string;
+}
+
+/** The sandbox server's settings; every field comes from one environment variable. */
+export interface Config {
+  /** `PORT`, TCP port, default 3000; 0 picks a free port. */
+  port: number;
+  /** `HOST`, listen address, default 127.0.0.1. */
+  host: string;
+  /** `DATABASE_URL`, default `sqlite:./data/sandbox.db`. */
+  database: DatabaseConfig;
+  /** `REDIS_URL`, unset by default (rate-limit counters in memory). */
+  redisUrl: string | null;
+  /** `SANDBOX_API_KEYS`, parsed; empty when unset. */
+  apiKeys: ApiKeySeed[];
+  /** `RATE_LIMITS`: `on` (default) or `off`. */
+  rateLimits: boolean;
+  /** `SMDP_ADDRESS`: the SM-DP+ host name put in every activation code, default `smdp.sandbox.example`. */
+  smdpAddress: string;
+  /** `LOG_LEVEL`: a pino level, default `info`. */
+  logLevel: LogLevel;
+}
+
+export const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
+export type LogLevel = (typeof LOG_LEVELS)[number];
+
+/** Thrown when an environment variable has a value the sandbox cannot run with. */
+export class ConfigError extends Error {
+  constructor(
+    readonly variable: string,
+    rule: string,
+  ) {
+    super(`${variable}: ${rule}`);
+    this.name = 'ConfigError';
+  }
+}
+
+const RESELLER_NAME = /^[A-Za-z0-9._-]{1,64}$/;
+// An RFC 6750 b64token: what fits after "Bearer " unquoted; ',' and ':' stay free for the list syntax.
+const API_KEY = /^[A-Za-z0-9._~+/-]{8,256}=*$/;
+// RFC 1123 host name, optionally with a port: what an LPA accepts as SM-DP+ address.
+const HOST_NAME = /^(?=.{1,253}(:\d{1,5})?$)([A-Za-z0-9]([A-Za-z0-9-]{0,61}[A-Za-z0-9])?)(\.[A-Za-z0-9]([A-Za-z0-9-]{0,61}[A-Za-z0-9])?)*(:\d{1,5})?$/;
+
+/**
+ * Reads the configuration from an environment map (usually `process.env`).
+ * @throws ConfigError naming the first variable whose value is invalid.
+ */
+export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
+  return {
+    port: parsePort(env.PORT),
+    host: nonEmpty('HOST', env.HOST, '127.0.0.1'),
+    database: parseDatabaseUrl(env.DATABASE_URL ?? 'sqlite:./data/sandbox.db'),
+    redisUrl: parseRedisUrl(env.REDIS_URL),
+    apiKeys: parseApiKeys(env.SANDBOX_API_KEYS),
+    rateLimits: parseOnOff('RATE_LIMITS', env.RATE_LIMITS, true),
+    smdpAddress: parseSmdpAddress(env.SMDP_ADDRESS),
+    logLevel: parseLogLevel(env.LOG_LEVEL),
+  };
+}
+
+function blank(value: string | undefined): value is undefined {
+  return value === undefined || value.trim() === '';
+}
+
+function nonEmpty(name: string, value: string | undefined, fallback: string): string {
+  return blank(value) ? fallback : value.trim();
+}
+
+function parsePort(value: string | undefined): number {
+  if (blank(value)) return 3000;
+  if (!/^\d{1,5}$/.test(value.trim()) || Number(value) > 65535) {
+    throw new ConfigError('PORT', `must be an integer from 0 to 65535, got "${value}"`);
+  }
+  return Number(value);
+}
+
+/**
+ * `sqlite:<path>` (relative to the working directory; `sqlite::memory:` for an in-memory
+ * database) or `postgres://` / `postgresql://` URLs.
+ */
+export function parseDatabaseUrl(url: string): DatabaseConfig {
+  const value = url.trim();
+  if (value.startsWith('sqlite:')) {
+    const filename = value.slice('sqlite:'.length).replace(/^\/\/(?=\/)/, '');
+    if (filename === '') throw new ConfigError('DATABASE_URL', 'sqlite: needs a file path, e.g. sqlite:./data/sandbox.db');
+    return { kind: 'sqlite', url: value, filename };
+  }
+  if (/^postgres(ql)?:\/\//.test(value)) {
+    try {
+      new URL(value);
+    } catch {
+      throw new ConfigError('DATABASE_URL', `is not a valid URL: "${value}"`);
+    }
+    return { kind: 'postgres', url: value };
+  }
+  throw new ConfigError('DATABASE_URL', `must start with sqlite: or postgres://, got "${value}"`);
+}
+
+function parseRedisUrl(value: string | undefined): string | null {
+  if (blank(value)) return null;
+  if (!/^rediss?:\/\//.test(value.trim())) {
+    throw new ConfigError('REDIS_URL', `must start with redis:// or rediss://, got "${value}"`);
+  }
+  return value.trim();
+}
+
+/** `name:key,name2:key2`; a name may appear with several keys. */
+export function parseApiKeys(value: string | undefined): ApiKeySeed[] {
+  if (blank(value)) return [];
+  const seen = new Set<string>();
+  return value.split(',').map((entry, index) => {
+    const item = entry.trim();
+    const colon = item.indexOf(':');
+    const reseller = colon < 0 ? '' : item.slice(0, colon);
+    const key = colon < 0 ? '' : item.slice(colon + 1);
+    if (!RESELLER_NAME.test(reseller) || !API_KEY.test(key)) {
+      throw new ConfigError(
+        'SANDBOX_API_KEYS',
+        `entry ${index + 1} must be name:key, the name 1-64 of [A-Za-z0-9._-], the key 8-256 of [A-Za-z0-9._~+/-] (an RFC 6750 bearer token)`,
+      );
+    }
+    if (seen.has(key)) throw new ConfigError('SANDBOX_API_KEYS', `entry ${index + 1} repeats a key given earlier`);
+    seen.add(key);
+    return { reseller, key };
+  });
+}
+
+function parseOnOff(name: string, value: string | undefined, fallback: boolean): boolean {
+  if (blank(value)) return fallback;
+  const v = value.trim().toLowerCase();
+  if (['on', 'true', '1', 'yes'].includes(v)) return true;
+  if (['off', 'false', '0', 'no'].includes(v)) return false;
+  throw new ConfigError(name, `must be on or off, got "${value}"`);
+}
+
+function parseSmdpAddress(value: string | undefined): string {
+  const v = nonEmpty('SMDP_ADDRESS', value, 'smdp.sandbox.example');
+  // The address goes between '$' separators of the LPA activation code (SGP.22 4.1).
+  if (!HOST_NAME.test(v)) throw new ConfigError('SMDP_ADDRESS', `must be a host name (RFC 1123), got "${value}"`);
+  return v;
+}
+
+function parseLogLevel(value: string | undefined): LogLevel {
+  const v = nonEmpty('LOG_LEVEL', value, 'info').toLowerCase();
+  if (!(LOG_LEVELS as readonly string[]).includes(v)) {
+    throw new ConfigError('LOG_LEVEL', `must be one of ${LOG_LEVELS.join(', ')}, got "${value}"`);
+  }
+  return v as LogLevel;
+}

@@ -1,0 +1,33 @@
+/**
+ * Errors the domain rules raise. They carry a stable `code` (the contract's problem codes,
+ * DESIGN.md section 2) and know nothing of HTTP: the HTTP layer maps codes to statuses.
+ */
+
+/** Codes of domain failures; each maps to one problem type in the HTTP layer. */
+export type DomainErrorCode = 'PLAN_NOT_FOUND' | 'ESIM_NOT_FOUND' | 'ORDER_NOT_FOUND' | 'ESIM_TERMINATED' | 'VALIDATION_ERROR';
+
+/** A field that broke a rule: `path` as in problem details (`body[2].day`), `message` the rule. */
+export interface FieldViolation {
+  path: string;
+  message: string;
+}
+
+/** A rule of the domain refused the request; `code` says which kind of refusal. */
+export class DomainError extends Error {
+  constructor(
+    readonly code: DomainErrorCode,
+    message: string,
+    readonly violations: FieldViolation[] = [],
+  ) {
+    super(message);
+    this.name = 'DomainError';
+  }
+}
+
+/** Input that passed the schema but breaks a rule a schema cannot say (Luhn, unique days, sums). */
+export class RuleViolation extends DomainError {
+  constructor(violations: FieldViolation[]) {
+    super('VALIDATION_ERROR', violations.map((v) => `${v.path} ${v.message}`).join('; '), violations);
+    this.name = 'RuleViolation';
+  }
+}

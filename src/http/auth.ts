@@ -1,0 +1,62 @@
+/**
+ * Bearer API-key authentication (RFC 6750) and reseller tenancy (DESIGN.md section 2).
+ * The key is hashed with SHA-256 and looked up by hash; resolved keys are cached in
+ * memory because keys change only at start-up.
+ */
+import { createHash } from 'node:crypto';
+import type { FastifyInstance, FastifyRequest } from 'fastify';
+import type { Reseller, ResellerRepository } from '../store/resellers.js';
+import { HttpProblem } from './problem.js';
+
+declare module 'fastify' {
+  interface FastifyRequest {
+    /** The authenticated reseller (set on every /v1 request that passed authentication). */
+    reseller: Reseller;
+    /** SHA-256 (hex) of the request's API key: the rate-limit identity. */
+    apiKeyHash: string;
+  }
+}
+
+/** Hex SHA-256 of an API key: the only form in which keys are stored. */
+export function hashApiKey(key: string): string {
+  return createHash('sha256').update(key, 'utf8').digest('hex');
+}
+
+const REALM = 'Bearer realm="esim-sandbox"';
+// A bounded cache: a flood of unknown keys must not grow memory, so only hits are kept.
+const CACHE_LIMIT = 10_000;
+
+/**
+ * Adds an onRequest hook to `scope` that requires `Authorization: Bearer <key>`.
+ * @throws HttpProblem UNAUTHORIZED (401 with `WWW-Authenticate: Bearer`) when the header
+ *   is missing, malformed or names no key.
+ */
+export function requireApiKey(scope: FastifyInstance, resellers: ResellerRepository): void {
+  const cache = new Map<string, Reseller>();
+  scope.decorateRequest('reseller', null as unknown as Reseller);
+  scope.decorateRequest('apiKeyHash', '');
+  scope.addHook('onRequest', async (request: FastifyRequest) => {
+    const key = bearerToken(request.headers.authorization);
+    if (key === undefined) {
+      throw new HttpProblem('UNAUTHORIZED', 'send your API key as Authorization: Bearer <key>', { 'WWW-Authenticate': REALM });
+    }
+    const hash = hashApiKey(key);
+    let reseller = cache.get(hash);
+    if (!reseller) {
+      reseller = await resellers.findByKeyHash(hash);
+      if (!reseller) {
+        throw new HttpProblem('UNAUTHORIZED', 'the API key is not known', { 'WWW-Authenticate': `${REALM}, error="invalid_token"` });
+      }
+      if (cache.size >= CACHE_LIMIT) cache.clear();
+      cache.set(hash, reseller);
+    }
+    request.reseller = reseller;
+    request.apiKeyHash = hash;
+  });
+}
+
+/** The token of an `Authorization: Bearer <token>` header (scheme case-insensitive), or undefined. */
+export function bearerToken(header: string | undefined): string | undefined {
+  const match = /^Bearer +([A-Za-z0-9._~+/-]+=*) *$/i.exec(header ?? '');
+  return match?.[1];
+}

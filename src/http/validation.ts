@@ -1,0 +1,185 @@
+/**
+ * Request validation: the TypeBox schemas compiled by Ajv, with the contract's strictness
+ * (DESIGN.md section 2, Validation) and messages that name the field and the rule.
+ *
+ * - Bodies are never coerced: `"1"` or `1.5` for an integer is a 400.
+ * - Query and path values are strings on the wire, so they are converted, but only from
+ *   their plain form: integers are decimal digits only (`0x10`, `1e1`, `1.0`, ` 5` are
+ *   refused, where Ajv's own coercion would take them), and a parameter given twice is
+ *   refused instead of being silently turned into an array.
+ * - Unknown query and body properties are refused (`additionalProperties: false`).
+ */
+import { Ajv, type ErrorObject, type ValidateFunction } from 'ajv';
+import addFormatsModule from 'ajv-formats';
+import type { FastifySchema, FastifySchemaCompiler } from 'fastify';
+import type { FieldViolation } from '../domain/errors.js';
+import { isCalendarDate } from '../domain/dates.js';
+import { isSandboxIccid, sandboxIccidProblem } from '../domain/iccid.js';
+
+// ajv-formats is CommonJS; its default export arrives wrapped under NodeNext resolution.
+const addFormats = addFormatsModule as unknown as typeof addFormatsModule.default;
+
+/** Fastify's names of the request parts, mapped to the names clients see in `errors[].path`. */
+const PART_NAMES: Record<string, string> = { body: 'body', querystring: 'query', params: 'path', headers: 'header' };
+
+function newAjv(coerceTypes: boolean): Ajv {
+  const ajv = new Ajv({
+    allErrors: true,
+    coerceTypes,
+    useDefaults: true,
+    removeAdditional: false,
+    verbose: true,
+    // TypeBox and the OpenAPI document use annotation keywords (examples) Ajv knows, and
+    // nothing else; strict mode keeps typos in schemas from passing silently.
+    strict: true,
+    strictRequired: false,
+  });
+  addFormats(ajv, ['uuid', 'date-time']);
+  // ajv-formats' "date" accepts 0000 years; our rule is the same as the domain's.
+  ajv.addFormat('date', { type: 'string', validate: isCalendarDate });
+  ajv.addFormat('sandbox-iccid', { type: 'string', validate: isSandboxIccid });
+  return ajv;
+}
+
+const bodyAjv = newAjv(false);
+const wireAjv = newAjv(true);
+
+type ValidatorWithErrors = ((data: unknown) => boolean) & { errors?: ErrorObject[] | null };
+
+/**
+ * Fastify validator compiler: bodies by the strict Ajv, query and path by the converting
+ * one behind the plain-form checks.
+ */
+export const validatorCompiler: FastifySchemaCompiler<FastifySchema> = ({ schema, httpPart }) => {
+  if (httpPart === 'body') return bodyAjv.compile(schema);
+  const validate = wireAjv.compile(schema);
+  if (httpPart !== 'querystring') return validate;
+  return plainQueryValidator(schema as QuerySchema, validate);
+};
+
+interface QuerySchema {
+  properties?: Record<string, { type?: string }>;
+}
+
+function plainQueryValidator(schema: QuerySchema, validate: ValidateFunction): ValidatorWithErrors {
+  const integerKeys = new Set(Object.entries(schema.properties ?? {}).filter(([, s]) => s.type === 'integer').map(([k]) => k));
+  const wrapper: ValidatorWithErrors = (data: unknown) => {
+    const errors: ErrorObject[] = [];
+    for (const [key, value] of Object.entries((data ?? {}) as Record<string, unknown>)) {
+      if (Array.isArray(value)) {
+        errors.push(customError(key, 'singleValue', `must be given once, got ${value.length} values`, value));
+      } else if (integerKeys.has(key) && typeof value === 'string' && !/^[0-9]+$/.test(value)) {
+        errors.push(customError(key, 'plainInteger', 'must be an integer written with decimal digits only', value));
+      }
+    }
+    if (errors.length > 0) {
+      wrapper.errors = errors;
+      return false;
+    }
+    const valid = validate(data);
+    wrapper.errors = validate.errors ?? null;
+    return valid;
+  };
+  return wrapper;
+}
+
+function customError(key: string, keyword: string, message: string, data: unknown): ErrorObject {
+  return { instancePath: `/${key}`, schemaPath: '#', keyword, params: {}, message, data };
+}
+
+/**
+ * Turns Ajv errors into `{path, message}` entries, one per field and rule, with paths as
+ * clients write them (`query.limit`, `path.iccid`, `body.quantity`, `body[2].day`).
+ */
+export function toViolations(errors: readonly ErrorObject[], part: string): FieldViolation[] {
+  const root = PART_NAMES[part] ?? part;
+  const seen = new Set<string>();
+  const violations: FieldViolation[] = [];
+  for (const error of errors) {
+    // anyOf/if branches repeat what their members said; the members' errors are clearer.
+    if (error.keyword === 'anyOf' || error.keyword === 'if') continue;
+    const violation = describe(error, root);
+    const key = `${violation.path}\u0000${violation.message}`;
+    if (seen.has(key)) continue;
+    seen.add(key);
+    violations.push(violation);
+  }
+  return violations;
+}
+
+function describe(error: ErrorObject, root: string): FieldViolation {
+  const path = toPath(root, error.instancePath);
+  const params = error.params as Record<string, unknown>;
+  switch (error.keyword) {
+    case 'additionalProperties':
+      return { path: join(path, String(params.additionalProperty)), message: `is not a known property${allowedList(error)}` };
+    case 'required':
+      return { path: join(path, String(params.missingProperty)), message: 'is required' };
+    case 'enum':
+      return { path, message: `must be one of ${(params.allowedValues as unknown[]).map((v) => JSON.stringify(v)).join(', ')}` };
+    case 'format':
+      return { path, message: formatMessage(String(params.format), error.data) };
+    case 'pattern':
+      return { path, message: `must match the pattern ${String(params.pattern)}` };
+    case 'type':
+      return { path, message: `must be ${article(String(params.type))}${describeGot(error.data)}` };
+    default:
+      return { path, message: error.message ?? `breaks the ${error.keyword} rule` };
+  }
+}
+
+function formatMessage(format: string, data: unknown): string {
+  switch (format) {
+    case 'sandbox-iccid':
+      return sandboxIccidProblem(String(data)) ?? 'must be a sandbox ICCID';
+    case 'uuid':
+      return 'must be a UUID (8-4-4-4-12 hexadecimal digits, e.g. a1b2c3d4-e5f6-7890-abcd-ef1234567890)';
+    case 'date':
+      return 'must be a real calendar date written YYYY-MM-DD';
+    case 'date-time':
+      return 'must be an ISO 8601 date-time';
+    default:
+      return `must match the format ${format}`;
+  }
+}
+
+function allowedList(error: ErrorObject): string {
+  const properties = (error.parentSchema as { properties?: Record<string, unknown> } | undefined)?.properties;
+  const names = properties ? Object.keys(properties) : [];
+  return names.length > 0 ? `; allowed: ${names.join(', ')}` : '; no properties are allowed';
+}
+
+function article(type: string): string {
+  const names: Record<string, string> = {
+    integer: 'an integer',
+    number: 'a number',
+    string: 'a string',
+    boolean: 'a boolean (true or false)',
+    object: 'a JSON object',
+    array: 'a JSON array',
+    null: 'null',
+  };
+  return type.split(',').map((t) => names[t] ?? t).join(' or ');
+}
+
+function describeGot(data: unknown): string {
+  if (data === undefined) return '';
+  if (data === null) return ', got null';
+  if (Array.isArray(data)) return ', got an array';
+  if (typeof data === 'object') return ', got an object';
+  return `, got ${JSON.stringify(data)}`;
+}
+
+/** `/0/day` under `body` -> `body[0].day`; `/quantity` -> `body.quantity`. */
+function toPath(root: string, instancePath: string): string {
+  if (instancePath === '') return root;
+  return instancePath
+    .split('/')
+    .slice(1)
+    .map((segment) => segment.replace(/~1/g, '/').replace(/~0/g, '~'))
+    .reduce((path, segment) => join(path, segment), root);
+}
+
+function join(path: string, segment: string): string {
+  return /^\d+$/.test(segment) ? `${path}[${segment}]` : `${path}.${segment}`;
+}

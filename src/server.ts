@@ -1,0 +1,66 @@
+/**
+ * Entry point: configuration from the environment, build, listen, graceful shutdown.
+ * `npm start` runs it on the SQLite default (`sqlite:./data/sandbox.db`, created and
+ * migrated on first start).
+ */
+import { buildApp } from './app.js';
+import { ConfigError, loadConfig, type Config } from './config.js';
+
+/** How long SIGTERM/SIGINT waits for in-flight requests before exiting anyway, in ms. */
+const SHUTDOWN_GRACE_MS = 10_000;
+
+async function main(): Promise<void> {
+  let config: Config;
+  try {
+    config = loadConfig();
+  } catch (error) {
+    if (error instanceof ConfigError) {
+      process.stderr.write(`configuration error: ${error.message}\n`);
+      process.exit(2);
+    }
+    throw error;
+  }
+
+  const { app, keys } = await buildApp(config);
+  const where = config.database.url;
+  if (keys.kind === 'demo-created') {
+    app.log.warn(
+      { reseller: keys.reseller, apiKey: keys.key },
+      `no SANDBOX_API_KEYS and no stored key: created reseller "demo" with API key ${keys.key} (shown this once; set SANDBOX_API_KEYS=name:key to choose your own)`,
+    );
+  } else if (keys.kind === 'stored') {
+    app.log.info(`using the ${keys.keys} API key(s) stored in ${where} (set SANDBOX_API_KEYS=name:key to add one)`);
+  } else {
+    app.log.info(`API keys configured for reseller(s): ${keys.resellers.join(', ')}`);
+  }
+  if (!config.rateLimits) app.log.warn('RATE_LIMITS=off: rate limits are disabled');
+
+  const address = await app.listen({ port: config.port, host: config.host });
+  app.log.info(`eSIM sandbox listening on ${address} (database ${where}); API reference at ${address}/docs`);
+
+  let stopping = false;
+  const stop = (signal: string) => {
+    if (stopping) return;
+    stopping = true;
+    app.log.info(`${signal}: closing (waiting for in-flight requests)`);
+    const timer = setTimeout(() => {
+      app.log.error(`shutdown took longer than ${SHUTDOWN_GRACE_MS} ms; exiting`);
+      process.exit(1);
+    }, SHUTDOWN_GRACE_MS);
+    timer.unref();
+    app.close().then(
+      () => process.exit(0),
+      (error: unknown) => {
+        app.log.error({ err: error }, 'error while closing');
+        process.exit(1);
+      },
+    );
+  };
+  process.on('SIGTERM', () => stop('SIGTERM'));
+  process.on('SIGINT', () => stop('SIGINT'));
+}
+
+main().catch((error: unknown) => {
+  process.stderr.write(`start-up failed: ${error instanceof Error ? error.message : String(error)}\n`);
+  process.exit(1);
+});

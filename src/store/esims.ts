@@ -1,0 +1,104 @@
+/**
+ * Orders and their eSIMs. Every write that touches more than one row runs in one
+ * transaction, so an order is all its eSIMs or nothing, and a change of an eSIM is read,
+ * decided by the domain rules and written without another writer in between.
+ */
+import type { Kysely } from 'kysely';
+import type { EsimState } from '../domain/esim.js';
+import { ESIM_COLUMNS, fromRow, toRow } from './esim-rows.js';
+import type { Database } from './schema.js';
+
+/** What an order records besides its eSIMs. */
+export interface OrderHeader {
+  transactionId: string;
+  resellerId: string;
+  planCode: string;
+  createdAt: Date;
+}
+
+// Rows per INSERT: keeps each statement far below SQLite's and PostgreSQL's bind-variable limits.
+const INSERT_CHUNK = 250;
+
+/** Reads and writes orders and eSIMs, always within one reseller. */
+export class EsimRepository {
+  constructor(private readonly db: Kysely<Database>) {}
+
+  /**
+   * Places an order in one transaction: reserves `quantity` ICCID sequence numbers from the
+   * shared counter, lets `build` make the eSIMs from them, and writes the order and every
+   * eSIM. Any failure rolls all of it back, the reserved numbers included.
+   * @param build receives the `quantity` consecutive sequence numbers reserved.
+   */
+  async placeOrder(header: OrderHeader, quantity: number, build: (sequences: number[]) => EsimState[]): Promise<EsimState[]> {
+    return this.db.transaction().execute(async (trx) => {
+      const counter = await trx
+        .updateTable('counters')
+        .set((eb) => ({ value: eb('value', '+', quantity) }))
+        .where('name', '=', 'iccid')
+        .returning('value')
+        .executeTakeFirstOrThrow();
+      const last = Number(counter.value);
+      const esims = build(Array.from({ length: quantity }, (_, i) => last - quantity + 1 + i));
+      const createdAt = header.createdAt.toISOString();
+      await trx
+        .insertInto('orders')
+        .values({ transaction_id: header.transactionId, reseller_id: header.resellerId, plan_code: header.planCode, quantity, created_at: createdAt })
+        .execute();
+      for (let i = 0; i < esims.length; i += INSERT_CHUNK) {
+        await trx
+          .insertInto('esims')
+          .values(
+            esims.slice(i, i + INSERT_CHUNK).map((esim, j) => ({
+              ...toRow(esim),
+              reseller_id: header.resellerId,
+              transaction_id: header.transactionId,
+              order_position: i + j,
+              plan_code: header.planCode,
+              created_at: createdAt,
+            })),
+          )
+          .execute();
+      }
+      return esims;
+    });
+  }
+
+  /** The ICCIDs of one of the reseller's orders, in order, or undefined if it has no such order. */
+  async findOrderIccids(resellerId: string, transactionId: string): Promise<string[] | undefined> {
+    const order = await this.db
+      .selectFrom('orders')
+      .select('transaction_id')
+      .where('transaction_id', '=', transactionId)
+      .where('reseller_id', '=', resellerId)
+      .executeTakeFirst();
+    if (!order) return undefined;
+    const rows = await this.db.selectFrom('esims').select('iccid').where('transaction_id', '=', transactionId).orderBy('order_position').execute();
+    return rows.map((row) => row.iccid);
+  }
+
+  /** One of the reseller's eSIMs, or undefined (unknown and another reseller's alike). */
+  async find(resellerId: string, iccid: string): Promise<EsimState | undefined> {
+    const row = await this.db.selectFrom('esims').select(ESIM_COLUMNS).where('iccid', '=', iccid).where('reseller_id', '=', resellerId).executeTakeFirst();
+    return row ? fromRow(row) : undefined;
+  }
+
+  /**
+   * Reads one of the reseller's eSIMs, lets `change` decide its next state, and stores it,
+   * all in one transaction. `change` returns the same object when nothing changes (then
+   * nothing is written) and may throw to refuse; the error passes through.
+   * @returns the eSIM after the change, or undefined when the reseller has no such eSIM.
+   */
+  async modify(resellerId: string, iccid: string, change: (esim: EsimState) => EsimState): Promise<EsimState | undefined> {
+    return this.db.transaction().execute(async (trx) => {
+      const row = await trx.selectFrom('esims').select(ESIM_COLUMNS).where('iccid', '=', iccid).where('reseller_id', '=', resellerId).executeTakeFirst();
+      if (!row) return undefined;
+      const before = fromRow(row);
+      const after = change(before);
+      if (after !== before) {
+        const { iccid: _key, ...columns } = toRow(after);
+        await trx.updateTable('esims').set(columns).where('iccid', '=', iccid).where('reseller_id', '=', resellerId).execute();
+      }
+      return after;
+    });
+  }
+}

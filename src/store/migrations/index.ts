@@ -1,0 +1,15 @@
+/**
+ * Migrations in code, in order. Names sort in the order they must run; a shipped migration
+ * is never edited, a change is a new one.
+ */
+import type { Migration, MigrationProvider } from 'kysely';
+import { initial } from './001_initial.js';
+
+const migrations: Record<string, Migration> = {
+  '001_initial': initial,
+};
+
+/** Kysely migration provider over the in-code list (no file-system scanning at run time). */
+export const migrationProvider: MigrationProvider = {
+  getMigrations: async () => migrations,
+};

@@ -1,0 +1,87 @@
+/**
+ * Table types for Kysely. Portable column types only (text, integer), so that the same
+ * migrations and queries run on SQLite and PostgreSQL; JSON is kept as text and booleans
+ * as 0/1 integers, and every instant is an ISO 8601 UTC string, which sorts as it reads.
+ */
+
+export interface ResellerTable {
+  id: string;
+  name: string;
+  created_at: string;
+}
+
+export interface ApiKeyTable {
+  /** Hex SHA-256 of the bearer token: the plain key is never stored. */
+  key_hash: string;
+  reseller_id: string;
+  created_at: string;
+}
+
+export interface CatalogPlanTable {
+  plan_code: string;
+  provider_code: string;
+  home_country: string;
+  /** The DataPlan as JSON. */
+  body: string;
+}
+
+export interface MetaTable {
+  key: string;
+  value: string;
+}
+
+export interface CounterTable {
+  name: string;
+  value: number;
+}
+
+export interface OrderTable {
+  transaction_id: string;
+  reseller_id: string;
+  plan_code: string;
+  quantity: number;
+  created_at: string;
+}
+
+export interface EsimTable {
+  iccid: string;
+  reseller_id: string;
+  transaction_id: string;
+  plan_code: string;
+  home_country: string;
+  /** JSON array of ISO 3166-1 alpha-2 codes. */
+  roaming_countries: string;
+  contract_status: string;
+  profile_provision_status: string;
+  profile_install_status: string;
+  is_service_restricted: number;
+  smdp_address: string;
+  activation_code: string;
+  activation_deadline: string | null;
+  downloaded_at: string | null;
+  activated_on: string | null;
+  terminated_on: string | null;
+  expires_on: string | null;
+  initial_insertion_device: string | null;
+  initial_insertion_at: string | null;
+  initial_connection_device: string | null;
+  /** JSON array of {day, usage}, sorted by day. */
+  data_usage: string;
+  /** Sum of data_usage in KB (at most 2^53 - 1). */
+  total_data_usage: number;
+  last_updated_at: string;
+  created_at: string;
+  /** Position of the eSIM in its order (0-based), to list an order's ICCIDs in order. */
+  order_position: number;
+}
+
+/** The whole database, as Kysely sees it. */
+export interface Database {
+  resellers: ResellerTable;
+  api_keys: ApiKeyTable;
+  catalog_plans: CatalogPlanTable;
+  meta: MetaTable;
+  counters: CounterTable;
+  orders: OrderTable;
+  esims: EsimTable;
+}

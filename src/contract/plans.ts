@@ -32,7 +32,7 @@ const Direction = (what: string) =>
       inbound: Type.Boolean({ description: `Incoming ${what} supported.`, examples: [true] }),
       outbound: Type.Boolean({ description: `Outgoing ${what} supported.`, examples: [false] }),
     },
-    { additionalProperties: false },
+    { additionalProperties: false, description: `Whether ${what} can be received (inbound) and made or sent (outbound).` },
   );
 
 export const Telephony = Type.Object(

@@ -6,6 +6,9 @@
 import swagger from '@fastify/swagger';
 import swaggerUi from '@fastify/swagger-ui';
 import type { FastifyInstance } from 'fastify';
+import { Problem } from '../contract/common.js';
+import { DataPlan } from '../contract/plans.js';
+import { DataUsageDailyItem, Esim } from '../contract/esims.js';
 
 const DESCRIPTION = `Sandbox API for eSIM Commerce service - Mock data for testing.
 
@@ -26,9 +29,18 @@ every response of a limited route carries \`X-RateLimit-Limit\`, \`X-RateLimit-R
 
 **Request ids.** Every response carries \`X-Request-Id\`: yours if it matches \`^[A-Za-z0-9._:-]{1,128}$\`, else a new UUID.`;
 
-/** Registers the OpenAPI generator; call before any route is added. */
+/**
+ * Schemas shared by several operations, registered once by `$id` so that the document
+ * names them under components.schemas and the routes refer to them with `Type.Ref(id)`.
+ */
+const SHARED_SCHEMAS = { Problem, Esim, DataPlan, DataUsageDailyItem };
+
+/** Registers the shared schemas and the OpenAPI generator; call before any route is added. */
 export async function registerOpenApi(app: FastifyInstance): Promise<void> {
+  for (const [id, schema] of Object.entries(SHARED_SCHEMAS)) app.addSchema({ ...schema, $id: id, title: id });
   await app.register(swagger, {
+    transformObject: (documentObject) => referToSharedSchemas('openapiObject' in documentObject ? documentObject.openapiObject : documentObject.swaggerObject),
+    refResolver: { buildLocalReference: (json, _baseUri, _fragment, i) => (typeof json.$id === 'string' ? json.$id : `def-${i}`) },
     openapi: {
       openapi: '3.1.0',
       info: {
@@ -64,4 +76,32 @@ export async function registerDocs(app: FastifyInstance): Promise<void> {
     uiConfig: { url: '/openapi.json', validatorUrl: null, deepLinking: true, docExpansion: 'list', defaultModelsExpandDepth: 0 },
     staticCSP: true,
   });
+}
+
+/**
+ * Replaces every inline copy of a shared schema in the document by a `$ref` to it, so that
+ * the contract code keeps plain, fully typed TypeBox schemas while the document names each
+ * model once (Esim, DataPlan, ...) and stays small.
+ */
+function referToSharedSchemas<T extends object>(document: T): T {
+  const byText = new Map(Object.entries(SHARED_SCHEMAS).map(([id, schema]) => [JSON.stringify(schema), id]));
+  const visit = (node: unknown, insideComponent: string | null): unknown => {
+    if (Array.isArray(node)) return node.map((item) => visit(item, insideComponent));
+    if (node === null || typeof node !== 'object') return node;
+    const id = byText.get(JSON.stringify(node));
+    if (id !== undefined && id !== insideComponent) return { $ref: `#/components/schemas/${id}` };
+    return Object.fromEntries(Object.entries(node).map(([key, value]) => [key, visit(value, null)]));
+  };
+  const result = visit(document, null) as T & { components?: { schemas?: Record<string, unknown> } };
+  const schemas = (document as { components?: { schemas?: Record<string, unknown> } }).components?.schemas ?? {};
+  // The components themselves stay inline: visit their children only.
+  if (result.components?.schemas) {
+    result.components.schemas = Object.fromEntries(
+      Object.entries(schemas).map(([id, schema]) => [
+        id,
+        Object.fromEntries(Object.entries(schema as object).map(([key, value]) => [key, visit(value, id)])),
+      ]),
+    );
+  }
+  return result;
 }

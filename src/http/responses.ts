@@ -3,8 +3,8 @@
  * and the problem responses each operation can give. They feed both the serializer and the
  * OpenAPI document.
  */
-import type { TSchema } from 'typebox';
-import { Problem, rateLimitHeaders } from '../contract/common.js';
+import { Type, type TSchema } from 'typebox';
+import { rateLimitHeaders } from '../contract/common.js';
 import { statusOf, type ProblemCode } from './problem.js';
 
 const PROBLEM_DESCRIPTIONS: Record<number, string> = {
@@ -17,6 +17,9 @@ const PROBLEM_DESCRIPTIONS: Record<number, string> = {
   429: 'Rate limit exceeded (RATE_LIMITED). Retry after `Retry-After` seconds.',
   500: 'Unexpected error (INTERNAL)',
 };
+
+/** The shared Problem schema (registered by `registerSharedSchemas`), by reference. */
+export const ProblemRef = Type.Ref('Problem');
 
 const retryAfter = {
   'Retry-After': { type: 'integer', description: 'Seconds to wait before the next request', examples: [45] },
@@ -49,7 +52,7 @@ export function responses(spec: ResponseSpec): Record<number, unknown> {
     result[status] = {
       description: described,
       ...(problemHeaders ? { headers: problemHeaders } : {}),
-      content: { 'application/problem+json': { schema: Problem } },
+      content: { 'application/problem+json': { schema: ProblemRef } },
     };
   }
   return result;

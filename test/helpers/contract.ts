@@ -16,14 +16,20 @@ export interface OpenApiDocument {
 const ajv = new Ajv2020({ allErrors: true, strict: false });
 addFormats(ajv);
 ajv.addFormat('sandbox-iccid', /^8900\d{15}$/);
-const compiled = new WeakMap<object, ReturnType<typeof ajv.compile>>();
+const registered = new WeakMap<OpenApiDocument, string>();
+let documents = 0;
 
-function validatorFor(schema: object) {
-  let validate = compiled.get(schema);
-  if (!validate) {
-    validate = ajv.compile(schema);
-    compiled.set(schema, validate);
+/** A validator for the schema at a JSON pointer of the document, `$ref`s resolved within it. */
+function validatorAt(document: OpenApiDocument, pointer: string[]) {
+  let id = registered.get(document);
+  if (!id) {
+    id = `openapi-${documents++}.json`;
+    ajv.addSchema(document as object, id);
+    registered.set(document, id);
   }
+  const fragment = pointer.map((p) => encodeURIComponent(p.replace(/~/g, '~0').replace(/\//g, '~1'))).join('/');
+  const validate = ajv.getSchema(`${id}#/${fragment}`);
+  if (!validate) throw new Error(`no schema at ${fragment}`);
   return validate;
 }
 
@@ -31,36 +37,28 @@ function findOperation(document: OpenApiDocument, method: string, url: string) {
   const path = url.split('?')[0] ?? url;
   for (const [template, operations] of Object.entries(document.paths)) {
     const pattern = new RegExp(`^${template.replace(/\{[^}]+\}/g, '[^/]+')}$`);
-    if (pattern.test(path)) return operations[method.toLowerCase()];
+    const operation = operations[method.toLowerCase()];
+    if (pattern.test(path) && operation) return { template, operation };
   }
   return undefined;
-}
-
-function anyProblemSchema(document: OpenApiDocument): object {
-  for (const operations of Object.values(document.paths)) {
-    for (const operation of Object.values(operations)) {
-      const schema = operation.responses['400']?.content?.['application/problem+json']?.schema;
-      if (schema) return schema;
-    }
-  }
-  throw new Error('the document declares no problem schema');
 }
 
 /** @throws Error describing how the response breaks the document. */
 export function assertMatchesContract(document: OpenApiDocument, method: string, url: string, response: LightMyRequestResponse): void {
   const contentType = String(response.headers['content-type'] ?? '').split(';')[0]!.trim();
-  const operation = findOperation(document, method, url);
-  let schema: object | undefined;
-  if (!operation) {
+  const found = findOperation(document, method, url);
+  let pointer: string[];
+  if (!found) {
     if (contentType !== 'application/problem+json') throw new Error(`${method} ${url}: undocumented route answered ${contentType}`);
-    schema = anyProblemSchema(document);
+    pointer = ['components', 'schemas', 'Problem'];
   } else {
-    const declared = operation.responses[String(response.statusCode)];
-    if (!declared) throw new Error(`${method} ${url}: status ${response.statusCode} is not declared in the OpenAPI document`);
-    schema = declared.content?.[contentType]?.schema;
-    if (!schema) throw new Error(`${method} ${url}: ${response.statusCode} ${contentType} is not declared in the OpenAPI document`);
+    const status = String(response.statusCode);
+    const declared = found.operation.responses[status];
+    if (!declared) throw new Error(`${method} ${url}: status ${status} is not declared in the OpenAPI document`);
+    if (!declared.content?.[contentType]) throw new Error(`${method} ${url}: ${status} ${contentType} is not declared in the OpenAPI document`);
+    pointer = ['paths', found.template, method.toLowerCase(), 'responses', status, 'content', contentType, 'schema'];
   }
-  const validate = validatorFor(schema);
+  const validate = validatorAt(document, pointer);
   if (!validate(response.json())) {
     throw new Error(`${method} ${url}: ${response.statusCode} body breaks the OpenAPI schema: ${ajv.errorsText(validate.errors)}\n${response.body.slice(0, 500)}`);
   }

@@ -4,7 +4,10 @@ import { Type } from 'typebox';
 import { Problem } from '../../contract/common.js';
 import { problem, sendProblem } from '../problem.js';
 
-const Status = Type.Object({ status: Type.String({ examples: ['ok'] }) }, { additionalProperties: false });
+const Status = Type.Object(
+  { status: Type.String({ description: '`ok` from /healthz, `ready` from /readyz.', examples: ['ok'] }) },
+  { additionalProperties: false },
+);
 
 export const healthRoutes: FastifyPluginAsyncTypebox<{ checkDatabase: () => Promise<void> }> = async (app, { checkDatabase }) => {
   app.get(

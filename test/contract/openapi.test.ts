@@ -1,0 +1,134 @@
+/**
+ * The committed openapi.json is exactly what the server serves, it lints clean with
+ * Redocly, and every field carries a description and a valid example.
+ */
+import { execFile } from 'node:child_process';
+import { readFileSync } from 'node:fs';
+import { promisify } from 'node:util';
+import { Ajv2020 } from 'ajv/dist/2020.js';
+import addFormatsModule from 'ajv-formats';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { renderOpenApi } from '../../src/scripts/render-openapi.js';
+
+const addFormats = addFormatsModule as unknown as typeof addFormatsModule.default;
+const root = new URL('../../', import.meta.url);
+
+type Schema = { [key: string]: unknown; properties?: Record<string, Schema>; items?: Schema; examples?: unknown[]; description?: string };
+interface Operation {
+  operationId: string;
+  summary?: string;
+  description?: string;
+  parameters?: { name: string; description?: string; example?: unknown; schema: Schema }[];
+  requestBody?: { content: Record<string, { schema: Schema }> };
+  responses: Record<string, { description: string; content?: Record<string, { schema: Schema }> }>;
+}
+interface Document {
+  paths: Record<string, Record<string, Operation>>;
+  components: { schemas: Record<string, Schema>; securitySchemes: Record<string, unknown> };
+}
+
+let served: string;
+let document: Document;
+beforeAll(async () => {
+  served = await renderOpenApi();
+  document = JSON.parse(served) as Document;
+});
+
+describe('openapi.json', () => {
+  it('is committed exactly as the server serves it (run `npm run openapi:write` after changing a schema)', () => {
+    expect(readFileSync(new URL('openapi.json', root), 'utf8')).toBe(served);
+  });
+
+  it('passes `redocly lint` with no errors and no warnings', async () => {
+    const { stdout, stderr } = await promisify(execFile)(new URL('node_modules/.bin/redocly', root).pathname, ['lint', 'openapi.json'], {
+      cwd: root.pathname,
+    });
+    expect(`${stdout}${stderr}`).toMatch(/Your API description is valid/);
+    expect(`${stdout}${stderr}`).not.toMatch(/You have \d+ warning|error/i);
+  }, 60_000);
+
+  it('declares the bearer scheme, the six v1 operations, and the open routes without a key', () => {
+    expect(document.components.securitySchemes.bearerAuth).toMatchObject({ type: 'http', scheme: 'bearer' });
+    const operations = Object.entries(document.paths).flatMap(([path, ops]) => Object.entries(ops).map(([method, op]) => `${method.toUpperCase()} ${path} ${op.operationId}`));
+    expect(operations.sort()).toEqual(
+      [
+        'GET /healthz health',
+        'GET /readyz ready',
+        'GET /v1/plans listPlans',
+        'POST /v1/orders orderEsims',
+        'GET /v1/orders/{transactionId} getOrderIccids',
+        'GET /v1/esims/{iccid} getEsim',
+        'POST /v1/esims/{iccid}/emergency-control emergencyControl',
+        'PUT /v1/sandbox/esims/{iccid}/data-usage configureDataUsage',
+      ].sort(),
+    );
+  });
+
+  it('gives every v1 operation a summary, a description, the rate-limit headers and the problem responses', () => {
+    for (const [path, ops] of Object.entries(document.paths).filter(([p]) => p.startsWith('/v1/'))) {
+      for (const [method, op] of Object.entries(ops)) {
+        const where = `${method.toUpperCase()} ${path}`;
+        expect(op.summary, where).toBeTruthy();
+        expect(op.description, where).toMatch(/Rate limit: \d+ requests per minute/);
+        for (const status of ['400', '401', '429', '500']) {
+          expect(op.responses[status]?.content?.['application/problem+json']?.schema, `${where} ${status}`).toEqual({ $ref: '#/components/schemas/Problem' });
+        }
+        const success = Object.entries(op.responses).find(([status]) => status.startsWith('2'));
+        expect(Object.keys((success?.[1] as { headers?: object }).headers ?? {}), where).toEqual(['X-RateLimit-Limit', 'X-RateLimit-Remaining', 'X-RateLimit-Reset']);
+        expect(Object.keys((op.responses['429'] as { headers?: object }).headers ?? {}), where).toContain('Retry-After');
+      }
+    }
+  });
+
+  it('describes every parameter and every property, with examples', () => {
+    const missing: string[] = [];
+    const visit = (schema: Schema, where: string, needsDescription: boolean) => {
+      if (needsDescription && !schema.description) missing.push(`${where}: description`);
+      const leaf = !schema.properties && !schema.items && !schema.$ref;
+      if (needsDescription && leaf && !schema.examples) missing.push(`${where}: examples`);
+      for (const [name, property] of Object.entries(schema.properties ?? {})) visit(property, `${where}.${name}`, true);
+      if (schema.items) visit(schema.items, `${where}[]`, false);
+    };
+    for (const [id, schema] of Object.entries(document.components.schemas)) visit(schema, id, false);
+    for (const [path, ops] of Object.entries(document.paths)) {
+      for (const [method, op] of Object.entries(ops)) {
+        for (const parameter of op.parameters ?? []) {
+          if (!parameter.description) missing.push(`${method} ${path} ${parameter.name}: description`);
+          if (parameter.example === undefined && !parameter.schema.examples) missing.push(`${method} ${path} ${parameter.name}: example`);
+        }
+        for (const content of Object.values(op.requestBody?.content ?? {})) visit(content.schema, `${method} ${path} body`, false);
+        for (const [status, response] of Object.entries(op.responses)) {
+          for (const content of Object.values(response.content ?? {})) visit(content.schema, `${method} ${path} ${status}`, false);
+        }
+      }
+    }
+    expect(missing).toEqual([]);
+  });
+
+  it('uses only examples the server would accept or produce (they validate against their schemas)', () => {
+    const ajv = new Ajv2020({ strict: false, allErrors: true });
+    addFormats(ajv);
+    ajv.addFormat('sandbox-iccid', { type: 'string', validate: (v: string) => /^8900\d{15}$/.test(v) });
+    ajv.addSchema(document as object, 'doc');
+    const invalid: string[] = [];
+    let checked = 0;
+    const walk = (node: unknown, pointer: string) => {
+      if (node === null || typeof node !== 'object') return;
+      const record = node as Record<string, unknown>;
+      if (Array.isArray(record.examples) && (typeof record.type === 'string' || record.enum || record.anyOf)) {
+        const validate = ajv.getSchema(`doc#${pointer}`);
+        for (const example of record.examples) {
+          checked++;
+          if (!validate || !validate(example)) invalid.push(`${pointer}: ${JSON.stringify(example)}`);
+        }
+      }
+      for (const [key, value] of Object.entries(record)) {
+        if (key !== 'examples' && key !== 'example') walk(value, `${pointer}/${key.replace(/~/g, '~0').replace(/\//g, '~1').replace(/[{}]/g, encodeURIComponent)}`);
+      }
+    };
+    walk(document.components, '/components');
+    walk(document.paths, '/paths');
+    expect(invalid).toEqual([]);
+    expect(checked).toBeGreaterThan(80);
+  });
+});

@@ -26,11 +26,15 @@ export function jstStartOfDay(date: string): Date {
 
 /**
  * A calendar date `days` later (or earlier when negative).
- * @throws RangeError if `date` is not a real `YYYY-MM-DD` date.
+ * @throws RangeError if `date` is not a real `YYYY-MM-DD` date, `days` is not an integer,
+ *   or the result falls outside the years 0001-9999.
  */
 export function addDays(date: string, days: number): string {
   assertCalendarDate(date);
-  return new Date(Date.parse(`${date}T00:00:00.000Z`) + days * DAY_MS).toISOString().slice(0, 10);
+  if (!Number.isInteger(days)) throw new RangeError(`days must be an integer, got ${days}`);
+  const result = new Date(Date.parse(`${date}T00:00:00.000Z`) + days * DAY_MS).toISOString().slice(0, 10);
+  if (!isCalendarDate(result)) throw new RangeError(`${date} + ${days} days is outside the years 0001-9999`);
+  return result;
 }
 
 /** An instant `days` whole days (of 24 h) after `instant`. */

@@ -34,7 +34,9 @@ function newAjv(coerceTypes: boolean): Ajv {
     strict: true,
     strictRequired: false,
   });
-  addFormats(ajv, ['uuid', 'date-time']);
+  addFormats(ajv, ['date-time']);
+  // ajv-formats' "uuid" also takes the `urn:uuid:` form; a transactionId is the bare UUID.
+  ajv.addFormat('uuid', /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i);
   // ajv-formats' "date" accepts 0000 years; our rule is the same as the domain's.
   ajv.addFormat('date', { type: 'string', validate: isCalendarDate });
   ajv.addFormat('sandbox-iccid', { type: 'string', validate: isSandboxIccid });

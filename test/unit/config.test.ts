@@ -1,0 +1,140 @@
+import { describe, expect, it } from 'vitest';
+import { ConfigError, loadConfig, parseApiKeys, parseDatabaseUrl } from '../../src/config.js';
+
+/** The ConfigError loadConfig throws for `env` (fails the test if it does not throw one). */
+function configError(env: NodeJS.ProcessEnv): ConfigError {
+  try {
+    loadConfig(env);
+  } catch (error) {
+    expect(error).toBeInstanceOf(ConfigError);
+    return error as ConfigError;
+  }
+  throw new Error(`loadConfig accepted ${JSON.stringify(env)}`);
+}
+
+describe('loadConfig', () => {
+  it('has the documented defaults', () => {
+    expect(loadConfig({})).toEqual({
+      port: 3000,
+      host: '127.0.0.1',
+      database: { kind: 'sqlite', url: 'sqlite:./data/sandbox.db', filename: './data/sandbox.db' },
+      redisUrl: null,
+      apiKeys: [],
+      rateLimits: true,
+      smdpAddress: 'smdp.sandbox.example',
+      logLevel: 'info',
+    });
+  });
+
+  it('treats blank values as unset', () => {
+    const config = loadConfig({ PORT: '', HOST: '  ', SANDBOX_API_KEYS: '', RATE_LIMITS: '', LOG_LEVEL: '' });
+    expect(config.port).toBe(3000);
+    expect(config.host).toBe('127.0.0.1');
+    expect(config.apiKeys).toEqual([]);
+    expect(config.rateLimits).toBe(true);
+    expect(config.logLevel).toBe('info');
+  });
+
+  it('reads every variable', () => {
+    const config = loadConfig({
+      PORT: '0',
+      HOST: '0.0.0.0',
+      DATABASE_URL: 'sqlite:/tmp/x.db',
+      REDIS_URL: 'redis://localhost:6379',
+      SANDBOX_API_KEYS: 'a:key12345',
+      RATE_LIMITS: 'off',
+      SMDP_ADDRESS: 'smdp.example.com:8443',
+      LOG_LEVEL: 'WARN',
+    });
+    expect(config).toEqual({
+      port: 0,
+      host: '0.0.0.0',
+      database: { kind: 'sqlite', url: 'sqlite:/tmp/x.db', filename: '/tmp/x.db' },
+      redisUrl: 'redis://localhost:6379',
+      apiKeys: [{ reseller: 'a', key: 'key12345' }],
+      rateLimits: false,
+      smdpAddress: 'smdp.example.com:8443',
+      logLevel: 'warn',
+    });
+  });
+
+  it.each([
+    ['on', true],
+    ['true', true],
+    ['1', true],
+    ['yes', true],
+    ['off', false],
+    ['FALSE', false],
+    ['0', false],
+    ['no', false],
+  ])('RATE_LIMITS=%s -> %s', (value, expected) => {
+    expect(loadConfig({ RATE_LIMITS: value }).rateLimits).toBe(expected);
+  });
+
+  it.each([
+    [{ PORT: 'abc' }, 'PORT'],
+    [{ PORT: '70000' }, 'PORT'],
+    [{ PORT: '65536' }, 'PORT'],
+    [{ PORT: '-1' }, 'PORT'],
+    [{ PORT: '80.5' }, 'PORT'],
+    [{ DATABASE_URL: 'mysql://x' }, 'DATABASE_URL'],
+    [{ DATABASE_URL: 'sqlite:' }, 'DATABASE_URL'],
+    [{ REDIS_URL: 'http://localhost' }, 'REDIS_URL'],
+    [{ RATE_LIMITS: 'maybe' }, 'RATE_LIMITS'],
+    [{ LOG_LEVEL: 'loud' }, 'LOG_LEVEL'],
+    [{ SMDP_ADDRESS: 'bad host' }, 'SMDP_ADDRESS'],
+    [{ SMDP_ADDRESS: 'smdp$example' }, 'SMDP_ADDRESS'],
+    [{ SANDBOX_API_KEYS: 'nocolon' }, 'SANDBOX_API_KEYS'],
+    [{ SANDBOX_API_KEYS: 'a:short' }, 'SANDBOX_API_KEYS'],
+    [{ SANDBOX_API_KEYS: ':key12345' }, 'SANDBOX_API_KEYS'],
+    [{ SANDBOX_API_KEYS: 'a:key12345,b:key12345' }, 'SANDBOX_API_KEYS'],
+  ] as [NodeJS.ProcessEnv, string][])('%j stops start-up naming %s', (env, variable) => {
+    const error = configError(env);
+    expect(error.variable).toBe(variable);
+    expect(error.message.startsWith(`${variable}: `)).toBe(true);
+    expect(error.name).toBe('ConfigError');
+  });
+
+  it('quotes the bad value in the message', () => {
+    expect(configError({ PORT: 'abc' }).message).toBe('PORT: must be an integer from 0 to 65535, got "abc"');
+    expect(configError({ PORT: '70000' }).message).toBe('PORT: must be an integer from 0 to 65535, got "70000"');
+    expect(configError({ DATABASE_URL: 'mysql://x' }).message).toBe('DATABASE_URL: must start with sqlite: or postgres://, got "mysql://x"');
+    expect(configError({ RATE_LIMITS: 'maybe' }).message).toBe('RATE_LIMITS: must be on or off, got "maybe"');
+    expect(configError({ LOG_LEVEL: 'loud' }).message).toContain('got "loud"');
+    expect(configError({ SMDP_ADDRESS: 'bad host' }).message).toBe('SMDP_ADDRESS: must be a host name (RFC 1123), got "bad host"');
+  });
+
+  it('says which SANDBOX_API_KEYS entry is wrong', () => {
+    expect(configError({ SANDBOX_API_KEYS: 'a:key12345,nocolon' }).message).toMatch(/^SANDBOX_API_KEYS: entry 2 must be name:key/);
+    expect(configError({ SANDBOX_API_KEYS: 'a:key12345,b:key12345' }).message).toBe('SANDBOX_API_KEYS: entry 2 repeats a key given earlier');
+  });
+});
+
+describe('parseApiKeys', () => {
+  it("parses 'a:key12345,b:key67890'", () => {
+    expect(parseApiKeys('a:key12345,b:key67890')).toEqual([
+      { reseller: 'a', key: 'key12345' },
+      { reseller: 'b', key: 'key67890' },
+    ]);
+  });
+
+  it('trims entries and allows one reseller several keys', () => {
+    expect(parseApiKeys(' a:key12345 , a:key67890 ')).toEqual([
+      { reseller: 'a', key: 'key12345' },
+      { reseller: 'a', key: 'key67890' },
+    ]);
+  });
+
+  it('is empty when unset', () => {
+    expect(parseApiKeys(undefined)).toEqual([]);
+  });
+});
+
+describe('parseDatabaseUrl', () => {
+  it('accepts sqlite paths and postgres URLs', () => {
+    expect(parseDatabaseUrl('sqlite::memory:')).toEqual({ kind: 'sqlite', url: 'sqlite::memory:', filename: ':memory:' });
+    expect(parseDatabaseUrl('sqlite:///var/db.sqlite')).toEqual({ kind: 'sqlite', url: 'sqlite:///var/db.sqlite', filename: '/var/db.sqlite' });
+    expect(parseDatabaseUrl('postgres://u:p@localhost:5432/db')).toEqual({ kind: 'postgres', url: 'postgres://u:p@localhost:5432/db' });
+    expect(parseDatabaseUrl('postgresql://localhost/db').kind).toBe('postgres');
+  });
+});

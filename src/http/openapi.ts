@@ -49,7 +49,8 @@ export async function registerOpenApi(app: FastifyInstance): Promise<void> {
         description: DESCRIPTION,
         license: { name: 'MIT', identifier: 'MIT' },
       },
-      servers: [{ url: 'http://127.0.0.1:3000', description: 'Local sandbox (npm start)' }],
+      // Relative: "Try it out" on /docs calls the server that serves the page, whatever its port.
+      servers: [{ url: '/', description: 'This sandbox' }],
       tags: [
         { name: 'Plans', description: 'Data plans the reseller can order' },
         { name: 'Orders', description: 'Ordering eSIMs and reconciling orders by transactionId' },
@@ -74,6 +75,7 @@ export async function registerDocs(app: FastifyInstance): Promise<void> {
     routePrefix: '/docs',
     // The validator badge would call validator.swagger.io: the page must work offline.
     uiConfig: { validatorUrl: null, deepLinking: true, docExpansion: 'list', defaultModelsExpandDepth: 0 },
+    theme: { title: 'eSIM Commerce Sandbox API reference' },
     staticCSP: true,
     // The sandbox runs on plain http (often a LAN address): upgrading the page's own asset
     // requests to https would leave it blank, and it calls no validator.

@@ -19,6 +19,9 @@ export const IccidParam = Type.String({
   examples: [EXAMPLE_ICCIDS[0]],
 });
 
+/** The query of operations that take none: any query parameter is an unknown property (400). */
+export const NoQuery = Type.Object({}, { additionalProperties: false });
+
 /** `YYYY-MM-DD` calendar date. */
 export const CalendarDate = (description: string) =>
   Type.String({ format: 'date', description, examples: ['2025-12-10'] });

@@ -102,7 +102,9 @@ export const PlanQuery = Type.Object(
     providerCode: Type.Optional(
       Type.String({ pattern: '^[A-Z0-9_-]{1,32}$', description: 'Provider code to filter by', examples: ['KDDI'] }),
     ),
-    page: Type.Optional(Type.Integer({ minimum: 1, default: 1, description: 'Page number (1-based)', examples: [1] })),
+    page: Type.Optional(
+      Type.Integer({ minimum: 1, maximum: Number.MAX_SAFE_INTEGER, default: 1, description: 'Page number (1-based, at most 2^53 - 1)', examples: [1] }),
+    ),
     limit: Type.Optional(Type.Integer({ minimum: 1, maximum: 200, default: 10, description: 'Items per page (1-200)', examples: [200] })),
     includeRoaming: Type.Optional(
       Type.Boolean({

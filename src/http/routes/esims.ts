@@ -1,7 +1,7 @@
 /** `GET /v1/esims/{iccid}` and `POST /v1/esims/{iccid}/emergency-control`. */
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { Type } from 'typebox';
-import { IccidParam } from '../../contract/common.js';
+import { IccidParam, NoQuery } from '../../contract/common.js';
 import { EmergencyControlRequest, Esim } from '../../contract/esims.js';
 import type { SandboxService } from '../../service/sandbox.js';
 import { limitPerMinute } from '../rate-limit.js';
@@ -22,6 +22,7 @@ export const esimRoutes: FastifyPluginAsyncTypebox<{ service: SandboxService }> 
         description:
           'Simulates querying the current state of a specified eSIM (ICCID) from the MNO core system, returning mock contract and ' +
           'profile-download information. Rate limit: 60 requests per minute.',
+        querystring: NoQuery,
         params: IccidParams,
         response: responses({ status: 200, description: 'The eSIM', schema: Esim, problems: ['ESIM_NOT_FOUND'] }),
       },
@@ -42,6 +43,7 @@ export const esimRoutes: FastifyPluginAsyncTypebox<{ service: SandboxService }> 
           "suspension. The contract status (cmconMdlsts) will be updated to '03' (Suspended) or '01' (Active) accordingly. " +
           'Repeating the action already in force answers 200 and changes nothing (not even lastUpdatedAt), so retries are safe. ' +
           'Any action on a TERMINATED eSIM answers 409 ESIM_TERMINATED. Rate limit: 10 requests per minute.',
+        querystring: NoQuery,
         params: IccidParams,
         body: EmergencyControlRequest,
         response: responses({

@@ -1,6 +1,7 @@
 /** `POST /v1/orders` and `GET /v1/orders/{transactionId}`: ordering and reconciliation. */
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { OrderIccids, OrderRequest, OrderResponse, TransactionIdParams } from '../../contract/esims.js';
+import { NoQuery } from '../../contract/common.js';
 import type { SandboxService } from '../../service/sandbox.js';
 import { limitPerMinute } from '../rate-limit.js';
 import { responses } from '../responses.js';
@@ -18,6 +19,7 @@ export const orderRoutes: FastifyPluginAsyncTypebox<{ service: SandboxService }>
           'Simulates new eSIM order for the reseller. The quantity parameter specifies the number of eSIMs to order (1-1000). ' +
           'Different ICCIDs are allocated per request. The order is all or nothing: one transaction allocates every eSIM. ' +
           'Rate limit: 10 requests per minute.',
+        querystring: NoQuery,
         body: OrderRequest,
         response: responses({
           status: 201,
@@ -45,6 +47,7 @@ export const orderRoutes: FastifyPluginAsyncTypebox<{ service: SandboxService }>
           'Simulates returning the list of ICCIDs associated with the given transactionId. Use the transactionId returned from ' +
           'the Order eSIM API response. Intended for emergency reconciliation when the normal response could not be retrieved. ' +
           'Rate limit: 10 requests per minute.',
+        querystring: NoQuery,
         params: TransactionIdParams,
         response: responses({ status: 200, description: "The order's ICCIDs, in the order of the original response", schema: OrderIccids, problems: ['ORDER_NOT_FOUND'] }),
       },

@@ -1,6 +1,7 @@
 /** Sandbox-only routes under `/v1/sandbox/`: `PUT /v1/sandbox/esims/{iccid}/data-usage`. */
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { DataUsageRequest, DataUsageResponse } from '../../contract/esims.js';
+import { NoQuery } from '../../contract/common.js';
 import type { SandboxService } from '../../service/sandbox.js';
 import { limitPerMinute } from '../rate-limit.js';
 import { responses } from '../responses.js';
@@ -20,6 +21,7 @@ export const sandboxRoutes: FastifyPluginAsyncTypebox<{ service: SandboxService 
           "eSIM's whole daily list; totalDataUsage becomes its sum (KB) and lastUpdatedAt moves. Days are real calendar dates, " +
           'each at most once; usage is a string of decimal digits in KB (100MB = 102400KB), each day and the sum at most 2^53 - 1. ' +
           'Rate limit: 60 requests per minute.',
+        querystring: NoQuery,
         params: IccidParams,
         body: DataUsageRequest,
         response: responses({

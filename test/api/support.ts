@@ -1,0 +1,207 @@
+/**
+ * Shared helpers of the API tests: the catalogue as the data file holds it (read
+ * independently of the server), an independent Luhn check, problem-details assertions,
+ * ordering shortcuts and direct access to the test's SQLite file.
+ *
+ * Not a test file itself (vitest only collects `*.test.ts`).
+ */
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import Database from 'better-sqlite3';
+import type { LightMyRequestResponse } from 'fastify';
+import { expect } from 'vitest';
+import { ACME_KEY, type TestApp } from '../helpers/app.js';
+
+// ---------------------------------------------------------------------------------------
+// Catalogue
+
+export interface CatalogPlan {
+  planCode: string;
+  providerCode: string;
+  unusedTerminationDays: number;
+  coverages: { code: string; networks: unknown[] }[];
+  [field: string]: unknown;
+}
+
+interface CatalogFile {
+  providers: { code: string; name: string; country: string }[];
+  plans: CatalogPlan[];
+}
+
+const catalogFile = JSON.parse(readFileSync(new URL('../../src/catalog/plans.json', import.meta.url), 'utf8')) as CatalogFile;
+const providerCountry = new Map(catalogFile.providers.map((p) => [p.code, p.country]));
+
+/** Every plan of the shipped catalogue, ordered by planCode. */
+export const catalogPlans: readonly CatalogPlan[] = [...catalogFile.plans].sort((a, b) => (a.planCode < b.planCode ? -1 : 1));
+
+/** A plan of the catalogue by code. @throws Error when the catalogue has no such plan. */
+export function catalogPlan(planCode: string): CatalogPlan {
+  const plan = catalogPlans.find((p) => p.planCode === planCode);
+  if (!plan) throw new Error(`the catalogue has no plan ${planCode}`);
+  return plan;
+}
+
+/** A plan's home country: its provider's country (DESIGN.md section 3, Plans). */
+export function homeCountryOf(plan: CatalogPlan): string {
+  const country = providerCountry.get(plan.providerCode);
+  if (!country) throw new Error(`${plan.planCode}: provider ${plan.providerCode} is not in the catalogue`);
+  return country;
+}
+
+/** A plan's roaming countries: its coverage countries other than home, sorted. */
+export function roamingCountriesOf(plan: CatalogPlan): string[] {
+  const home = homeCountryOf(plan);
+  return [...new Set(plan.coverages.map((c) => c.code))].filter((c) => c !== home).sort();
+}
+
+// ---------------------------------------------------------------------------------------
+// Identifiers
+
+export const UUID_V4 = /^[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/;
+
+/** Luhn check digit (ISO/IEC 7812-1) of a digit string, written here independently of src/. */
+export function luhnDigit(payload: string): string {
+  let sum = 0;
+  [...payload].reverse().forEach((char, i) => {
+    let d = Number(char);
+    if (i % 2 === 0) d = d * 2 > 9 ? d * 2 - 9 : d * 2;
+    sum += d;
+  });
+  return String((10 - (sum % 10)) % 10);
+}
+
+/** The 19-digit sandbox ICCID `8900` + 14-digit `sequence` + Luhn digit. */
+export function sandboxIccid(sequence: number): string {
+  const payload = `8900${String(sequence).padStart(14, '0')}`;
+  return payload + luhnDigit(payload);
+}
+
+/** A valid sandbox ICCID that no test ever allocates (sequence 10^13). */
+export const UNKNOWN_ICCID = sandboxIccid(10_000_000_000_000);
+
+/** Asserts `iccid` is a sandbox ICCID: 19 digits, prefix 8900, valid Luhn check digit. */
+export function expectSandboxIccid(iccid: string): void {
+  expect(iccid).toMatch(/^8900\d{15}$/);
+  expect(iccid.at(-1)).toBe(luhnDigit(iccid.slice(0, -1)));
+}
+
+// ---------------------------------------------------------------------------------------
+// Problem details
+
+export interface ProblemBody {
+  type: string;
+  title: string;
+  status: number;
+  detail: string;
+  code: string;
+  requestId: string;
+  errors?: { path: string; message: string }[];
+}
+
+/**
+ * Asserts an RFC 9457 problem response: status, code, media type, exactly the contract's
+ * members, and `requestId` equal to the `X-Request-Id` header.
+ */
+export function expectProblem(res: LightMyRequestResponse, status: number, code: string): ProblemBody {
+  expect(res.statusCode, res.body).toBe(status);
+  expect(String(res.headers['content-type'])).toMatch(/^application\/problem\+json(;|$)/);
+  const body = res.json() as ProblemBody;
+  const members = ['type', 'title', 'status', 'detail', 'code', 'requestId'];
+  expect(Object.keys(body).sort()).toEqual((body.errors ? [...members, 'errors'] : members).sort());
+  expect(body).toMatchObject({ status, code });
+  expect(body.type).toBe(`urn:esim-sandbox:problem:${code.toLowerCase().replace(/_/g, '-')}`);
+  expect(body.title.length).toBeGreaterThan(0);
+  expect(body.detail.length).toBeGreaterThan(0);
+  expect(body.requestId).toBe(res.headers['x-request-id']);
+  return body;
+}
+
+/**
+ * Asserts a 400 VALIDATION_ERROR whose `errors` has an entry at `path` (with a message
+ * matching `message` when given) and whose `detail` names that path.
+ */
+export function expectViolation(res: LightMyRequestResponse, path: string, message?: RegExp): ProblemBody {
+  const body = expectProblem(res, 400, 'VALIDATION_ERROR');
+  const paths = (body.errors ?? []).map((e) => e.path);
+  expect(paths, res.body).toContain(path);
+  if (message) {
+    const messages = (body.errors ?? []).filter((e) => e.path === path).map((e) => e.message);
+    expect(messages.some((m) => message.test(m)), `${path}: ${messages.join(' | ')}`).toBe(true);
+  }
+  expect(body.detail).toContain(path);
+  return body;
+}
+
+// ---------------------------------------------------------------------------------------
+// Orders and eSIMs
+
+export interface Esim {
+  iccid: string;
+  contractStatus: string;
+  isServiceRestricted: boolean;
+  lastUpdatedAt: string;
+  totalDataUsage: number;
+  dataUsageDailyList: { day: string; usage: string }[];
+  [field: string]: unknown;
+}
+
+export interface Order {
+  transactionId: string;
+  esims: Esim[];
+}
+
+/** Places an order (acme's by default) and asserts it succeeded. */
+export async function placeOrder(t: TestApp, planCode = 'KD0001', quantity = 1, key: string = ACME_KEY): Promise<Order> {
+  const res = await t.call('POST', '/v1/orders', { body: { planCode, quantity }, key });
+  expect(res.statusCode, res.body).toBe(201);
+  return res.json() as Order;
+}
+
+/** Orders one eSIM (acme's by default) and returns it. */
+export async function orderOne(t: TestApp, planCode = 'KD0001', key: string = ACME_KEY): Promise<Esim> {
+  const order = await placeOrder(t, planCode, 1, key);
+  return order.esims[0]!;
+}
+
+/** Reads an eSIM (acme's by default) and asserts it is found. */
+export async function getEsim(t: TestApp, iccid: string, key: string = ACME_KEY): Promise<Esim> {
+  const res = await t.call('GET', `/v1/esims/${iccid}`, { key });
+  expect(res.statusCode, res.body).toBe(200);
+  return res.json() as Esim;
+}
+
+// ---------------------------------------------------------------------------------------
+// The test's database file
+
+/** Runs `work` on the test app's real SQLite file (a second connection) and closes it. */
+export function withDatabase<T>(t: TestApp, work: (db: Database.Database) => T): T {
+  const db = new Database(join(t.dir, 'sandbox.db'));
+  try {
+    db.pragma('busy_timeout = 5000');
+    return work(db);
+  } finally {
+    db.close();
+  }
+}
+
+/** The stored row of an eSIM, every column. */
+export function esimRow(t: TestApp, iccid: string): Record<string, unknown> | undefined {
+  return withDatabase(t, (db) => db.prepare('SELECT * FROM esims WHERE iccid = ?').get(iccid) as Record<string, unknown> | undefined);
+}
+
+// ---------------------------------------------------------------------------------------
+// Clock
+
+/** A fake clock the test moves by hand: `clock.now` goes to startTestApp. */
+export function manualClock(start: string) {
+  let current = Date.parse(start);
+  return {
+    now: () => new Date(current),
+    /** Moves the clock forward and returns the new instant as the API writes it. */
+    advance(ms: number): string {
+      current += ms;
+      return new Date(current).toISOString();
+    },
+    iso: () => new Date(current).toISOString(),
+  };
+}

@@ -3,7 +3,7 @@
  * request bodies, with its descriptions and (Luhn-valid) examples.
  */
 import { Type, type Static } from 'typebox';
-import { EXAMPLE_ICCIDS, EXAMPLE_TRANSACTION_ID, NullableInstant, NullableJstDate } from './common.js';
+import { EXAMPLE_ICCIDS, EXAMPLE_TRANSACTION_ID, NullableInstant, NullableJstDate, NullableString } from './common.js';
 
 export const CONTRACT_STATUSES = ['ACTIVE', 'SUSPENDED', 'TERMINATED'] as const;
 export const PROVISION_STATUSES = ['RESERVATION_PENDING', 'RESERVED', 'FINALIZED', 'AVAILABLE', 'DOWNLOADED', 'CANCELED', 'ERROR'] as const;
@@ -98,12 +98,14 @@ export const Esim = Type.Object(
       'Plan expiration date in Japan Standard Time (YYYY-MM-DD). The service will be terminated at an unspecified time on the following day. Null if not yet activated.',
       '2025-12-07',
     ),
-    initialInsertionDevice: Type.Union([Type.String({ pattern: '^[0-9]{15}$' }), Type.Null()], {
+    initialInsertionDevice: NullableString({
+      pattern: '^[0-9]{15}$',
       description: 'IMEI of the device where eSIM was first installed (15-digit). Null if not yet installed. Useful for tracking which device the end user is using.',
       examples: ['490154203237518'],
     }),
     initialInsertionAt: NullableInstant('When the eSIM was first installed on a device (ISO 8601 UTC). Null if not yet installed.', '2025-12-01T10:00:00.000Z'),
-    initialConnectionDevice: Type.Union([Type.String({ pattern: '^[0-9]{15}$' }), Type.Null()], {
+    initialConnectionDevice: NullableString({
+      pattern: '^[0-9]{15}$',
       description: 'IMEI of the device that first connected to the network (15-digit). Null if never connected. May differ from initialInsertionDevice if user moved eSIM to another device.',
       examples: ['490154203237518'],
     }),

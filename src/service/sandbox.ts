@@ -58,13 +58,15 @@ export class SandboxService {
   }
 
   /**
-   * The ICCIDs of one of the reseller's orders (reconciliation by transactionId).
+   * The ICCIDs of one of the reseller's orders (reconciliation by transactionId), in the
+   * order's own order. A UUID is case-insensitive (RFC 9562): the stored form is lowercase.
    * @throws DomainError ORDER_NOT_FOUND for an unknown or another reseller's transactionId.
    */
-  async orderIccids(resellerId: string, transactionId: string): Promise<string[]> {
-    const iccids = await this.deps.esims.findOrderIccids(resellerId, transactionId.toLowerCase());
-    if (!iccids) throw notFound('ORDER_NOT_FOUND', `no order with transactionId ${transactionId}`);
-    return iccids;
+  async orderIccids(resellerId: string, transactionId: string): Promise<{ transactionId: string; iccids: string[] }> {
+    const canonical = transactionId.toLowerCase();
+    const iccids = await this.deps.esims.findOrderIccids(resellerId, canonical);
+    if (!iccids) throw new DomainError('ORDER_NOT_FOUND', `no order with transactionId ${transactionId}`);
+    return { transactionId: canonical, iccids };
   }
 
   /** @throws DomainError ESIM_NOT_FOUND for an unknown or another reseller's ICCID. */
@@ -95,10 +97,6 @@ export class SandboxService {
   }
 }
 
-function notFound(code: 'ORDER_NOT_FOUND' | 'ESIM_NOT_FOUND', message: string): DomainError {
-  return new DomainError(code, message);
-}
-
 function esimNotFound(iccid: string): never {
-  throw notFound('ESIM_NOT_FOUND', `no eSIM with ICCID ${iccid}`);
+  throw new DomainError('ESIM_NOT_FOUND', `no eSIM with ICCID ${iccid}`);
 }

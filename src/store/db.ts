@@ -6,7 +6,7 @@
 import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
 import SqliteDatabase from 'better-sqlite3';
-import { Kysely, Migrator, SqliteDialect } from 'kysely';
+import { Kysely, Migrator, SqliteDialect, type SqliteDatabase as KyselySqliteDatabase } from 'kysely';
 import type { DatabaseConfig } from '../config.js';
 import { migrationProvider } from './migrations/index.js';
 import type { Database } from './schema.js';
@@ -26,7 +26,7 @@ export async function openStore(config: DatabaseConfig): Promise<Store> {
   if (config.kind !== 'sqlite') {
     throw new Error('DATABASE_URL: PostgreSQL is not supported by this build yet; use sqlite:<path>');
   }
-  const db = new Kysely<Database>({ dialect: new SqliteDialect({ database: openSqlite(config.filename) }) });
+  const db = new Kysely<Database>({ dialect: new SqliteDialect({ database: withStatementCache(openSqlite(config.filename)) }) });
   await migrate(db);
   return { db, dialect: 'sqlite', close: () => db.destroy() };
 }
@@ -41,6 +41,31 @@ function openSqlite(filename: string): SqliteDatabase.Database {
   database.pragma('busy_timeout = 5000');
   database.pragma('foreign_keys = ON');
   return database;
+}
+
+// Distinct SQL texts kept prepared; the API issues a few dozen shapes, so this never fills
+// in practice, and a flood of unexpected shapes only resets it.
+const STATEMENT_CACHE_LIMIT = 1000;
+
+/**
+ * Keeps each SQL text prepared once. Kysely asks better-sqlite3 to prepare every query it
+ * runs, and preparing (parsing and planning) costs more than running a keyed lookup.
+ * Safe to share: Kysely runs one query at a time on its single SQLite connection.
+ */
+function withStatementCache(database: SqliteDatabase.Database): KyselySqliteDatabase {
+  const statements = new Map<string, SqliteDatabase.Statement>();
+  return {
+    close: () => database.close(),
+    prepare: (sql) => {
+      let statement = statements.get(sql);
+      if (!statement) {
+        if (statements.size >= STATEMENT_CACHE_LIMIT) statements.clear();
+        statement = database.prepare(sql);
+        statements.set(sql, statement);
+      }
+      return statement;
+    },
+  };
 }
 
 /** Runs every pending migration. @throws Error naming the failed migration. */

@@ -52,9 +52,6 @@ export const orderRoutes: FastifyPluginAsyncTypebox<{ service: SandboxService }>
         response: responses({ status: 200, description: "The order's ICCIDs, in the order of the original response", schema: OrderIccids, problems: ['ORDER_NOT_FOUND'] }),
       },
     },
-    async (request) => {
-      const { transactionId } = request.params;
-      return { transactionId: transactionId.toLowerCase(), iccids: await service.orderIccids(request.reseller.id, transactionId) };
-    },
+    async (request) => service.orderIccids(request.reseller.id, request.params.transactionId),
   );
 };

@@ -12,7 +12,8 @@ import { loadCatalogFile } from './catalog/load.js';
 import type { Config } from './config.js';
 import { requireApiKey } from './http/auth.js';
 import { registerDocs, registerOpenApi } from './http/openapi.js';
-import { installProblemHandlers } from './http/problem.js';
+import { installProblemHandlers, problem, sendProblem } from './http/problem.js';
+import { installUtf8JsonParser } from './http/json-parser.js';
 import { registerRateLimits } from './http/rate-limit.js';
 import { esimRoutes } from './http/routes/esims.js';
 import { healthRoutes } from './http/routes/health.js';
@@ -74,11 +75,17 @@ export async function buildApp(config: Config, options: BuildOptions = {}): Prom
       },
       return503OnClosing: true,
       routerOptions: { maxParamLength: 1000 },
+      // A malformed %-escape in the path never reaches a route: answer it as a problem too.
+      frameworkErrors: (error, request, reply) => {
+        reply.header('X-Request-Id', request.id);
+        sendProblem(reply, problem('VALIDATION_ERROR', `the URL is malformed: ${error.message}`, request.id, [{ path: 'path', message: 'must be a valid URL path (malformed percent-escape)' }]));
+      },
     }).withTypeProvider<TypeBoxTypeProvider>();
 
     app.setValidatorCompiler(validatorCompiler);
     // JSON only: a text/plain body is a 415, not a string handed to the schema.
     app.removeContentTypeParser('text/plain');
+    installUtf8JsonParser(app);
     app.addHook('onRequest', async (request, reply) => {
       reply.header('X-Request-Id', request.id);
     });

@@ -12,6 +12,9 @@ export const EXAMPLE_TRANSACTION_ID = 'a1b2c3d4-e5f6-7890-abcd-ef1234567890';
 
 /** ICCID path parameter: 19 digits, `8900` prefix, Luhn check digit (ITU-T E.118). */
 export const IccidParam = Type.String({
+  // The pattern tells generic OpenAPI tools the shape; the format adds the Luhn rule and
+  // lets the server say which of the three rules failed.
+  pattern: '^8900[0-9]{15}$',
   format: 'sandbox-iccid',
   description:
     'ICCID (19-digit numeric string: 18-digit base + 1-digit check digit, starts with 8900 for sandbox). ' +
@@ -43,7 +46,7 @@ export const NullableInstant = (description: string, example: string) => Nullabl
 /** One `{path, message}` entry of a validation problem. */
 export const ProblemFieldError = Type.Object(
   {
-    path: Type.String({ description: 'Where the invalid value is: `query.countryCode`, `params.iccid`, `body.quantity`, `body[2].day`.', examples: ['body.quantity'] }),
+    path: Type.String({ description: 'Where the invalid value is: `query.countryCode`, `path.iccid`, `body.quantity`, `body[2].day`.', examples: ['body.quantity'] }),
     message: Type.String({ description: 'The rule the value broke.', examples: ['must be <= 1000'] }),
   },
   { additionalProperties: false },

@@ -88,9 +88,14 @@ export function applyEmergencyAction(esim: EsimState, action: EmergencyAction, n
 }
 
 /**
- * Replaces the daily usage list (already checked by `checkUsageList`) and recomputes
- * `totalDataUsage` (KB) as its sum. `lastUpdatedAt` moves.
+ * Replaces the daily usage list (already checked and sorted by `checkUsageList`) and sets
+ * `totalDataUsage` (KB) to its sum; `lastUpdatedAt` moves. The same list again is no
+ * change: the same eSIM comes back and `lastUpdatedAt` stays, as with emergency control.
  */
 export function withUsage(esim: EsimState, list: DataUsageDailyItem[], totalKb: number, now: Date): EsimState {
+  const same =
+    list.length === esim.dataUsageDailyList.length &&
+    list.every((item, i) => item.day === esim.dataUsageDailyList[i]?.day && item.usage === esim.dataUsageDailyList[i]?.usage);
+  if (same) return esim;
   return { ...esim, dataUsageDailyList: list, totalDataUsage: totalKb, lastUpdatedAt: isoInstant(now) };
 }

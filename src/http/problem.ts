@@ -7,7 +7,7 @@
 import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { Problem } from '../contract/common.js';
 import { DomainError, type DomainErrorCode, type FieldViolation } from '../domain/errors.js';
-import { toViolations } from './validation.js';
+import { requestViolations, toViolations } from './validation.js';
 
 /** The stable problem codes of the contract. */
 export type ProblemCode =
@@ -86,7 +86,8 @@ export function toProblem(error: FastifyError | Error, request: FastifyRequest):
   if (error instanceof HttpProblem) return problem(error.code, error.message, requestId);
   const fastifyError = error as FastifyError & { validationContext?: string };
   if (fastifyError.validation) {
-    const errors = toViolations(fastifyError.validation as never, fastifyError.validationContext ?? 'body');
+    const all = requestViolations(request);
+    const errors = all.length > 0 ? all : toViolations(fastifyError.validation as never, fastifyError.validationContext ?? 'body');
     return problem('VALIDATION_ERROR', errors.map((e) => `${e.path} ${e.message}`).join('; '), requestId, errors);
   }
   const mapped = fastifyError.code ? FASTIFY_CODES[fastifyError.code] : undefined;

@@ -11,7 +11,7 @@
  */
 import { Ajv, type ErrorObject, type ValidateFunction } from 'ajv';
 import addFormatsModule from 'ajv-formats';
-import type { FastifySchema, FastifySchemaCompiler } from 'fastify';
+import type { FastifyRequest, FastifySchema, FastifySchemaCompiler } from 'fastify';
 import type { FieldViolation } from '../domain/errors.js';
 import { isCalendarDate } from '../domain/dates.js';
 import { isSandboxIccid, sandboxIccidProblem } from '../domain/iccid.js';
@@ -89,24 +89,67 @@ function customError(key: string, keyword: string, message: string, data: unknow
   return { instancePath: `/${key}`, schemaPath: '#', keyword, params: {}, message, data };
 }
 
+declare module 'fastify' {
+  interface FastifyContextConfig {
+    /**
+     * Rules of the body that a schema cannot say (unique days, sums), checked by the
+     * domain. On a request that fails its schema they are run too, so that one answer
+     * lists every invalid field.
+     */
+    bodyRules?: (body: unknown) => FieldViolation[];
+  }
+}
+
+// Fastify validates path, then body, then query, and stops at the first part that fails;
+// the contract wants every invalid field in one answer, so a failed request is checked
+// again part by part with the same compiled validators.
+const PARTS = [
+  ['params', 'params'],
+  ['querystring', 'query'],
+  ['body', 'body'],
+] as const;
+const partValidators = new WeakMap<object, ValidatorWithErrors>();
+
 /**
- * Turns Ajv errors into `{path, message}` entries, one per field and rule, with paths as
- * clients write them (`query.limit`, `path.iccid`, `body.quantity`, `body[2].day`).
+ * Every schema violation of the request in all its parts (path, query, body), then the
+ * route's `bodyRules`, one entry per field: what a 400 lists in `errors`.
+ */
+export function requestViolations(request: FastifyRequest): FieldViolation[] {
+  const schema = (request.routeOptions.schema ?? {}) as Record<string, object | undefined>;
+  const violations: FieldViolation[] = [];
+  for (const [part, property] of PARTS) {
+    const partSchema = schema[part];
+    if (!partSchema) continue;
+    let validate = partValidators.get(partSchema);
+    if (!validate) {
+      validate = validatorCompiler({ schema: partSchema, httpPart: part, method: request.method, url: request.url }) as ValidatorWithErrors;
+      partValidators.set(partSchema, validate);
+    }
+    const data = request[property] ?? null;
+    if (!validate(data)) violations.push(...toViolations(validate.errors ?? [], part));
+  }
+  const rules = request.routeOptions.config.bodyRules;
+  if (rules) violations.push(...rules(request.body));
+  return onePerField(violations);
+}
+
+/**
+ * Turns Ajv errors into `{path, message}` entries, one per field, with paths as clients
+ * write them (`query.limit`, `path.iccid`, `body.quantity`, `body[2].day`).
  */
 export function toViolations(errors: readonly ErrorObject[], part: string): FieldViolation[] {
   const root = PART_NAMES[part] ?? part;
+  // anyOf/if branches repeat what their members said; the members' errors are clearer.
+  const relevant = errors.filter((error) => error.keyword !== 'anyOf' && error.keyword !== 'if');
+  // A format that explains itself (the ICCID's three rules) says more than its pattern.
+  const explained = new Set(relevant.filter((e) => e.keyword === 'format').map((e) => e.instancePath));
+  return onePerField(relevant.filter((e) => !(e.keyword === 'pattern' && explained.has(e.instancePath))).map((error) => describe(error, root)));
+}
+
+/** Keeps the first violation of each field, so that one field gets one message. */
+function onePerField(violations: readonly FieldViolation[]): FieldViolation[] {
   const seen = new Set<string>();
-  const violations: FieldViolation[] = [];
-  for (const error of errors) {
-    // anyOf/if branches repeat what their members said; the members' errors are clearer.
-    if (error.keyword === 'anyOf' || error.keyword === 'if') continue;
-    const violation = describe(error, root);
-    const key = `${violation.path}\u0000${violation.message}`;
-    if (seen.has(key)) continue;
-    seen.add(key);
-    violations.push(violation);
-  }
-  return violations;
+  return violations.filter((violation) => !seen.has(violation.path) && seen.add(violation.path));
 }
 
 function describe(error: ErrorObject, root: string): FieldViolation {
@@ -137,7 +180,7 @@ function formatMessage(format: string, data: unknown): string {
     case 'uuid':
       return 'must be a UUID (8-4-4-4-12 hexadecimal digits, e.g. a1b2c3d4-e5f6-7890-abcd-ef1234567890)';
     case 'date':
-      return 'must be a real calendar date written YYYY-MM-DD';
+      return 'must be a real calendar date YYYY-MM-DD';
     case 'date-time':
       return 'must be an ISO 8601 date-time';
     default:

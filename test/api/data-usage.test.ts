@@ -74,6 +74,16 @@ describe('PUT /v1/sandbox/esims/{iccid}/data-usage', () => {
     expect(second > first).toBe(true);
   });
 
+  it('leaves lastUpdatedAt alone when the same list is sent again (no change, like emergency control)', async () => {
+    const first = clock.advance(5000);
+    await putUsage(esim.iccid, SEED_EXAMPLE);
+    clock.advance(5000);
+    const again = await putUsage(esim.iccid, [...SEED_EXAMPLE].reverse());
+    expect(again.statusCode).toBe(200);
+    expect(again.json().dataUsageDailyList).toEqual(SEED_EXAMPLE);
+    expect((await getEsim(t, esim.iccid)).lastUpdatedAt).toBe(first);
+  });
+
   it('accepts a day and a total of exactly 2^53 - 1 KB', async () => {
     const res = await putUsage(esim.iccid, [{ day: '2025-01-01', usage: MAX_SAFE }]);
     expect(res.statusCode).toBe(200);

@@ -225,3 +225,42 @@ describe('500 INTERNAL', () => {
     expect(res.body).not.toMatch(/esims|sqlite|no such table|\bat .*\(|\.ts:\d+|stack/i);
   });
 });
+
+describe('one answer lists every invalid field, whatever part it is in', () => {
+  it('names path, query and body problems together', async () => {
+    const res = await t.call('POST', '/v1/esims/8900000000000000010/emergency-control?x=1', { body: { action: 'x' } });
+    expect(res.statusCode).toBe(400);
+    expect(res.json().errors.map((e: { path: string }) => e.path)).toEqual(['path.iccid', 'query.x', 'body.action']);
+  });
+
+  it('adds the domain rules of a body to its schema problems', async () => {
+    const res = await t.call('PUT', `/v1/sandbox/esims/${iccid}/data-usage`, {
+      body: [
+        { day: '2025-12-10', usage: '1' },
+        { day: '2025-12-10', usage: '2' },
+        { day: '2025-12-32', usage: '2' },
+      ],
+    });
+    expect(res.statusCode).toBe(400);
+    expect(res.json().errors).toEqual([
+      { path: 'body[2].day', message: 'must be a real calendar date YYYY-MM-DD' },
+      { path: 'body[1].day', message: 'repeats 2025-12-10, already given at body[0]; each day may appear once' },
+    ]);
+  });
+});
+
+describe('malformed requests that never reach a route', () => {
+  it('answers a malformed percent-escape in the path with a problem and a request id', async () => {
+    const res = await t.call('GET', '/v1/orders/%ZZ');
+    expect(res.statusCode).toBe(400);
+    expect(res.headers['content-type']).toMatch(/^application\/problem\+json/);
+    expect(res.json()).toMatchObject({ code: 'VALIDATION_ERROR', status: 400, requestId: res.headers['x-request-id'] });
+  });
+
+  it('refuses a JSON body that is not UTF-8 instead of decoding it to U+FFFD', async () => {
+    const payload = Buffer.concat([Buffer.from('{"planCode":"'), Buffer.from([0xff, 0xfe]), Buffer.from('","quantity":1}')]);
+    const res = await t.call('POST', '/v1/orders', { payload, headers: { 'content-type': 'application/json' } });
+    expect(res.statusCode).toBe(400);
+    expect(res.json()).toMatchObject({ code: 'VALIDATION_ERROR', errors: [{ path: 'body', message: 'must be UTF-8' }] });
+  });
+});

@@ -2,6 +2,7 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { DataUsageRequest, DataUsageResponse } from '../../contract/esims.js';
 import { NoQuery } from '../../contract/common.js';
+import { usageListViolations } from '../../domain/usage.js';
 import type { SandboxService } from '../../service/sandbox.js';
 import { limitPerMinute } from '../rate-limit.js';
 import { responses } from '../responses.js';
@@ -11,7 +12,7 @@ export const sandboxRoutes: FastifyPluginAsyncTypebox<{ service: SandboxService 
   app.put(
     '/sandbox/esims/:iccid/data-usage',
     {
-      config: limitPerMinute(60),
+      config: { ...limitPerMinute(60), bodyRules: (body) => usageListViolations(body) },
       schema: {
         operationId: 'configureDataUsage',
         tags: ['Sandbox'],

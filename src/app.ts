@@ -74,7 +74,9 @@ export async function buildApp(config: Config, options: BuildOptions = {}): Prom
         return typeof given === 'string' && REQUEST_ID.test(given) ? given : randomUUID();
       },
       return503OnClosing: true,
-      routerOptions: { maxParamLength: 1000 },
+      // Long enough for any path Node accepts (its header limit is 16 KiB), so an over-long
+      // ICCID reaches validation and gets a 400 naming the rule, not the router's raw 414.
+      routerOptions: { maxParamLength: 16 * 1024 },
       // A malformed %-escape in the path never reaches a route: answer it as a problem too.
       frameworkErrors: (error, request, reply) => {
         reply.header('X-Request-Id', request.id);

@@ -35,7 +35,14 @@ async function main(): Promise<void> {
   }
   if (!config.rateLimits) app.log.warn('RATE_LIMITS=off: rate limits are disabled');
 
-  const address = await app.listen({ port: config.port, host: config.host });
+  let address: string;
+  try {
+    address = await app.listen({ port: config.port, host: config.host });
+  } catch (error) {
+    await app.close();
+    const reason = (error as NodeJS.ErrnoException).code === 'EADDRINUSE' ? 'the port is in use; set PORT to a free one' : String((error as Error).message);
+    throw new Error(`cannot listen on HOST=${config.host} PORT=${config.port}: ${reason}`, { cause: error });
+  }
   app.log.info(`eSIM sandbox listening on ${address} (database ${where}); API reference at ${address}/docs`);
 
   let stopping = false;

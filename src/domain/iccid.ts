@@ -49,6 +49,7 @@ export function hasValidLuhnDigit(digits: string): boolean {
  * rule that failed first, in the order: 19 digits, the 8900 prefix, the Luhn check digit.
  */
 export function sandboxIccidProblem(value: string): string | null {
+  if (value === '') return `must be ${ICCID_LENGTH} digits long, got 0`;
   if (!/^\d+$/.test(value)) return `must contain only decimal digits (${ICCID_LENGTH} digits)`;
   if (value.length !== ICCID_LENGTH) return `must be ${ICCID_LENGTH} digits long, got ${value.length}`;
   if (!value.startsWith(SANDBOX_ICCID_PREFIX)) return `must start with ${SANDBOX_ICCID_PREFIX} (sandbox ICCIDs)`;

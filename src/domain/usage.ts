@@ -53,7 +53,7 @@ export function usageListViolations(items: unknown, bodyPath = 'body'): FieldVio
     total += kb;
   });
   if (violations.length === 0 && total > MAX_USAGE_KB) {
-    violations.push({ path: bodyPath, message: `the sum of usage must be at most ${MAX_USAGE_KB} KB (2^53 - 1), got ${total}` });
+    violations.push({ path: bodyPath, message: `must have a usage sum of at most ${MAX_USAGE_KB} KB (2^53 - 1), got ${total}` });
   }
   return violations;
 }

@@ -6,7 +6,7 @@
 import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
 import SqliteDatabase from 'better-sqlite3';
-import { Kysely, Migrator, SqliteDialect, type SqliteDatabase as KyselySqliteDatabase } from 'kysely';
+import { CompiledQuery, Kysely, Migrator, SqliteDialect, SqliteDriver, type DatabaseConnection, type Driver, type SqliteDatabase as KyselySqliteDatabase } from 'kysely';
 import type { DatabaseConfig } from '../config.js';
 import { migrationProvider } from './migrations/index.js';
 import type { Database } from './schema.js';
@@ -26,9 +26,32 @@ export async function openStore(config: DatabaseConfig): Promise<Store> {
   if (config.kind !== 'sqlite') {
     throw new Error('DATABASE_URL: PostgreSQL is not supported by this build yet; use sqlite:<path>');
   }
-  const db = new Kysely<Database>({ dialect: new SqliteDialect({ database: withStatementCache(openSqlite(config.filename)) }) });
+  let database: SqliteDatabase.Database;
+  try {
+    database = openSqlite(config.filename);
+  } catch (error) {
+    throw new Error(`DATABASE_URL=${config.url}: cannot open the SQLite file: ${error instanceof Error ? error.message : String(error)}`, { cause: error });
+  }
+  const db = new Kysely<Database>({ dialect: new ImmediateSqliteDialect({ database: withStatementCache(database) }) });
   await migrate(db);
   return { db, dialect: 'sqlite', close: () => db.destroy() };
+}
+
+/**
+ * SQLite with write transactions that take the write lock when they begin. Every
+ * transaction of the sandbox writes; a plain (deferred) BEGIN takes the lock at the first
+ * write, and if another process holds it then, SQLite answers SQLITE_BUSY at once instead
+ * of waiting `busy_timeout` (a deadlock guard). BEGIN IMMEDIATE waits, so two servers on
+ * one file queue their writes instead of failing them.
+ */
+class ImmediateSqliteDialect extends SqliteDialect {
+  override createDriver(): Driver {
+    const driver = super.createDriver() as SqliteDriver;
+    driver.beginTransaction = async (connection: DatabaseConnection) => {
+      await connection.executeQuery(CompiledQuery.raw('begin immediate'));
+    };
+    return driver;
+  }
 }
 
 function openSqlite(filename: string): SqliteDatabase.Database {
@@ -36,6 +59,7 @@ function openSqlite(filename: string): SqliteDatabase.Database {
   const database = new SqliteDatabase(filename);
   // WAL lets readers go on while an order commits; NORMAL sync is durable across process
   // crashes in WAL mode; the busy timeout covers other processes holding the file.
+  // Fails here, not at the first query, when the file is not a database.
   database.pragma('journal_mode = WAL');
   database.pragma('synchronous = NORMAL');
   database.pragma('busy_timeout = 5000');

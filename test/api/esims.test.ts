@@ -166,3 +166,11 @@ describe('POST /v1/esims/{iccid}/emergency-control', () => {
     });
   });
 });
+
+describe('ICCIDs of odd lengths', () => {
+  it('answers an over-long ICCID with a 400 naming the length rule, not the router 414', async () => {
+    const res = await t.call('GET', `/v1/esims/${'9'.repeat(2000)}`);
+    expect(res.statusCode).toBe(400);
+    expect(res.json().errors).toEqual([{ path: 'path.iccid', message: 'must be 19 digits long, got 2000' }]);
+  });
+});

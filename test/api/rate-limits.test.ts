@@ -1,6 +1,6 @@
 import type { LightMyRequestResponse } from 'fastify';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { GLOBEX_KEY, startTestApp, type CallOptions, type TestApp } from '../helpers/app.js';
+import { ACME_KEY, GLOBEX_KEY, startTestApp, type CallOptions, type TestApp } from '../helpers/app.js';
 import { expectProblem, orderOne, placeOrder, UNKNOWN_ICCID, withDatabase } from './support.js';
 
 // Rate limits are on by default: these apps are started without RATE_LIMITS=off.
@@ -213,6 +213,20 @@ describe('RATE_LIMITS=off', () => {
       const res = await off.call('POST', '/v1/orders', { body: { planCode: 'KD0001', quantity: 1 } });
       expect(res.statusCode).toBe(201);
       noLimitHeaders(res);
+    }
+  });
+});
+
+describe('HEAD spends the quota of its GET', () => {
+  it('counts a HEAD and the GET of the same operation together', async () => {
+    const t2 = await startTestApp();
+    try {
+      const first = await t2.app.inject({ method: 'HEAD', url: '/v1/plans', headers: { authorization: `Bearer ${ACME_KEY}` } });
+      expect(first.headers['x-ratelimit-remaining']).toBe('59');
+      const second = await t2.call('GET', '/v1/plans');
+      expect(second.headers['x-ratelimit-remaining']).toBe('58');
+    } finally {
+      await t2.close();
     }
   });
 });

@@ -138,11 +138,11 @@ describe('sandboxIccidProblem', () => {
 
   it('names the digits rule first', () => {
     expect(sandboxIccidProblem('890000000000000001a')).toBe('must contain only decimal digits (19 digits)');
-    expect(sandboxIccidProblem('')).toBe('must contain only decimal digits (19 digits)');
     expect(sandboxIccidProblem('8900-0000000000001')).toMatch(/decimal digits/);
   });
 
   it('names the length rule with the length given', () => {
+    expect(sandboxIccidProblem('')).toBe('must be 19 digits long, got 0');
     expect(sandboxIccidProblem('890000000000000001')).toBe('must be 19 digits long, got 18');
     expect(sandboxIccidProblem('89000000000000000110')).toBe('must be 19 digits long, got 20');
   });

@@ -108,7 +108,7 @@ describe('checkUsageList', () => {
         { day: '2025-12-10', usage: '9007199254740991' },
         { day: '2025-12-11', usage: '1' },
       ]),
-    ).toEqual([{ path: 'body', message: 'the sum of usage must be at most 9007199254740991 KB (2^53 - 1), got 9007199254740992' }]);
+    ).toEqual([{ path: 'body', message: 'must have a usage sum of at most 9007199254740991 KB (2^53 - 1), got 9007199254740992' }]);
   });
 
   it('accepts a sum of exactly 2^53 - 1', () => {

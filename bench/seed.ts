@@ -1,0 +1,101 @@
+/**
+ * Seeds a SQLite store with N eSIMs through the compiled store layer, the way the server
+ * writes them: orders of 1000 eSIMs of plan KD0001 placed with `EsimRepository.placeOrder`,
+ * so the rows, indexes and ICCID counter are exactly what real orders leave. The ICCIDs
+ * are sandboxIccid(1..N), so the load worker picks existing eSIMs by sequence number.
+ */
+import { statSync } from 'node:fs';
+import { randomUUID } from 'node:crypto';
+import { importDist } from './dist.js';
+import { ORDER_PLAN } from './scenarios.js';
+
+type DbModule = typeof import('../src/store/db.js');
+type EsimsModule = typeof import('../src/store/esims.js');
+type PlansModule = typeof import('../src/store/plans.js');
+type ResellersModule = typeof import('../src/store/resellers.js');
+type CatalogModule = typeof import('../src/catalog/load.js');
+type AuthModule = typeof import('../src/http/auth.js');
+type EsimModule = typeof import('../src/domain/esim.js');
+type IccidModule = typeof import('../src/domain/iccid.js');
+type MatchingIdModule = typeof import('../src/domain/matching-id.js');
+
+/** eSIMs per order while seeding: the API's largest order. */
+export const SEED_ORDER_SIZE = 1000;
+/** SM-DP+ address of seeded eSIMs: the server's default, so they look like ordered ones. */
+const SMDP_ADDRESS = 'smdp.sandbox.example';
+
+/** What to seed. */
+export interface SeedOptions {
+  /** SQLite file to create (its folder must exist). */
+  file: string;
+  esims: number;
+  /** Owner of the eSIMs, bound to `apiKey`. */
+  reseller: string;
+  apiKey: string;
+  /** Progress lines (every 100,000 eSIMs). */
+  log: (line: string) => void;
+}
+
+/** What seeding did. */
+export interface SeedResult {
+  file: string;
+  esims: number;
+  /** Wall-clock time of the whole seeding (open, migrate, catalogue, key, orders), s. */
+  seconds: number;
+  /** Size of the SQLite file after seeding, MB. */
+  fileMb: number;
+}
+
+/**
+ * Creates the store and places ceil(esims / 1000) orders.
+ * @throws Error when dist/ is missing or a store call fails.
+ */
+export async function seedStore(options: SeedOptions): Promise<SeedResult> {
+  const started = performance.now();
+  const [db, esimsRepo, plansRepo, resellersRepo, catalog, auth, esim, iccid, matchingId] = await Promise.all([
+    importDist<DbModule>('store/db.js'),
+    importDist<EsimsModule>('store/esims.js'),
+    importDist<PlansModule>('store/plans.js'),
+    importDist<ResellersModule>('store/resellers.js'),
+    importDist<CatalogModule>('catalog/load.js'),
+    importDist<AuthModule>('http/auth.js'),
+    importDist<EsimModule>('domain/esim.js'),
+    importDist<IccidModule>('domain/iccid.js'),
+    importDist<MatchingIdModule>('domain/matching-id.js'),
+  ]);
+
+  const store = await db.openStore({ kind: 'sqlite', url: `sqlite:${options.file}`, filename: options.file });
+  try {
+    const plans = new plansRepo.PlanRepository(store.db);
+    const file = catalog.loadCatalogFile();
+    await plans.sync(file.rows, file.version);
+    const entry = (await plans.listAll()).find((p) => p.plan.planCode === ORDER_PLAN);
+    if (!entry) throw new Error(`plan ${ORDER_PLAN} is not in the catalogue`);
+    const reseller = await new resellersRepo.ResellerRepository(store.db).upsertWithKey(options.reseller, auth.hashApiKey(options.apiKey), new Date());
+
+    const repository = new esimsRepo.EsimRepository(store.db);
+    const progressEvery = 100_000;
+    for (let done = 0; done < options.esims; ) {
+      const quantity = Math.min(SEED_ORDER_SIZE, options.esims - done);
+      const orderedAt = new Date();
+      await repository.placeOrder({ transactionId: randomUUID(), resellerId: reseller.id, planCode: ORDER_PLAN, createdAt: orderedAt }, quantity, (sequences) =>
+        sequences.map((sequence) =>
+          esim.newEsim(entry, { iccid: iccid.sandboxIccid(sequence), matchingId: matchingId.newMatchingId(), smdpAddress: SMDP_ADDRESS, orderedAt }),
+        ),
+      );
+      const before = done;
+      done += quantity;
+      if (Math.floor(done / progressEvery) > Math.floor(before / progressEvery) && done < options.esims) {
+        options.log(`  seeded ${done.toLocaleString('en-US')} / ${options.esims.toLocaleString('en-US')} eSIMs (${secondsSince(started).toFixed(1)} s)`);
+      }
+    }
+  } finally {
+    // Closing checkpoints the WAL into the file, so the server starts on a compact file.
+    await store.close();
+  }
+  return { file: options.file, esims: options.esims, seconds: secondsSince(started), fileMb: statSync(options.file).size / 2 ** 20 };
+}
+
+function secondsSince(startMs: number): number {
+  return (performance.now() - startMs) / 1000;
+}

@@ -88,8 +88,9 @@ export async function buildApp(config: Config, options: BuildOptions = {}): Prom
     // JSON only: a text/plain body is a 415, not a string handed to the schema.
     app.removeContentTypeParser('text/plain');
     installUtf8JsonParser(app);
-    app.addHook('onRequest', async (request, reply) => {
+    app.addHook('onRequest', (request, reply, done) => {
       reply.header('X-Request-Id', request.id);
+      done();
     });
     installProblemHandlers(app);
     app.addHook('onClose', async () => store.close());

@@ -3,10 +3,11 @@
  * transaction, so an order is all its eSIMs or nothing, and a change of an eSIM is read,
  * decided by the domain rules and written without another writer in between.
  */
-import type { Kysely } from 'kysely';
+import type { Insertable, Kysely } from 'kysely';
 import type { EsimState } from '../domain/esim.js';
 import { ESIM_COLUMNS, fromRow, toRow } from './esim-rows.js';
-import type { Database } from './schema.js';
+import { precompile } from './precompiled.js';
+import type { Database, EsimTable } from './schema.js';
 
 /** What an order records besides its eSIMs. */
 export interface OrderHeader {
@@ -16,12 +17,39 @@ export interface OrderHeader {
   createdAt: Date;
 }
 
-// Rows per INSERT: keeps each statement far below SQLite's and PostgreSQL's bind-variable limits.
-const INSERT_CHUNK = 250;
+type EsimInsert = Insertable<EsimTable>;
+// Columns of an eSIM insert, in the order the precompiled statement binds them.
+const INSERT_COLUMNS = [...ESIM_COLUMNS, 'reseller_id', 'transaction_id', 'order_position', 'plan_code', 'created_at'] as const satisfies readonly (keyof EsimInsert)[];
 
 /** Reads and writes orders and eSIMs, always within one reseller. */
 export class EsimRepository {
-  constructor(private readonly db: Kysely<Database>) {}
+  // The queries of the hot paths (status read, ordering), compiled once.
+  private readonly selectEsim;
+  private readonly reserveSequences;
+  private readonly insertOrder;
+  private readonly insertEsim;
+
+  constructor(private readonly db: Kysely<Database>) {
+    this.selectEsim = precompile(['iccid?', 'reseller?'], (iccid: string, resellerId: string) =>
+      db.selectFrom('esims').select(ESIM_COLUMNS).where('iccid', '=', iccid).where('reseller_id', '=', resellerId),
+    );
+    this.reserveSequences = precompile([-1, 'iccid'], (quantity: number, counter: string) =>
+      db
+        .updateTable('counters')
+        .set((eb) => ({ value: eb('value', '+', quantity) }))
+        .where('name', '=', counter)
+        .returning('value'),
+    );
+    this.insertOrder = precompile(['tx?', 'reseller?', 'plan?', -1, 'at?'], (transactionId: string, resellerId: string, planCode: string, quantity: number, createdAt: string) =>
+      db.insertInto('orders').values({ transaction_id: transactionId, reseller_id: resellerId, plan_code: planCode, quantity, created_at: createdAt }),
+    );
+    // One row per statement: with the statement prepared once, a thousand single-row inserts
+    // in one transaction beat building and preparing multi-row statements.
+    this.insertEsim = precompile(
+      INSERT_COLUMNS.map((column): unknown => `?${column}`),
+      (...values: unknown[]) => db.insertInto('esims').values(Object.fromEntries(INSERT_COLUMNS.map((column, i) => [column, values[i]])) as EsimInsert),
+    );
+  }
 
   /**
    * Places an order in one transaction: reserves `quantity` ICCID sequence numbers from the
@@ -31,33 +59,22 @@ export class EsimRepository {
    */
   async placeOrder(header: OrderHeader, quantity: number, build: (sequences: number[]) => EsimState[]): Promise<EsimState[]> {
     return this.db.transaction().execute(async (trx) => {
-      const counter = await trx
-        .updateTable('counters')
-        .set((eb) => ({ value: eb('value', '+', quantity) }))
-        .where('name', '=', 'iccid')
-        .returning('value')
-        .executeTakeFirstOrThrow();
+      const [counter] = (await trx.executeQuery(this.reserveSequences(quantity, 'iccid'))).rows;
+      if (!counter) throw new Error('the ICCID counter row is missing');
       const last = Number(counter.value);
       const esims = build(Array.from({ length: quantity }, (_, i) => last - quantity + 1 + i));
       const createdAt = header.createdAt.toISOString();
-      await trx
-        .insertInto('orders')
-        .values({ transaction_id: header.transactionId, reseller_id: header.resellerId, plan_code: header.planCode, quantity, created_at: createdAt })
-        .execute();
-      for (let i = 0; i < esims.length; i += INSERT_CHUNK) {
-        await trx
-          .insertInto('esims')
-          .values(
-            esims.slice(i, i + INSERT_CHUNK).map((esim, j) => ({
-              ...toRow(esim),
-              reseller_id: header.resellerId,
-              transaction_id: header.transactionId,
-              order_position: i + j,
-              plan_code: header.planCode,
-              created_at: createdAt,
-            })),
-          )
-          .execute();
+      await trx.executeQuery(this.insertOrder(header.transactionId, header.resellerId, header.planCode, quantity, createdAt));
+      for (const [position, esim] of esims.entries()) {
+        const row: EsimInsert = {
+          ...toRow(esim),
+          reseller_id: header.resellerId,
+          transaction_id: header.transactionId,
+          order_position: position,
+          plan_code: header.planCode,
+          created_at: createdAt,
+        };
+        await trx.executeQuery(this.insertEsim(...INSERT_COLUMNS.map((column) => row[column])));
       }
       return esims;
     });
@@ -78,7 +95,7 @@ export class EsimRepository {
 
   /** One of the reseller's eSIMs, or undefined (unknown and another reseller's alike). */
   async find(resellerId: string, iccid: string): Promise<EsimState | undefined> {
-    const row = await this.db.selectFrom('esims').select(ESIM_COLUMNS).where('iccid', '=', iccid).where('reseller_id', '=', resellerId).executeTakeFirst();
+    const [row] = (await this.db.executeQuery(this.selectEsim(iccid, resellerId))).rows;
     return row ? fromRow(row) : undefined;
   }
 

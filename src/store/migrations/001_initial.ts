@@ -70,7 +70,5 @@ export const initial: Migration = {
       .addColumn('created_at', 'text', (c) => c.notNull())
       .execute();
     await db.schema.createIndex('esims_by_order').on('esims').columns(['transaction_id', 'order_position']).execute();
-    await db.schema.createIndex('esims_by_reseller').on('esims').columns(['reseller_id']).execute();
-    await db.schema.createIndex('orders_by_reseller').on('orders').columns(['reseller_id']).execute();
   },
 };

@@ -79,7 +79,19 @@ export interface SandboxOptions {
   logName: string;
 }
 
-/** Starts the compiled sandbox (dist/server.js): auth on with a real key, rate limits off, logs at warn. */
+/**
+ * The Node.js options of `npm start` (the words between `node` and `dist/server.js` in the
+ * package.json start script), so that the benchmark runs the server exactly as users do.
+ */
+function startScriptNodeOptions(): string[] {
+  const { scripts } = JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8')) as { scripts: { start: string } };
+  const words = scripts.start.trim().split(/\s+/);
+  const entry = words.indexOf('dist/server.js');
+  if (words[0] !== 'node' || entry < 0) throw new Error(`unexpected start script: ${scripts.start}`);
+  return words.slice(1, entry);
+}
+
+/** Starts the compiled sandbox (dist/server.js) as `npm start` does: auth on with a real key, rate limits off, logs at warn. */
 export async function startSandbox(options: SandboxOptions): Promise<ServerProcess> {
   const server = join(DIST, 'server.js');
   if (!existsSync(server)) throw new Error(`${server} is missing: run \`npm run build\` first`);
@@ -87,7 +99,7 @@ export async function startSandbox(options: SandboxOptions): Promise<ServerProce
   const profile = options.cpuProfDir ? ['--cpu-prof', '--cpu-prof-dir', options.cpuProfDir] : [];
   return startServer({
     name: 'sandbox',
-    args: [...profile, server],
+    args: [...startScriptNodeOptions(), ...profile, server],
     env: {
       PORT: String(port),
       HOST,

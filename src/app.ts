@@ -15,6 +15,7 @@ import { registerDocs, registerOpenApi } from './http/openapi.js';
 import { installProblemHandlers, problem, sendProblem } from './http/problem.js';
 import { installUtf8JsonParser } from './http/json-parser.js';
 import { registerRateLimits } from './http/rate-limit.js';
+import { clockRoutes } from './http/routes/clock.js';
 import { esimRoutes } from './http/routes/esims.js';
 import { healthRoutes } from './http/routes/health.js';
 import { orderRoutes } from './http/routes/orders.js';
@@ -23,6 +24,7 @@ import { sandboxRoutes } from './http/routes/sandbox.js';
 import { validatorCompiler } from './http/validation.js';
 import { bootstrapKeys, type KeyBootstrap } from './service/bootstrap.js';
 import { SandboxService } from './service/sandbox.js';
+import { ClockRepository } from './store/clocks.js';
 import { openStore, type Store } from './store/db.js';
 import { EsimRepository } from './store/esims.js';
 import { PlanRepository } from './store/plans.js';
@@ -32,7 +34,7 @@ import { ResellerRepository } from './store/resellers.js';
 export const BODY_LIMIT_BYTES = 1024 * 1024;
 const REQUEST_ID = /^[A-Za-z0-9._:-]{1,128}$/;
 
-/** Options for tests: a fixed clock, or a pino logger setting of their own. */
+/** Options for tests: a fixed real-time clock (each reseller's sandbox offset applies on top), or a pino logger setting of their own. */
 export interface BuildOptions {
   now?: () => Date;
   logger?: boolean | { level: string };
@@ -59,6 +61,7 @@ export async function buildApp(config: Config, options: BuildOptions = {}): Prom
     const keys = await bootstrapKeys(resellers, config.apiKeys, new Date());
     const service = new SandboxService({
       esims: new EsimRepository(store.db),
+      clocks: new ClockRepository(store.db),
       catalog: await plans.listAll(),
       smdpAddress: config.smdpAddress,
       ...(options.now ? { now: options.now } : {}),
@@ -105,6 +108,7 @@ export async function buildApp(config: Config, options: BuildOptions = {}): Prom
         await v1.register(orderRoutes, { service });
         await v1.register(esimRoutes, { service });
         await v1.register(sandboxRoutes, { service });
+        await v1.register(clockRoutes, { service });
       },
       { prefix: '/v1' },
     );

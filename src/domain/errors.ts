@@ -4,7 +4,7 @@
  */
 
 /** Codes of domain failures; each maps to one problem type in the HTTP layer. */
-export type DomainErrorCode = 'PLAN_NOT_FOUND' | 'ESIM_NOT_FOUND' | 'ORDER_NOT_FOUND' | 'ESIM_TERMINATED' | 'VALIDATION_ERROR';
+export type DomainErrorCode = 'PLAN_NOT_FOUND' | 'ESIM_NOT_FOUND' | 'ORDER_NOT_FOUND' | 'ESIM_TERMINATED' | 'INVALID_TRANSITION' | 'VALIDATION_ERROR';
 
 /** A field that broke a rule: `path` as in problem details (`body[2].day`), `message` the rule. */
 export interface FieldViolation {
@@ -30,4 +30,13 @@ export class RuleViolation extends DomainError {
     super('VALIDATION_ERROR', violations.map((v) => `${v.path} ${v.message}`).join('; '), violations);
     this.name = 'RuleViolation';
   }
+}
+
+/**
+ * Throws the violations found, if any: the check that follows a schema that passed, for
+ * the rules only the domain knows (the same rules run as `bodyRules` when it failed).
+ * @throws RuleViolation listing every violation.
+ */
+export function assertNoViolations(violations: readonly FieldViolation[]): void {
+  if (violations.length > 0) throw new RuleViolation([...violations]);
 }

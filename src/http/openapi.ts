@@ -14,13 +14,18 @@ const DESCRIPTION = `Sandbox API for eSIM Commerce service - Mock data for testi
 
 Point your integration at this server instead of production: browse data plans, order eSIMs (1 to 1000 at a time),
 read each eSIM's status by ICCID, reconcile lost order responses by transactionId, suspend and release eSIMs, and
-configure data usage.
+provoke what production only reports: data usage, lifecycle events (download, install, failed installation, first
+connection, termination) and a sandbox clock of your own that expires eSIMs and passes activation deadlines.
+
+**Time.** Each reseller has its own sandbox clock (\`/v1/sandbox/clock\`): real time plus an offset that only its
+advances add. Every time-based field and rule of the reseller's eSIMs follows it; \`activatedOn\`, \`expiresOn\` and
+\`terminatedOn\` are Japan-time dates (UTC+9).
 
 **Authentication.** Every \`/v1\` route needs \`Authorization: Bearer <api key>\`. A reseller sees only its own orders and
 eSIMs: another reseller's ICCID or transactionId answers 404, exactly as an unknown one.
 
 **Errors** are RFC 9457 problem details (\`application/problem+json\`) with a stable \`code\`: VALIDATION_ERROR (400),
-UNAUTHORIZED (401), PLAN_NOT_FOUND / ESIM_NOT_FOUND / ORDER_NOT_FOUND / NOT_FOUND (404), ESIM_TERMINATED (409),
+UNAUTHORIZED (401), PLAN_NOT_FOUND / ESIM_NOT_FOUND / ORDER_NOT_FOUND / NOT_FOUND (404), ESIM_TERMINATED / INVALID_TRANSITION (409),
 PAYLOAD_TOO_LARGE (413), UNSUPPORTED_MEDIA_TYPE (415), RATE_LIMITED (429), INTERNAL (500).
 
 **Rate limits** are per API key and operation, in fixed 60-second windows that start with the first request:

@@ -28,6 +28,7 @@ const PROBLEMS: Record<ProblemCode, { status: number; title: string }> = {
   ORDER_NOT_FOUND: { status: 404, title: 'Order not found' },
   NOT_FOUND: { status: 404, title: 'Not found' },
   ESIM_TERMINATED: { status: 409, title: 'eSIM terminated' },
+  INVALID_TRANSITION: { status: 409, title: 'Invalid lifecycle transition' },
   PAYLOAD_TOO_LARGE: { status: 413, title: 'Payload too large' },
   UNSUPPORTED_MEDIA_TYPE: { status: 415, title: 'Unsupported media type' },
   RATE_LIMITED: { status: 429, title: 'Too many requests' },

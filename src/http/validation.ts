@@ -15,6 +15,7 @@ import type { FastifyRequest, FastifySchema, FastifySchemaCompiler } from 'fasti
 import type { FieldViolation } from '../domain/errors.js';
 import { isCalendarDate } from '../domain/dates.js';
 import { isSandboxIccid, sandboxIccidProblem } from '../domain/iccid.js';
+import { imeiProblem, isImei } from '../domain/imei.js';
 
 // ajv-formats is CommonJS; its default export arrives wrapped under NodeNext resolution.
 const addFormats = addFormatsModule as unknown as typeof addFormatsModule.default;
@@ -40,6 +41,7 @@ function newAjv(coerceTypes: boolean): Ajv {
   // ajv-formats' "date" accepts 0000 years; our rule is the same as the domain's.
   ajv.addFormat('date', { type: 'string', validate: isCalendarDate });
   ajv.addFormat('sandbox-iccid', { type: 'string', validate: isSandboxIccid });
+  ajv.addFormat('imei', { type: 'string', validate: isImei });
   return ajv;
 }
 
@@ -141,7 +143,7 @@ export function toViolations(errors: readonly ErrorObject[], part: string): Fiel
   const root = PART_NAMES[part] ?? part;
   // anyOf/if branches repeat what their members said; the members' errors are clearer.
   const relevant = errors.filter((error) => error.keyword !== 'anyOf' && error.keyword !== 'if');
-  // A format that explains itself (the ICCID's three rules) says more than its pattern.
+  // A format that explains itself (the ICCID's three rules, the IMEI's two) says more than its pattern.
   const explained = new Set(relevant.filter((e) => e.keyword === 'format').map((e) => e.instancePath));
   return onePerField(relevant.filter((e) => !(e.keyword === 'pattern' && explained.has(e.instancePath))).map((error) => describe(error, root)));
 }
@@ -177,12 +179,14 @@ function formatMessage(format: string, data: unknown): string {
   switch (format) {
     case 'sandbox-iccid':
       return sandboxIccidProblem(String(data)) ?? 'must be a sandbox ICCID';
+    case 'imei':
+      return imeiProblem(String(data)) ?? 'must be an IMEI';
     case 'uuid':
       return 'must be a UUID (8-4-4-4-12 hexadecimal digits, e.g. a1b2c3d4-e5f6-7890-abcd-ef1234567890)';
     case 'date':
       return 'must be a real calendar date YYYY-MM-DD';
     case 'date-time':
-      return 'must be an ISO 8601 date-time';
+      return 'must be an ISO 8601 date-time with a time zone, e.g. 2026-03-01T10:00:00.000Z';
     default:
       return `must match the format ${format}`;
   }

@@ -5,9 +5,20 @@
  */
 import type { Insertable, Kysely } from 'kysely';
 import type { EsimState } from '../domain/esim.js';
-import { ESIM_COLUMNS, fromRow, toRow } from './esim-rows.js';
+import { ESIM_COLUMNS, fromRow, toRow, type EsimRow } from './esim-rows.js';
 import { precompile } from './precompiled.js';
 import type { Database, EsimTable } from './schema.js';
+
+/**
+ * An eSIM as stored, with what the use cases need beside it: its plan (for validityDays)
+ * and its reseller's sandbox clock offset, read in the same statement.
+ */
+export interface StoredEsim {
+  esim: EsimState;
+  planCode: string;
+  /** Seconds the owner's sandbox clock is ahead of real time (0 when never moved). */
+  clockOffsetSeconds: number;
+}
 
 /** What an order records besides its eSIMs. */
 export interface OrderHeader {
@@ -30,8 +41,16 @@ export class EsimRepository {
   private readonly insertEsim;
 
   constructor(private readonly db: Kysely<Database>) {
+    // The status read is the hottest path: the eSIM, its plan code and its reseller's clock
+    // offset come in one statement (two primary-key lookups), not in two round trips.
     this.selectEsim = precompile(['iccid?', 'reseller?'], (iccid: string, resellerId: string) =>
-      db.selectFrom('esims').select(ESIM_COLUMNS).where('iccid', '=', iccid).where('reseller_id', '=', resellerId),
+      db
+        .selectFrom('esims')
+        .leftJoin('sandbox_clocks', 'sandbox_clocks.reseller_id', 'esims.reseller_id')
+        .select(ESIM_COLUMNS)
+        .select(['esims.plan_code', 'sandbox_clocks.offset_seconds'])
+        .where('esims.iccid', '=', iccid)
+        .where('esims.reseller_id', '=', resellerId),
     );
     this.reserveSequences = precompile([-1, 'iccid'], (quantity: number, counter: string) =>
       db
@@ -93,29 +112,37 @@ export class EsimRepository {
     return rows.map((row) => row.iccid);
   }
 
-  /** One of the reseller's eSIMs, or undefined (unknown and another reseller's alike). */
-  async find(resellerId: string, iccid: string): Promise<EsimState | undefined> {
+  /**
+   * One of the reseller's eSIMs with its plan code and the reseller's clock offset, or
+   * undefined (unknown and another reseller's alike).
+   */
+  async find(resellerId: string, iccid: string): Promise<StoredEsim | undefined> {
     const [row] = (await this.db.executeQuery(this.selectEsim(iccid, resellerId))).rows;
-    return row ? fromRow(row) : undefined;
+    return row ? toStored(row) : undefined;
   }
 
   /**
-   * Reads one of the reseller's eSIMs, lets `change` decide its next state, and stores it,
-   * all in one transaction. `change` returns the same object when nothing changes (then
-   * nothing is written) and may throw to refuse; the error passes through.
+   * Reads one of the reseller's eSIMs (as `find` does), lets `change` decide its next
+   * state, and stores it, all in one transaction. `change` returns the same object when
+   * nothing changes (then nothing is written) and may throw to refuse; the error passes
+   * through and nothing is written.
    * @returns the eSIM after the change, or undefined when the reseller has no such eSIM.
    */
-  async modify(resellerId: string, iccid: string, change: (esim: EsimState) => EsimState): Promise<EsimState | undefined> {
+  async modify(resellerId: string, iccid: string, change: (stored: StoredEsim) => EsimState): Promise<EsimState | undefined> {
     return this.db.transaction().execute(async (trx) => {
-      const row = await trx.selectFrom('esims').select(ESIM_COLUMNS).where('iccid', '=', iccid).where('reseller_id', '=', resellerId).executeTakeFirst();
+      const [row] = (await trx.executeQuery(this.selectEsim(iccid, resellerId))).rows;
       if (!row) return undefined;
-      const before = fromRow(row);
-      const after = change(before);
-      if (after !== before) {
+      const stored = toStored(row);
+      const after = change(stored);
+      if (after !== stored.esim) {
         const { iccid: _key, ...columns } = toRow(after);
         await trx.updateTable('esims').set(columns).where('iccid', '=', iccid).where('reseller_id', '=', resellerId).execute();
       }
       return after;
     });
   }
+}
+
+function toStored(row: EsimRow & { plan_code: string; offset_seconds: number | null }): StoredEsim {
+  return { esim: fromRow(row), planCode: row.plan_code, clockOffsetSeconds: row.offset_seconds === null ? 0 : Number(row.offset_seconds) };
 }

@@ -75,6 +75,15 @@ export interface EsimTable {
   order_position: number;
 }
 
+/** A reseller's sandbox clock; no row means offset 0 (never moved, or reset). */
+export interface SandboxClockTable {
+  reseller_id: string;
+  /** Seconds the reseller's clock is ahead of real time (>= 0, at most 100 years). */
+  offset_seconds: number;
+  /** Real time (ISO 8601 UTC) of the last advance: bookkeeping only. */
+  updated_at: string;
+}
+
 /** The whole database, as Kysely sees it. */
 export interface Database {
   resellers: ResellerTable;
@@ -84,4 +93,5 @@ export interface Database {
   counters: CounterTable;
   orders: OrderTable;
   esims: EsimTable;
+  sandbox_clocks: SandboxClockTable;
 }

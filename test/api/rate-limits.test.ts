@@ -97,6 +97,27 @@ const OPERATIONS: Operation[] = [
       return (o) => t.call('PUT', `/v1/sandbox/esims/${iccid}/data-usage`, { ...o, body: [{ day: '2025-12-10', usage: '102400' }] });
     },
   },
+  {
+    name: 'POST /v1/sandbox/esims/{iccid}/events',
+    limit: 60,
+    status: 200,
+    setup: async (t) => {
+      // Installed and connected in the database (not through this route, whose quota the test counts):
+      // a connect on an activated eSIM answers 200 and changes nothing, so it can be repeated.
+      const { iccid } = await orderOne(t);
+      withDatabase(t, (db) =>
+        db
+          .prepare(
+            "UPDATE esims SET profile_provision_status = 'DOWNLOADED', profile_install_status = 'INSTALLED', activated_on = '2099-01-01', expires_on = '2099-12-31' WHERE iccid = ?",
+          )
+          .run(iccid),
+      );
+      return (o) => t.call('POST', `/v1/sandbox/esims/${iccid}/events`, { ...o, body: { event: 'connect', imei: '490154203237518' } });
+    },
+  },
+  { name: 'GET /v1/sandbox/clock', limit: 60, status: 200, setup: async (t) => (o) => t.call('GET', '/v1/sandbox/clock', o) },
+  { name: 'POST /v1/sandbox/clock/advance', limit: 60, status: 200, setup: async (t) => (o) => t.call('POST', '/v1/sandbox/clock/advance', { ...o, body: { hours: 1 } }) },
+  { name: 'POST /v1/sandbox/clock/reset', limit: 60, status: 200, setup: async (t) => (o) => t.call('POST', '/v1/sandbox/clock/reset', o) },
 ];
 
 describe.each(OPERATIONS)('$name: $limit per minute per API key', ({ limit, status, setup }) => {
@@ -128,6 +149,23 @@ describe('limits are per operation', () => {
     const order = await t.call('POST', '/v1/orders', { body: { planCode: 'KD0001', quantity: 1 } });
     expect(order.statusCode).toBe(201);
     expectLimitHeaders(order, 10, 9);
+  });
+
+  it('the three clock routes and the events route each have their own 60', async () => {
+    await spend(60, 60, () => t.call('GET', '/v1/sandbox/clock'), 200);
+    expectRateLimited(await t.call('GET', '/v1/sandbox/clock'), 60);
+    expectLimitHeaders(await t.call('POST', '/v1/sandbox/clock/advance', { body: { hours: 1 } }), 60, 59);
+    expectLimitHeaders(await t.call('POST', '/v1/sandbox/clock/reset'), 60, 59);
+    const event = await t.call('POST', `/v1/sandbox/esims/${UNKNOWN_ICCID}/events`, { body: { event: 'download' } });
+    expectProblem(event, 404, 'ESIM_NOT_FOUND');
+    expectLimitHeaders(event, 60, 59);
+  });
+
+  it('a rate-limited clock advance does not move the clock', async () => {
+    await spend(60, 60, () => t.call('POST', '/v1/sandbox/clock/advance', { body: { hours: 1 } }), 200);
+    expectRateLimited(await t.call('POST', '/v1/sandbox/clock/advance', { body: { hours: 1 } }), 60);
+    const clock = await t.call('GET', '/v1/sandbox/clock');
+    expect(clock.json().offsetSeconds).toBe(60 * 3600);
   });
 
   it('counts eSIM status for all ICCIDs together (the operation, not the URL)', async () => {

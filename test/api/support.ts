@@ -170,6 +170,32 @@ export async function getEsim(t: TestApp, iccid: string, key: string = ACME_KEY)
   return res.json() as Esim;
 }
 
+/** Sends a lifecycle event (acme's by default); the response is returned unchecked. */
+export function sendEvent(t: TestApp, iccid: string, body: unknown, key: string = ACME_KEY): Promise<LightMyRequestResponse> {
+  return t.call('POST', `/v1/sandbox/esims/${iccid}/events`, { body, key });
+}
+
+/** Sends a lifecycle event (acme's by default), asserts 200 and returns the eSIM after it. */
+export async function applyEvent(t: TestApp, iccid: string, body: unknown, key: string = ACME_KEY): Promise<Esim> {
+  const res = await sendEvent(t, iccid, body, key);
+  expect(res.statusCode, res.body).toBe(200);
+  return res.json() as Esim;
+}
+
+/** Moves a reseller's sandbox clock (acme's by default), asserts 200 and returns the clock. */
+export async function advanceClock(t: TestApp, move: { days?: number; hours?: number }, key: string = ACME_KEY): Promise<{ now: string; offsetSeconds: number }> {
+  const res = await t.call('POST', '/v1/sandbox/clock/advance', { body: move, key });
+  expect(res.statusCode, res.body).toBe(200);
+  return res.json() as { now: string; offsetSeconds: number };
+}
+
+/** Resets a reseller's sandbox clock (acme's by default) and asserts it answers offset 0. */
+export async function resetClock(t: TestApp, key: string = ACME_KEY): Promise<void> {
+  const res = await t.call('POST', '/v1/sandbox/clock/reset', { key });
+  expect(res.statusCode, res.body).toBe(200);
+  expect(res.json().offsetSeconds).toBe(0);
+}
+
 // ---------------------------------------------------------------------------------------
 // The test's database file
 
@@ -203,5 +229,24 @@ export function manualClock(start: string) {
       return new Date(current).toISOString();
     },
     iso: () => new Date(current).toISOString(),
+    /** Puts the clock at an instant (earlier or later), for tests that need exact instants. */
+    set(iso: string): void {
+      current = Date.parse(iso);
+    },
+    /** The instant `ms` from the clock's current time, as the API writes it (the clock does not move). */
+    plus: (ms: number) => new Date(current + ms).toISOString(),
   };
+}
+
+export const HOUR_MS = 3_600_000;
+export const DAY_MS = 86_400_000;
+
+/** The Japan-time (UTC+9) calendar date of an ISO instant, computed here independently of src/. */
+export function japanDate(iso: string): string {
+  return new Date(Date.parse(iso) + 9 * HOUR_MS).toISOString().slice(0, 10);
+}
+
+/** `date` (YYYY-MM-DD) plus `days` calendar days. */
+export function plusDays(date: string, days: number): string {
+  return new Date(Date.parse(`${date}T00:00:00.000Z`) + days * DAY_MS).toISOString().slice(0, 10);
 }

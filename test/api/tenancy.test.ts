@@ -62,6 +62,35 @@ describe("another reseller's resources answer 404 exactly like unknown ones", ()
   });
 });
 
+describe("another reseller's eSIM in the sandbox scenarios", () => {
+  it.each([{ event: 'download' }, { event: 'install', imei: '490154203237518' }, { event: 'terminate' }])(
+    'POST events $event answers 404 like an unknown ICCID, leaving the eSIM unchanged',
+    async (body) => {
+      const before = esimRow(t, acmeIccid);
+      const send = (id: string) => t.call('POST', `/v1/sandbox/esims/${id}/events`, { key: GLOBEX_KEY, body });
+      await expectSameNotFound('ESIM_NOT_FOUND', send, acmeIccid, UNKNOWN_ICCID);
+      expect(esimRow(t, acmeIccid)).toEqual(before);
+      expect(await getEsim(t, acmeIccid)).toEqual(acmeOrder.esims[0]);
+    },
+  );
+
+  it("a TERMINATED eSIM of another reseller answers events with 404, not 409", async () => {
+    const esim = (await placeOrder(t, 'KD0001', 1)).esims[0]!;
+    expect((await t.call('POST', `/v1/sandbox/esims/${esim.iccid}/events`, { body: { event: 'terminate' } })).statusCode).toBe(200);
+    expectProblem(await t.call('POST', `/v1/sandbox/esims/${esim.iccid}/events`, { key: GLOBEX_KEY, body: { event: 'download' } }), 404, 'ESIM_NOT_FOUND');
+    expectProblem(await t.call('POST', `/v1/sandbox/esims/${esim.iccid}/events`, { body: { event: 'download' } }), 409, 'ESIM_TERMINATED');
+  });
+
+  it("globex's clock moves do not reach acme's eSIMs", async () => {
+    const esim = (await placeOrder(t, 'KD0001', 1)).esims[0]!;
+    const advance = await t.call('POST', '/v1/sandbox/clock/advance', { key: GLOBEX_KEY, body: { days: 400 } });
+    expect(advance.json().offsetSeconds).toBe(400 * 86_400);
+    expect(await getEsim(t, esim.iccid)).toEqual(esim);
+    expect((await t.call('GET', '/v1/sandbox/clock')).json().offsetSeconds).toBe(0);
+    expect((await t.call('POST', '/v1/sandbox/clock/reset', { key: GLOBEX_KEY })).json().offsetSeconds).toBe(0);
+  });
+});
+
 describe('another reseller never learns an eSIM state', () => {
   it("acting on another reseller's TERMINATED eSIM is 404, not 409", async () => {
     const esim = (await placeOrder(t, 'KD0001', 1)).esims[0]!;

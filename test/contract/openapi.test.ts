@@ -8,6 +8,7 @@ import { promisify } from 'node:util';
 import { Ajv2020 } from 'ajv/dist/2020.js';
 import addFormatsModule from 'ajv-formats';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { isImei } from '../../src/domain/imei.js';
 import { renderOpenApi } from '../../src/scripts/render-openapi.js';
 
 const addFormats = addFormatsModule as unknown as typeof addFormatsModule.default;
@@ -47,7 +48,7 @@ describe('openapi.json', () => {
     expect(`${stdout}${stderr}`).not.toMatch(/You have \d+ warning|error/i);
   }, 60_000);
 
-  it('declares the bearer scheme, the six v1 operations, and the open routes without a key', () => {
+  it('declares the bearer scheme, the v1 operations (the six of the reference and the sandbox scenarios), and the open routes without a key', () => {
     expect(document.components.securitySchemes.bearerAuth).toMatchObject({ type: 'http', scheme: 'bearer' });
     const operations = Object.entries(document.paths).flatMap(([path, ops]) => Object.entries(ops).map(([method, op]) => `${method.toUpperCase()} ${path} ${op.operationId}`));
     expect(operations.sort()).toEqual(
@@ -60,6 +61,10 @@ describe('openapi.json', () => {
         'GET /v1/esims/{iccid} getEsim',
         'POST /v1/esims/{iccid}/emergency-control emergencyControl',
         'PUT /v1/sandbox/esims/{iccid}/data-usage configureDataUsage',
+        'POST /v1/sandbox/esims/{iccid}/events sendLifecycleEvent',
+        'GET /v1/sandbox/clock getSandboxClock',
+        'POST /v1/sandbox/clock/advance advanceSandboxClock',
+        'POST /v1/sandbox/clock/reset resetSandboxClock',
       ].sort(),
     );
   });
@@ -109,6 +114,7 @@ describe('openapi.json', () => {
     const ajv = new Ajv2020({ strict: false, allErrors: true });
     addFormats(ajv);
     ajv.addFormat('sandbox-iccid', { type: 'string', validate: (v: string) => /^8900\d{15}$/.test(v) });
+    ajv.addFormat('imei', { type: 'string', validate: isImei });
     ajv.addSchema(document as object, 'doc');
     const invalid: string[] = [];
     let checked = 0;

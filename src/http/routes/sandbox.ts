@@ -1,7 +1,12 @@
-/** Sandbox-only routes under `/v1/sandbox/`: `PUT /v1/sandbox/esims/{iccid}/data-usage`. */
+/**
+ * Sandbox-only eSIM routes under `/v1/sandbox/`: `PUT /v1/sandbox/esims/{iccid}/data-usage`
+ * and `POST /v1/sandbox/esims/{iccid}/events`.
+ */
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
-import { DataUsageRequest, DataUsageResponse } from '../../contract/esims.js';
+import { DataUsageRequest, DataUsageResponse, Esim } from '../../contract/esims.js';
 import { NoQuery } from '../../contract/common.js';
+import { LifecycleEventRequest } from '../../contract/lifecycle.js';
+import { lifecycleRequestViolations } from '../../domain/lifecycle.js';
 import { usageListViolations } from '../../domain/usage.js';
 import type { SandboxService } from '../../service/sandbox.js';
 import { limitPerMinute } from '../rate-limit.js';
@@ -37,5 +42,36 @@ export const sandboxRoutes: FastifyPluginAsyncTypebox<{ service: SandboxService 
       const esim = await service.setDataUsage(request.reseller.id, request.params.iccid, request.body);
       return { message: 'Data usage updated successfully', iccid: esim.iccid, dataUsageDailyList: esim.dataUsageDailyList };
     },
+  );
+
+  app.post(
+    '/sandbox/esims/:iccid/events',
+    {
+      config: { ...limitPerMinute(60), bodyRules: lifecycleRequestViolations },
+      schema: {
+        operationId: 'sendLifecycleEvent',
+        tags: ['Sandbox'],
+        summary: 'Drive the eSIM lifecycle (sandbox only)',
+        description:
+          'Makes something happen to an eSIM that production only reports: the end user downloads or installs the profile, the ' +
+          'installation fails, a device first connects, the provider terminates the line. Each event changes exactly the fields ' +
+          'tied to it (see `event`) and answers the updated eSIM; lastUpdatedAt takes the event time. States: READY -> ' +
+          'DOWNLOADED -> INSTALLED -> ACTIVATED (first connect), READY/DOWNLOADED -> CONFIRMATION_FAILED (install_failed), any ' +
+          'of them -> TERMINATED (terminate). An event the current state does not allow answers 409 INVALID_TRANSITION naming ' +
+          'the state and the events allowed from it; connect on a SUSPENDED eSIM is refused the same way; no event applies to a ' +
+          "TERMINATED eSIM (409 ESIM_TERMINATED). The eSIM is first brought up to date with the reseller's sandbox clock (expiry, " +
+          'activation deadline). Rate limit: 60 requests per minute.',
+        querystring: NoQuery,
+        params: IccidParams,
+        body: LifecycleEventRequest,
+        response: responses({
+          status: 200,
+          description: 'The eSIM after the event',
+          schema: Esim,
+          problems: ['ESIM_NOT_FOUND', 'ESIM_TERMINATED', 'INVALID_TRANSITION', 'PAYLOAD_TOO_LARGE', 'UNSUPPORTED_MEDIA_TYPE'],
+        }),
+      },
+    },
+    async (request) => service.lifecycleEvent(request.reseller.id, request.params.iccid, request.body),
   );
 };

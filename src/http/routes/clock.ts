@@ -1,0 +1,90 @@
+/**
+ * The reseller's sandbox clock under `/v1/sandbox/clock`: read it, move it forward, put it
+ * back to real time. Every answer is the clock, `{now, offsetSeconds}` (DESIGN.md section 3).
+ */
+import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
+import { NoQuery } from '../../contract/common.js';
+import { ClockAdvanceRequest, SandboxClock } from '../../contract/lifecycle.js';
+import { clockMoveViolations } from '../../domain/clock.js';
+import { RuleViolation } from '../../domain/errors.js';
+import type { SandboxService } from '../../service/sandbox.js';
+import { limitPerMinute } from '../rate-limit.js';
+import { responses } from '../responses.js';
+
+const FOLLOWS_THE_CLOCK =
+  'Everything time-based for this reseller follows its clock: order times and activationDeadline, event defaults, ' +
+  'lastUpdatedAt, the day after expiresOn (Japan time: TERMINATED, terminatedOn = expiresOn + 1) and the activation deadline ' +
+  '(never installed: TERMINATED, profile CANCELED). Other resellers\' clocks never move.';
+
+export const clockRoutes: FastifyPluginAsyncTypebox<{ service: SandboxService }> = async (app, { service }) => {
+  app.get(
+    '/sandbox/clock',
+    {
+      config: limitPerMinute(60),
+      schema: {
+        operationId: 'getSandboxClock',
+        tags: ['Sandbox'],
+        summary: 'Read the sandbox clock (sandbox only)',
+        description: `The reseller's sandbox time: real time plus the offset its advances added. ${FOLLOWS_THE_CLOCK} Rate limit: 60 requests per minute.`,
+        querystring: NoQuery,
+        response: responses({ status: 200, description: "The reseller's sandbox clock", schema: SandboxClock }),
+      },
+    },
+    async (request) => service.clock(request.reseller.id),
+  );
+
+  app.post(
+    '/sandbox/clock/advance',
+    {
+      config: { ...limitPerMinute(60), bodyRules: clockMoveViolations },
+      schema: {
+        operationId: 'advanceSandboxClock',
+        tags: ['Sandbox'],
+        summary: 'Move the sandbox clock forward (sandbox only)',
+        description:
+          'Moves the reseller\'s clock forward by `days` and `hours` (whole numbers; at least 1 hour and at most 400 days a call; ' +
+          'at most 100 years ahead of real time in all). It only moves forward: reset puts it back. A read after advancing shows ' +
+          `what the clock changed at once, and the change is stored: a later reset does not undo it. ${FOLLOWS_THE_CLOCK} ` +
+          'Rate limit: 60 requests per minute.',
+        querystring: NoQuery,
+        body: ClockAdvanceRequest,
+        response: responses({
+          status: 200,
+          description: 'The clock after the move',
+          schema: SandboxClock,
+          problems: ['PAYLOAD_TOO_LARGE', 'UNSUPPORTED_MEDIA_TYPE'],
+        }),
+      },
+    },
+    async (request) => service.advanceClock(request.reseller.id, request.body),
+  );
+
+  app.post(
+    '/sandbox/clock/reset',
+    {
+      config: limitPerMinute(60),
+      schema: {
+        operationId: 'resetSandboxClock',
+        tags: ['Sandbox'],
+        summary: 'Put the sandbox clock back to real time (sandbox only)',
+        description:
+          "Sets the reseller's clock offset back to 0. Takes no body (or an empty JSON object). What the clock already changed " +
+          '(eSIMs it expired or terminated, and were seen so) stays changed. Rate limit: 60 requests per minute.',
+        querystring: NoQuery,
+        response: responses({
+          status: 200,
+          description: 'The clock, back at real time',
+          schema: SandboxClock,
+          problems: ['PAYLOAD_TOO_LARGE', 'UNSUPPORTED_MEDIA_TYPE'],
+        }),
+      },
+    },
+    async (request) => {
+      const body: unknown = request.body;
+      if (body !== undefined && (body === null || typeof body !== 'object' || Array.isArray(body) || Object.keys(body).length > 0)) {
+        throw new RuleViolation([{ path: 'body', message: 'must be empty or {}: reset takes no parameters' }]);
+      }
+      return service.resetClock(request.reseller.id);
+    },
+  );
+};

@@ -51,7 +51,7 @@ export const LifecycleEventRequest = Type.Object(
       Type.String({
         format: 'date-time',
         description:
-          "When the event happened (ISO 8601 with a time zone, e.g. 2026-03-01T10:00:00.000Z). Default: now on the reseller's sandbox clock. " +
+          "When the event happened (ISO 8601 with a time zone, e.g. 2026-03-01T10:00:00.000Z). Default: now on the reseller's sandbox clock, or the eSIM's lastUpdatedAt if that is later (after a clock reset). " +
           "Not later than the sandbox clock's now, and not earlier than the eSIM's lastUpdatedAt (events are recorded in order). " +
           'It stamps the fields the event sets (downloadedAt, initialInsertionAt, activatedOn, terminatedOn) and lastUpdatedAt.',
         examples: ['2026-03-01T10:00:00.000Z'],

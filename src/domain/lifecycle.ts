@@ -159,14 +159,17 @@ export function applyLifecycleEvent(esim: EsimState, event: LifecycleEvent, cont
 
 /**
  * The instant of an event: `occurredAt` when the client gave one, else `now` (the
- * reseller's sandbox clock). A given `occurredAt` must lie between the eSIM's
- * `lastUpdatedAt` and `now`, both included: events are recorded in the order they
- * happened, and none in the sandbox's future.
+ * reseller's sandbox clock), but never before the eSIM's `lastUpdatedAt`: after a clock
+ * reset, fields written while the clock was ahead stay ahead of it, and an event by
+ * default happens no earlier than the last change (so an install never precedes its
+ * download). A given `occurredAt` must lie between the eSIM's `lastUpdatedAt` and `now`,
+ * both included: events are recorded in the order they happened, and none in the
+ * sandbox's future.
  * @param occurredAt an ISO 8601 date-time with a time zone (already checked by the schema).
  * @throws RuleViolation at `body.occurredAt` when it is outside that window.
  */
 export function eventInstant(esim: EsimState, occurredAt: string | undefined, now: Date): Date {
-  if (occurredAt === undefined) return now;
+  if (occurredAt === undefined) return new Date(Math.max(now.getTime(), Date.parse(esim.lastUpdatedAt)));
   const at = new Date(occurredAt);
   if (at.getTime() > now.getTime()) {
     throw new RuleViolation([{ path: 'body.occurredAt', message: `must not be later than the sandbox clock's now (${isoInstant(now)})` }]);

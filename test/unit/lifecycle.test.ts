@@ -264,7 +264,12 @@ describe('eventInstant', () => {
   const now = new Date('2026-03-05T00:00:00.000Z');
 
   it('is the sandbox clock now by default', () => {
-    expect(eventInstant(activated, undefined, now)).toBe(now);
+    expect(eventInstant(activated, undefined, now).toISOString()).toBe('2026-03-05T00:00:00.000Z');
+  });
+
+  it('defaults to the eSIM lastUpdatedAt when the clock was reset behind it, so events stay in order', () => {
+    const beforeLastChange = new Date('2026-02-20T00:00:00.000Z');
+    expect(eventInstant(activated, undefined, beforeLastChange).toISOString()).toBe('2026-02-23T00:00:00.000Z');
   });
 
   it('accepts occurredAt from the eSIM lastUpdatedAt to now, both included, in any time zone', () => {

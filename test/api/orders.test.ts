@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startTestApp, type TestApp } from '../helpers/app.js';
+import { FRESH_ESIM_FIELDS } from '../helpers/new-esim.js';
 import {
   catalogPlan,
   expectProblem,
@@ -29,21 +30,9 @@ function expectedNewEsim(planCode: string, smdpAddress: string, activationDeadli
   return {
     homeCountry: homeCountryOf(plan),
     roamingCountries: roamingCountriesOf(plan),
-    contractStatus: 'ACTIVE',
-    profileProvisionStatus: 'AVAILABLE',
-    profileInstallStatus: 'READY',
-    isServiceRestricted: false,
+    ...FRESH_ESIM_FIELDS,
     smdpAddress,
     activationDeadline,
-    downloadedAt: null,
-    activatedOn: null,
-    terminatedOn: null,
-    expiresOn: null,
-    initialInsertionDevice: null,
-    initialInsertionAt: null,
-    initialConnectionDevice: null,
-    dataUsageDailyList: [],
-    totalDataUsage: 0,
     lastUpdatedAt: ORDER_TIME,
   };
 }

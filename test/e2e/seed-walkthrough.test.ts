@@ -12,6 +12,7 @@ import Database from 'better-sqlite3';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { hasValidLuhnDigit, sandboxIccid } from '../../src/domain/iccid.js';
 import { runServerToExit, startServer, type ServerProcess } from '../helpers/server-process.js';
+import { FRESH_ESIM_FIELDS } from '../helpers/new-esim.js';
 
 const KEY = 'acme-e2e-key-0001';
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
@@ -133,23 +134,11 @@ describe('the seed walkthrough over real HTTP, then a restart on the same SQLite
       iccid,
       homeCountry: 'JP',
       roamingCountries: [],
-      contractStatus: 'ACTIVE',
-      profileProvisionStatus: 'AVAILABLE',
-      profileInstallStatus: 'READY',
-      isServiceRestricted: false,
+      ...FRESH_ESIM_FIELDS,
       qrCode: `LPA:1$smdp.sandbox.example$${ordered.activationCode}`,
       smdpAddress: 'smdp.sandbox.example',
       activationCode: ordered.activationCode,
       activationDeadline: expect.stringMatching(INSTANT),
-      downloadedAt: null,
-      activatedOn: null,
-      terminatedOn: null,
-      expiresOn: null,
-      initialInsertionDevice: null,
-      initialInsertionAt: null,
-      initialConnectionDevice: null,
-      dataUsageDailyList: [],
-      totalDataUsage: 0,
       lastUpdatedAt: expect.stringMatching(INSTANT),
     });
     const orderedAt = Date.parse(ordered.lastUpdatedAt);

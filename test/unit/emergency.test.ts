@@ -3,6 +3,7 @@ import { applyEmergencyAction, lpaActivationCode, newEsim, withUsage, type EsimS
 import { DomainError } from '../../src/domain/errors.js';
 import { toCatalogPlan } from '../../src/domain/plans.js';
 import { makePlan } from './fixtures.js';
+import { FRESH_ESIM_FIELDS } from '../helpers/new-esim.js';
 
 const entry = toCatalogPlan(makePlan('AS0001', 'ASIA', ['JP', 'TW', 'KR', 'CN']), 'JP');
 const orderedAt = new Date('2026-01-01T10:30:00.123Z');
@@ -27,24 +28,12 @@ describe('newEsim', () => {
       iccid: '8900000000000000011',
       homeCountry: 'JP',
       roamingCountries: ['CN', 'KR', 'TW'],
-      contractStatus: 'ACTIVE',
-      profileProvisionStatus: 'AVAILABLE',
-      profileInstallStatus: 'READY',
-      isServiceRestricted: false,
+      ...FRESH_ESIM_FIELDS,
       qrCode: 'LPA:1$smdp.sandbox.example$K2F9Q-7ZJ4M-XW3TD-8HN6C',
       smdpAddress: 'smdp.sandbox.example',
       activationCode: 'K2F9Q-7ZJ4M-XW3TD-8HN6C',
       // 2026-01-01 + 180 days of 24 h
       activationDeadline: '2026-06-30T10:30:00.123Z',
-      downloadedAt: null,
-      activatedOn: null,
-      terminatedOn: null,
-      expiresOn: null,
-      initialInsertionDevice: null,
-      initialInsertionAt: null,
-      initialConnectionDevice: null,
-      dataUsageDailyList: [],
-      totalDataUsage: 0,
       lastUpdatedAt: '2026-01-01T10:30:00.123Z',
     });
   });

@@ -14,7 +14,8 @@ import { requireApiKey } from './http/auth.js';
 import { registerDocs, registerOpenApi } from './http/openapi.js';
 import { installProblemHandlers, problem, sendProblem } from './http/problem.js';
 import { installUtf8JsonParser } from './http/json-parser.js';
-import { registerRateLimits } from './http/rate-limit.js';
+import { installMetrics, Metrics } from './http/metrics.js';
+import { closeRedis, openRedis, registerRateLimits } from './http/rate-limit.js';
 import { clockRoutes } from './http/routes/clock.js';
 import { esimRoutes } from './http/routes/esims.js';
 import { healthRoutes } from './http/routes/health.js';
@@ -38,6 +39,8 @@ const REQUEST_ID = /^[A-Za-z0-9._:-]{1,128}$/;
 export interface BuildOptions {
   now?: () => Date;
   logger?: boolean | { level: string };
+  /** Adds prom-client's process metrics to /metrics (the server: once per process). */
+  processMetrics?: boolean;
 }
 
 /** The built app and what start-up did, for the start-up log. */
@@ -53,6 +56,7 @@ export interface BuiltApp {
  */
 export async function buildApp(config: Config, options: BuildOptions = {}): Promise<BuiltApp> {
   const store = await openStore(config.database);
+  let redis: Awaited<ReturnType<typeof openRedis>> | null = null;
   try {
     const plans = new PlanRepository(store.db);
     const catalogFile = loadCatalogFile();
@@ -97,13 +101,27 @@ export async function buildApp(config: Config, options: BuildOptions = {}): Prom
     });
     installProblemHandlers(app);
     app.addHook('onClose', async () => store.close());
+    const metrics = new Metrics(async () => {
+      const { rows } = await sql<{ status: string; n: number | string }>`select contract_status as status, count(*) as n from esims group by contract_status`.execute(store.db);
+      return Object.fromEntries(rows.map((row) => [row.status, Number(row.n)]));
+    }, options.processMetrics);
+    installMetrics(app, metrics);
+    // Rate-limit counters shared through Redis when REDIS_URL is set (and rate limits are on).
+    redis = config.redisUrl && config.rateLimits ? await openRedis(config.redisUrl, app.log) : null;
+    const client = redis;
+    if (client) app.addHook('onClose', async () => closeRedis(client));
 
     await registerOpenApi(app);
-    await app.register(healthRoutes, { checkDatabase: async () => void (await sql`select 1`.execute(store.db)) });
+    await app.register(healthRoutes, {
+      checks: [
+        { name: 'database', check: async () => sql`select 1`.execute(store.db) },
+        ...(client ? [{ name: 'redis', check: async () => client.ping() }] : []),
+      ],
+    });
     await app.register(
       async (v1) => {
         requireApiKey(v1, resellers);
-        await registerRateLimits(v1, config.rateLimits);
+        await registerRateLimits(v1, { enabled: config.rateLimits, metrics, redis: client, redisKeyPrefix: config.redisKeyPrefix });
         await v1.register(planRoutes, { service });
         await v1.register(orderRoutes, { service });
         await v1.register(esimRoutes, { service });
@@ -116,6 +134,7 @@ export async function buildApp(config: Config, options: BuildOptions = {}): Prom
     await app.ready();
     return { app, store, keys };
   } catch (error) {
+    if (redis) await closeRedis(redis);
     await store.close();
     throw error;
   }

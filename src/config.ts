@@ -26,6 +26,8 @@ export interface Config {
   database: DatabaseConfig;
   /** `REDIS_URL`, unset by default (rate-limit counters in memory). */
   redisUrl: string | null;
+  /** `REDIS_KEY_PREFIX`, default `esim-sandbox:rl:`: prefix of the rate-limit keys in Redis (several sandboxes, or test runs, on one Redis). */
+  redisKeyPrefix: string;
   /** `SANDBOX_API_KEYS`, parsed; empty when unset. */
   apiKeys: ApiKeySeed[];
   /** `RATE_LIMITS`: `on` (default) or `off`. */
@@ -66,6 +68,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     host: nonEmpty('HOST', env.HOST, '127.0.0.1'),
     database: parseDatabaseUrl(env.DATABASE_URL ?? 'sqlite:./data/sandbox.db'),
     redisUrl: parseRedisUrl(env.REDIS_URL),
+    redisKeyPrefix: parseRedisKeyPrefix(env.REDIS_KEY_PREFIX),
     apiKeys: parseApiKeys(env.SANDBOX_API_KEYS),
     rateLimits: parseOnOff('RATE_LIMITS', env.RATE_LIMITS, true),
     smdpAddress: parseSmdpAddress(env.SMDP_ADDRESS),
@@ -89,9 +92,14 @@ function parsePort(value: string | undefined): number {
   return Number(value);
 }
 
+/** A schema name accepted in `postgres://...?schema=<name>`: lower case, so it reads the same quoted or not. */
+export const PG_SCHEMA = /^[a-z_][a-z0-9_]{0,62}$/;
+
 /**
  * `sqlite:<path>` (relative to the working directory; `sqlite::memory:` for an in-memory
- * database) or `postgres://` / `postgresql://` URLs.
+ * database) or `postgres://` / `postgresql://` URLs. A PostgreSQL URL may name the schema
+ * to use with `?schema=<name>` (created at start if missing); every other parameter goes
+ * to the pg driver as it is.
  */
 export function parseDatabaseUrl(url: string): DatabaseConfig {
   const value = url.trim();
@@ -101,10 +109,15 @@ export function parseDatabaseUrl(url: string): DatabaseConfig {
     return { kind: 'sqlite', url: value, filename };
   }
   if (/^postgres(ql)?:\/\//.test(value)) {
+    let parsed: URL;
     try {
-      new URL(value);
+      parsed = new URL(value);
     } catch {
       throw new ConfigError('DATABASE_URL', `is not a valid URL: "${value}"`);
+    }
+    const schema = parsed.searchParams.get('schema');
+    if (schema !== null && !PG_SCHEMA.test(schema)) {
+      throw new ConfigError('DATABASE_URL', `schema= must be 1-63 of [a-z0-9_], not starting with a digit, got "${schema}"`);
     }
     return { kind: 'postgres', url: value };
   }
@@ -117,6 +130,13 @@ function parseRedisUrl(value: string | undefined): string | null {
     throw new ConfigError('REDIS_URL', `must start with redis:// or rediss://, got "${value}"`);
   }
   return value.trim();
+}
+
+function parseRedisKeyPrefix(value: string | undefined): string {
+  if (blank(value)) return 'esim-sandbox:rl:';
+  const v = value.trim();
+  if (!/^[\x21-\x7e]{1,128}$/.test(v)) throw new ConfigError('REDIS_KEY_PREFIX', `must be 1-128 printable ASCII characters without spaces, got "${value}"`);
+  return v;
 }
 
 /** `name:key,name2:key2`; a name may appear with several keys. */

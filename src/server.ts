@@ -5,8 +5,13 @@
  */
 import { buildApp } from './app.js';
 import { ConfigError, loadConfig, type Config } from './config.js';
+import { redactUrl } from './http/rate-limit.js';
 
-/** How long SIGTERM/SIGINT waits for in-flight requests before exiting anyway, in ms. */
+/**
+ * How long SIGTERM/SIGINT waits for in-flight requests and for closing the database pool and
+ * the Redis client before exiting anyway (code 1), in ms. Below the 30 s a Kubernetes pod
+ * or a systemd unit waits by default before SIGKILL.
+ */
 const SHUTDOWN_GRACE_MS = 10_000;
 
 async function main(): Promise<void> {
@@ -21,7 +26,7 @@ async function main(): Promise<void> {
     throw error;
   }
 
-  const { app, keys } = await buildApp(config);
+  const { app, keys } = await buildApp(config, { processMetrics: true });
   const where = config.database.url;
   if (keys.kind === 'demo-created') {
     app.log.warn(
@@ -34,6 +39,8 @@ async function main(): Promise<void> {
     app.log.info(`API keys configured for reseller(s): ${keys.resellers.join(', ')}`);
   }
   if (!config.rateLimits) app.log.warn('RATE_LIMITS=off: rate limits are disabled');
+  else if (config.redisUrl) app.log.info(`rate limits counted in Redis at ${redactUrl(config.redisUrl)} (keys ${config.redisKeyPrefix}*), shared by every instance using it`);
+  else app.log.info('rate limits counted in this process\'s memory (set REDIS_URL to share them between instances)');
 
   let address: string;
   try {
@@ -49,14 +56,18 @@ async function main(): Promise<void> {
   const stop = (signal: string) => {
     if (stopping) return;
     stopping = true;
-    app.log.info(`${signal}: closing (waiting for in-flight requests)`);
+    const started = Date.now();
+    app.log.info(`${signal}: closing (no new connections; waiting up to ${SHUTDOWN_GRACE_MS} ms for in-flight requests, then closing the database and Redis)`);
     const timer = setTimeout(() => {
       app.log.error(`shutdown took longer than ${SHUTDOWN_GRACE_MS} ms; exiting`);
       process.exit(1);
     }, SHUTDOWN_GRACE_MS);
     timer.unref();
     app.close().then(
-      () => process.exit(0),
+      () => {
+        app.log.info(`closed in ${Date.now() - started} ms`);
+        process.exit(0);
+      },
       (error: unknown) => {
         app.log.error({ err: error }, 'error while closing');
         process.exit(1);

@@ -5,14 +5,24 @@
  * the eSIM row instead, see EsimRepository).
  */
 import type { Kysely } from 'kysely';
+import { dialectOf, type Dialect } from './db.js';
 import { precompile } from './precompiled.js';
 import type { Database } from './schema.js';
 
 /** Reads and moves the resellers' clock offsets. */
 export class ClockRepository {
   private readonly selectOffset;
+  private readonly lockReseller;
 
-  constructor(private readonly db: Kysely<Database>) {
+  constructor(
+    private readonly db: Kysely<Database>,
+    dialect: Dialect = dialectOf(db),
+  ) {
+    // SQLite's write transactions are serial already (BEGIN IMMEDIATE). On PostgreSQL the
+    // clock row may not exist yet, so the reseller's row is locked instead: two advances of
+    // one reseller's clock, on any instances, add up instead of one overwriting the other.
+    this.lockReseller =
+      dialect === 'postgres' ? precompile(['reseller?'], (resellerId: string) => db.selectFrom('resellers').select('id').where('id', '=', resellerId).forUpdate()) : undefined;
     this.selectOffset = precompile(['reseller?'], (resellerId: string) =>
       db.selectFrom('sandbox_clocks').select('offset_seconds').where('reseller_id', '=', resellerId),
     );
@@ -33,6 +43,7 @@ export class ClockRepository {
    */
   async update(resellerId: string, updatedAt: Date, change: (offsetSeconds: number) => number): Promise<number> {
     return this.db.transaction().execute(async (trx) => {
+      if (this.lockReseller) await trx.executeQuery(this.lockReseller(resellerId));
       const [row] = (await trx.executeQuery(this.selectOffset(resellerId))).rows;
       const next = change(row ? Number(row.offset_seconds) : 0);
       const values = { reseller_id: resellerId, offset_seconds: next, updated_at: updatedAt.toISOString() };

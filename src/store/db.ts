@@ -1,20 +1,32 @@
 /**
  * Opens the database named by `DATABASE_URL` and brings its schema up to date.
- * SQLite (better-sqlite3) is the embedded default; the repositories use only Kysely, so
- * the dialect stays behind this file.
+ * SQLite (better-sqlite3) is the embedded default, PostgreSQL (pg) the shared store of
+ * several instances; the repositories use only Kysely, so the dialect stays behind
+ * src/store (the few statements that differ ask `dialectOf(db)`, never code above this folder).
  */
 import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
 import SqliteDatabase from 'better-sqlite3';
-import { CompiledQuery, Kysely, Migrator, SqliteDialect, SqliteDriver, type DatabaseConnection, type Driver, type SqliteDatabase as KyselySqliteDatabase } from 'kysely';
-import type { DatabaseConfig } from '../config.js';
+import { CompiledQuery, Kysely, sql, Migrator, PostgresAdapter, PostgresDialect, SqliteDialect, SqliteDriver, type DatabaseConnection, type Driver, type SqliteDatabase as KyselySqliteDatabase } from 'kysely';
+import pg from 'pg';
+import { PG_SCHEMA, type DatabaseConfig } from '../config.js';
 import { migrationProvider } from './migrations/index.js';
 import type { Database } from './schema.js';
+
+export type Dialect = 'sqlite' | 'postgres';
+
+/**
+ * The dialect of a Kysely instance (for the few statements that differ, such as row
+ * locks): repositories take it from the instance they are given.
+ */
+export function dialectOf(db: Kysely<Database>): Dialect {
+  return db.getExecutor().adapter instanceof PostgresAdapter ? 'postgres' : 'sqlite';
+}
 
 /** An open database with its dialect's name. */
 export interface Store {
   db: Kysely<Database>;
-  dialect: 'sqlite' | 'postgres';
+  dialect: Dialect;
   close(): Promise<void>;
 }
 
@@ -23,9 +35,7 @@ export interface Store {
  * @throws Error when the database cannot be opened or a migration fails (start-up stops).
  */
 export async function openStore(config: DatabaseConfig): Promise<Store> {
-  if (config.kind !== 'sqlite') {
-    throw new Error('DATABASE_URL: PostgreSQL is not supported by this build yet; use sqlite:<path>');
-  }
+  if (config.kind === 'postgres') return openPostgres(config.url);
   let database: SqliteDatabase.Database;
   try {
     database = openSqlite(config.filename);
@@ -92,11 +102,68 @@ function withStatementCache(database: SqliteDatabase.Database): KyselySqliteData
   };
 }
 
-/** Runs every pending migration. @throws Error naming the failed migration. */
-export async function migrate(db: Kysely<Database>): Promise<void> {
-  const { error, results } = await new Migrator({ db, provider: migrationProvider }).migrateToLatest();
+/**
+ * Runs every pending migration. @throws Error naming the failed migration.
+ * @param schema the PostgreSQL schema of `DATABASE_URL=...?schema=`, if any.
+ */
+export async function migrate(db: Kysely<Database>, schema?: string): Promise<void> {
+  // With a schema, Kysely's own tables are looked for in that schema only: its existence
+  // checks look at every schema of the database otherwise.
+  const { error, results } = await new Migrator({ db, provider: migrationProvider, ...(schema ? { migrationTableSchema: schema } : {}) }).migrateToLatest();
   if (error) {
     const failed = results?.find((r) => r.status === 'Error')?.migrationName ?? 'unknown';
     throw new Error(`database migration ${failed} failed: ${error instanceof Error ? error.message : String(error)}`, { cause: error });
   }
+}
+
+// pg type OID of int8 (bigint). Our bigints (counters, total_data_usage, offset_seconds)
+// stay far below 2^53 - 1, so they are read as numbers, not the strings pg gives by default.
+const INT8_OID = 20;
+const pgTypes: pg.CustomTypesConfig = {
+  getTypeParser: ((oid: number, format?: 'text' | 'binary') =>
+    oid === INT8_OID && format !== 'binary' ? (value: string) => Number(value) : pg.types.getTypeParser(oid, format)) as pg.CustomTypesConfig['getTypeParser'],
+};
+
+/**
+ * The pg driver's settings for `DATABASE_URL=postgres://...[?schema=name]`: `schema=`
+ * becomes the connections' search_path (so every table, the migrations' included, lives
+ * in it), every other parameter goes to pg as given.
+ */
+export function postgresSettings(url: string): { connectionString: string; schema: string | null } {
+  const parsed = new URL(url);
+  const schema = parsed.searchParams.get('schema');
+  if (schema !== null && !PG_SCHEMA.test(schema)) throw new Error(`DATABASE_URL: schema= must match ${PG_SCHEMA}, got "${schema}"`);
+  parsed.searchParams.delete('schema');
+  return { connectionString: parsed.toString(), schema };
+}
+
+async function openPostgres(url: string): Promise<Store> {
+  const { connectionString, schema } = postgresSettings(url);
+  const pool = new pg.Pool({
+    connectionString,
+    // Per pool, not pg.types.setTypeParser: the parser is this pool's business only.
+    types: pgTypes,
+    ...(schema ? { options: `-c search_path=${schema}` } : {}),
+    max: 10,
+    connectionTimeoutMillis: 10_000,
+  });
+  // An idle client losing its server (restart, network) must not crash the process: the
+  // next query gets a new connection, or an error that answers 500 / 503 on /readyz.
+  pool.on('error', () => {});
+  const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
+  try {
+    if (schema) await sql`create schema if not exists ${sql.id(schema)}`.execute(db).catch(async (error: unknown) => {
+      // Two instances creating it at once: one of them may lose the race on pg_namespace's unique index: fine if the schema is there.
+      const found = await sql<{ n: number }>`select count(*)::int as n from pg_namespace where nspname = ${schema}`.execute(db);
+      if (found.rows[0]?.n !== 1) throw error;
+    });
+    // Kysely's PostgreSQL migrator runs all pending migrations in one transaction under a
+    // session advisory lock (pg_advisory_lock), so instances starting together queue here
+    // and the later ones find nothing left to do.
+    await migrate(db, schema ?? undefined);
+  } catch (error) {
+    await db.destroy();
+    throw new Error(`DATABASE_URL: cannot open or migrate the PostgreSQL database: ${error instanceof Error ? error.message : String(error)}`, { cause: error });
+  }
+  return { db, dialect: 'postgres', close: () => db.destroy() };
 }

@@ -5,6 +5,7 @@
  */
 import type { Insertable, Kysely } from 'kysely';
 import type { EsimState } from '../domain/esim.js';
+import { dialectOf, type Dialect } from './db.js';
 import { ESIM_COLUMNS, fromRow, toRow, type EsimRow } from './esim-rows.js';
 import { precompile } from './precompiled.js';
 import type { Database, EsimTable } from './schema.js';
@@ -36,22 +37,37 @@ const INSERT_COLUMNS = [...ESIM_COLUMNS, 'reseller_id', 'transaction_id', 'order
 export class EsimRepository {
   // The queries of the hot paths (status read, ordering), compiled once.
   private readonly selectEsim;
+  private readonly selectEsimForChange;
   private readonly reserveSequences;
   private readonly insertOrder;
   private readonly insertEsim;
 
-  constructor(private readonly db: Kysely<Database>) {
+  constructor(
+    private readonly db: Kysely<Database>,
+    dialect: Dialect = dialectOf(db),
+  ) {
     // The status read is the hottest path: the eSIM, its plan code and its reseller's clock
     // offset come in one statement (two primary-key lookups), not in two round trips.
-    this.selectEsim = precompile(['iccid?', 'reseller?'], (iccid: string, resellerId: string) =>
+    const esimQuery = (iccid: string, resellerId: string) =>
       db
         .selectFrom('esims')
         .leftJoin('sandbox_clocks', 'sandbox_clocks.reseller_id', 'esims.reseller_id')
         .select(ESIM_COLUMNS)
         .select(['esims.plan_code', 'sandbox_clocks.offset_seconds'])
         .where('esims.iccid', '=', iccid)
-        .where('esims.reseller_id', '=', resellerId),
-    );
+        .where('esims.reseller_id', '=', resellerId);
+    this.selectEsim = precompile(['iccid?', 'reseller?'], esimQuery);
+    // The read of a read-modify-write. SQLite's write transactions are serial (BEGIN
+    // IMMEDIATE), so the plain read is enough there and SQLite has no FOR UPDATE; on
+    // PostgreSQL (READ COMMITTED) the eSIM row is locked until commit, so two changes of one
+    // eSIM, on any instances, apply one after the other and neither is lost. Only the esims
+    // row: FOR UPDATE cannot lock the nullable side of the outer join.
+    this.selectEsimForChange =
+      dialect === 'postgres' ? precompile(['iccid?', 'reseller?'], (iccid: string, resellerId: string) => esimQuery(iccid, resellerId).forUpdate('esims')) : this.selectEsim;
+    // UPDATE ... RETURNING takes the counter row's lock until the order commits or rolls
+    // back, in SQLite and PostgreSQL alike: concurrent orders, from any number of instances,
+    // reserve disjoint ranges and a rolled-back order gives its range back. No ICCID is ever
+    // issued twice (esims.iccid is also the primary key).
     this.reserveSequences = precompile([-1, 'iccid'], (quantity: number, counter: string) =>
       db
         .updateTable('counters')
@@ -130,7 +146,7 @@ export class EsimRepository {
    */
   async modify(resellerId: string, iccid: string, change: (stored: StoredEsim) => EsimState): Promise<EsimState | undefined> {
     return this.db.transaction().execute(async (trx) => {
-      const [row] = (await trx.executeQuery(this.selectEsim(iccid, resellerId))).rows;
+      const [row] = (await trx.executeQuery(this.selectEsimForChange(iccid, resellerId))).rows;
       if (!row) return undefined;
       const stored = toStored(row);
       const after = change(stored);

@@ -3,12 +3,16 @@
  * start (and again whenever the file changes, detected by its SHA-256); reads come from
  * the table, so every instance sharing a database serves one catalogue.
  */
-import type { Kysely } from 'kysely';
+import { sql, type Kysely } from 'kysely';
 import type { DataPlan } from '../contract/plans.js';
 import { toCatalogPlan, type CatalogPlan } from '../domain/plans.js';
+import { dialectOf, type Dialect } from './db.js';
 import type { Database } from './schema.js';
 
 const VERSION_KEY = 'catalog_sha256';
+// Key of the PostgreSQL transaction-level advisory lock taken by `sync` (any constant
+// distinct from Kysely's migration lock).
+const SYNC_LOCK_ID = 7_310_421_905;
 
 /** A plan as the data file holds it, with its provider's home country. */
 export interface CatalogRow {
@@ -18,7 +22,10 @@ export interface CatalogRow {
 
 /** Loads and reads the catalogue table. */
 export class PlanRepository {
-  constructor(private readonly db: Kysely<Database>) {}
+  constructor(
+    private readonly db: Kysely<Database>,
+    private readonly dialect: Dialect = dialectOf(db),
+  ) {}
 
   /**
    * Replaces the stored catalogue with `rows` unless the stored version already is
@@ -27,6 +34,10 @@ export class PlanRepository {
    */
   async sync(rows: readonly CatalogRow[], version: string): Promise<boolean> {
     return this.db.transaction().execute(async (trx) => {
+      // Instances starting together on PostgreSQL: the first rewrites the table, the others
+      // wait here until it commits, then find the version stored and leave it. (SQLite's
+      // write transactions are serial already.)
+      if (this.dialect === 'postgres') await sql`select pg_advisory_xact_lock(${sql.lit(SYNC_LOCK_ID)})`.execute(trx);
       const stored = await trx.selectFrom('meta').select('value').where('key', '=', VERSION_KEY).executeTakeFirst();
       if (stored?.value === version) return false;
       await trx.deleteFrom('catalog_plans').execute();

@@ -1,16 +1,15 @@
 /**
  * Shared helpers of the API tests: the catalogue as the data file holds it (read
  * independently of the server), an independent Luhn check, problem-details assertions,
- * ordering shortcuts and direct access to the test's SQLite file.
+ * ordering shortcuts and direct access to the test's store (SQLite file or PostgreSQL schema).
  *
  * Not a test file itself (vitest only collects `*.test.ts`).
  */
 import { readFileSync } from 'node:fs';
-import { join } from 'node:path';
-import Database from 'better-sqlite3';
 import type { LightMyRequestResponse } from 'fastify';
 import { expect } from 'vitest';
 import { ACME_KEY, type TestApp } from '../helpers/app.js';
+import { openTestDatabase, type TestDatabase } from '../helpers/database.js';
 
 // ---------------------------------------------------------------------------------------
 // Catalogue
@@ -197,11 +196,15 @@ export async function resetClock(t: TestApp, key: string = ACME_KEY): Promise<vo
 }
 
 // ---------------------------------------------------------------------------------------
-// The test's database file
+// The test's database
 
-/** Runs `work` on the test app's real SQLite file (a second connection) and closes it. */
-export function withDatabase<T>(t: TestApp, work: (db: Database.Database) => T): T {
-  const db = new Database(join(t.dir, 'sandbox.db'));
+/**
+ * Runs `work` on the test app's real store (a second connection: the SQLite file, or the
+ * app's PostgreSQL schema through a synchronous bridge) and closes it. `work` gets the
+ * better-sqlite3 API (`prepare(sql).get/all/run`, `exec`) with `?` placeholders, on both.
+ */
+export function withDatabase<T>(t: TestApp, work: (db: TestDatabase) => T): T {
+  const db = openTestDatabase(t.store);
   try {
     db.pragma('busy_timeout = 5000');
     return work(db);

@@ -8,10 +8,9 @@ import { createHash } from 'node:crypto';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import Database from 'better-sqlite3';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { hasValidLuhnDigit, sandboxIccid } from '../../src/domain/iccid.js';
-import { runServerToExit, startServer, type ServerProcess } from '../helpers/server-process.js';
+import { openServerDatabase, runServerToExit, startServer, type ServerProcess } from '../helpers/server-process.js';
 import { FRESH_ESIM_FIELDS } from '../helpers/new-esim.js';
 
 const KEY = 'acme-e2e-key-0001';
@@ -338,7 +337,7 @@ describe('the demo key when SANDBOX_API_KEYS is unset', () => {
     expect((await stop(first)).code).toBe(0);
 
     // Only the SHA-256 hash is stored.
-    const db = new Database(dbFile, { readonly: true });
+    const db = openServerDatabase(env.DATABASE_URL);
     try {
       const rows = db.prepare('SELECT key_hash, name FROM api_keys JOIN resellers ON resellers.id = api_keys.reseller_id').all();
       expect(rows).toEqual([{ key_hash: createHash('sha256').update(key).digest('hex'), name: 'demo' }]);

@@ -1,5 +1,6 @@
 /**
- * Builds the real app on a fresh temporary SQLite file for `app.inject` tests, with two
+ * Builds the real app on a fresh store for `app.inject` tests (a temporary SQLite file, or
+ * with TEST_DATABASE_URL a fresh PostgreSQL schema: see database.ts), with two
  * resellers (acme, globex), and checks every response against the served OpenAPI document
  * (see contract.ts), so the API tests double as contract tests.
  */
@@ -10,6 +11,7 @@ import type { FastifyInstance, LightMyRequestResponse } from 'fastify';
 import { buildApp } from '../../src/app.js';
 import { loadConfig } from '../../src/config.js';
 import { assertMatchesContract, type OpenApiDocument } from './contract.js';
+import { databaseUrl, dropSchema, newTestStore, type TestStore, testRedisEnv } from './database.js';
 
 export const ACME_KEY = 'acme-test-key-0001';
 export const GLOBEX_KEY = 'globex-test-key-0002';
@@ -17,6 +19,8 @@ export const GLOBEX_KEY = 'globex-test-key-0002';
 export interface TestApp {
   app: FastifyInstance;
   dir: string;
+  /** The app's store (SQLite file or PostgreSQL schema), for direct access (database.ts). */
+  store: TestStore;
   /** Sends a request (JSON body when `body` is given) and checks the response against the contract. */
   call(method: string, url: string, options?: CallOptions): Promise<LightMyRequestResponse>;
   close(): Promise<void>;
@@ -34,17 +38,30 @@ export interface CallOptions {
 /** Starts an app on a new temporary database. Environment overrides go in `env`. */
 export async function startTestApp(env: Record<string, string> = {}, now?: () => Date): Promise<TestApp> {
   const dir = mkdtempSync(join(tmpdir(), 'esim-sandbox-test-'));
-  const config = loadConfig({
-    DATABASE_URL: `sqlite:${join(dir, 'sandbox.db')}`,
-    SANDBOX_API_KEYS: `acme:${ACME_KEY},globex:${GLOBEX_KEY}`,
-    LOG_LEVEL: 'silent',
-    ...env,
-  });
-  const { app } = await buildApp(config, now ? { now } : {});
+  const store = await newTestStore(dir);
+  const removeStore = async () => {
+    if (store.kind === 'postgres') await dropSchema(store.schema);
+    rmSync(dir, { recursive: true, force: true });
+  };
+  let app: FastifyInstance;
+  try {
+    const config = loadConfig({
+      DATABASE_URL: databaseUrl(store),
+      SANDBOX_API_KEYS: `acme:${ACME_KEY},globex:${GLOBEX_KEY}`,
+      LOG_LEVEL: 'silent',
+      ...testRedisEnv(),
+      ...env,
+    });
+    ({ app } = await buildApp(config, now ? { now } : {}));
+  } catch (error) {
+    await removeStore();
+    throw error;
+  }
   const document = (await app.inject({ method: 'GET', url: '/openapi.json' })).json() as OpenApiDocument;
   return {
     app,
     dir,
+    store,
     async call(method, url, options = {}) {
       const headers: Record<string, string> = { ...(options.headers ?? {}) };
       const key = options.key === undefined ? ACME_KEY : options.key;
@@ -60,7 +77,7 @@ export async function startTestApp(env: Record<string, string> = {}, now?: () =>
     },
     async close() {
       await app.close();
-      rmSync(dir, { recursive: true, force: true });
+      await removeStore();
     },
   };
 }

@@ -1,6 +1,7 @@
 /**
  * Runs the built server (`node dist/server.js`) as a real child process for end-to-end
- * tests: real HTTP, real start-up and shutdown, real SQLite file. `npm test` builds first,
+ * tests: real HTTP, real start-up and shutdown, real store: a SQLite file, or with
+ * TEST_DATABASE_URL a PostgreSQL schema (see database.ts). `npm test` builds first,
  * so `dist/server.js` exists when the tests run.
  *
  * The server listens on PORT=0 (a free port) and the address is read from pino's
@@ -11,6 +12,7 @@ import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { adminQuery, createSchema, dropSchema, openTestDatabase, schemaForFile, testDatabaseUrl, withSchema, type TestDatabase, testRedisEnv } from './database.js';
 
 /** The repository root and the built entry point. */
 export const PROJECT_ROOT = fileURLToPath(new URL('../../', import.meta.url));
@@ -20,7 +22,7 @@ const START_TIMEOUT_MS = 15_000;
 const STOP_GRACE_MS = 5_000;
 
 /** Variables the server reads: never inherited from the test runner's environment. */
-const SERVER_VARIABLES = ['PORT', 'HOST', 'DATABASE_URL', 'REDIS_URL', 'SANDBOX_API_KEYS', 'RATE_LIMITS', 'SMDP_ADDRESS', 'LOG_LEVEL'];
+const SERVER_VARIABLES = ['PORT', 'HOST', 'DATABASE_URL', 'REDIS_URL', 'REDIS_KEY_PREFIX', 'SANDBOX_API_KEYS', 'RATE_LIMITS', 'SMDP_ADDRESS', 'LOG_LEVEL'];
 
 /** How a server process ended. */
 export interface ProcessExit {
@@ -60,17 +62,48 @@ export interface StartOptions {
   env?: Record<string, string | undefined>;
 }
 
-/** The environment with DATABASE_URL filled in, and the temporary directory made for it, if any. */
-function withDatabase(env: Record<string, string | undefined>): { env: Record<string, string | undefined>; tempDir?: string } {
+/**
+ * The environment with DATABASE_URL filled in, and what to remove when the server stops.
+ * In the PostgreSQL suite (TEST_DATABASE_URL set) a test's `sqlite:<file>` becomes a
+ * schema named after the file, so that two servers given one file share one schema and a
+ * restarted server finds its data (the global teardown drops those), and no DATABASE_URL
+ * at all becomes a fresh schema dropped when the server stops.
+ */
+async function withDatabase(env: Record<string, string | undefined>): Promise<{ env: Record<string, string | undefined>; tempDir?: string; schema?: string }> {
+  const pgUrl = testDatabaseUrl();
+  if (pgUrl) {
+    const given = env.DATABASE_URL;
+    if (!('DATABASE_URL' in env)) {
+      const store = await createSchema();
+      return { env: { ...env, DATABASE_URL: store.url }, schema: store.schema };
+    }
+    if (given?.startsWith('sqlite:')) {
+      const schema = schemaForFile(given.slice('sqlite:'.length));
+      await adminQuery(`CREATE SCHEMA IF NOT EXISTS "${schema}"`);
+      return { env: { ...env, DATABASE_URL: withSchema(pgUrl, schema) } };
+    }
+    return { env };
+  }
   if ('DATABASE_URL' in env) return { env };
   const tempDir = mkdtempSync(join(tmpdir(), 'esim-sandbox-server-'));
   return { env: { ...env, DATABASE_URL: `sqlite:${join(tempDir, 'sandbox.db')}` }, tempDir };
 }
 
+/**
+ * Opens the store a server was given as `DATABASE_URL=sqlite:<file>` for direct reads: the
+ * file itself, or in the PostgreSQL suite the schema that stands for it. Close it after use.
+ */
+export function openServerDatabase(url: string): TestDatabase {
+  if (!url.startsWith('sqlite:')) throw new Error(`openServerDatabase: expected sqlite:<file>, got ${url}`);
+  const file = url.slice('sqlite:'.length);
+  const pgUrl = testDatabaseUrl();
+  return openTestDatabase(pgUrl ? { kind: 'postgres', url: withSchema(pgUrl, schemaForFile(file)), schema: schemaForFile(file) } : { kind: 'sqlite', file });
+}
+
 function childEnv(env: Record<string, string | undefined>): NodeJS.ProcessEnv {
   const result: NodeJS.ProcessEnv = { ...process.env };
   for (const name of SERVER_VARIABLES) delete result[name];
-  Object.assign(result, { PORT: '0', HOST: '127.0.0.1', LOG_LEVEL: 'info' });
+  Object.assign(result, { PORT: '0', HOST: '127.0.0.1', LOG_LEVEL: 'info' }, testRedisEnv());
   for (const [name, value] of Object.entries(env)) {
     if (value === undefined) delete result[name];
     else result[name] = value;
@@ -112,9 +145,10 @@ function spawnServer(env: Record<string, string | undefined>) {
  */
 export async function startServer(options: StartOptions = {}): Promise<ServerProcess> {
   assertBuilt();
-  const { env, tempDir } = withDatabase(options.env ?? {});
-  const removeTemp = () => {
+  const { env, tempDir, schema } = await withDatabase(options.env ?? {});
+  const removeTemp = async () => {
     if (tempDir) rmSync(tempDir, { recursive: true, force: true });
+    if (schema) await dropSchema(schema);
   };
   const { child, exited, stdout, stderr } = spawnServer(env);
   const output = () => `--- stdout ---\n${stdout()}--- stderr ---\n${stderr()}`;
@@ -167,11 +201,11 @@ export async function startServer(options: StartOptions = {}): Promise<ServerPro
           const killer = setTimeout(() => child.kill('SIGKILL'), STOP_GRACE_MS);
           const result = await exited;
           clearTimeout(killer);
-          removeTemp();
+          await removeTemp();
           return result;
         }
         const result = await exited;
-        removeTemp();
+        await removeTemp();
         return result;
       })();
       return stopping;
@@ -185,12 +219,13 @@ export async function startServer(options: StartOptions = {}): Promise<ServerPro
  */
 export async function runServerToExit(options: StartOptions = {}): Promise<ProcessExit & { stdout: string; stderr: string }> {
   assertBuilt();
-  const { env, tempDir } = withDatabase(options.env ?? {});
+  const { env, tempDir, schema } = await withDatabase(options.env ?? {});
   const { child, exited, stdout, stderr } = spawnServer(env);
   const timer = setTimeout(() => child.kill('SIGKILL'), START_TIMEOUT_MS);
   const result = await exited;
   clearTimeout(timer);
   if (tempDir) rmSync(tempDir, { recursive: true, force: true });
+  if (schema) await dropSchema(schema);
   if (result.signal === 'SIGKILL') throw new Error(`the server kept running for ${START_TIMEOUT_MS} ms\n${stdout()}${stderr()}`);
   return { ...result, stdout: stdout(), stderr: stderr() };
 }

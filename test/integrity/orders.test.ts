@@ -1,14 +1,13 @@
 /**
- * Order integrity on the real SQLite store: concurrent orders get distinct, consecutive,
- * Luhn-valid ICCIDs; a big order keeps its order; and an order that fails part-way
- * through its writes (a real SQLite error raised by a trigger, no mocks) leaves nothing
- * behind, not even a gap in the ICCID sequence.
+ * Order integrity on the real store (SQLite, or PostgreSQL with TEST_DATABASE_URL):
+ * concurrent orders get distinct, consecutive, Luhn-valid ICCIDs; a big order keeps its
+ * order; and an order that fails part-way through its writes (a real database error
+ * raised by a trigger, no mocks) leaves nothing behind, not even a gap in the ICCID sequence.
  */
-import { join } from 'node:path';
-import Database from 'better-sqlite3';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { hasValidLuhnDigit, isSandboxIccid, sandboxIccid } from '../../src/domain/iccid.js';
 import { GLOBEX_KEY, startTestApp, type TestApp } from '../helpers/app.js';
+import { openTestDatabase, type TestDatabase } from '../helpers/database.js';
 
 interface OrderBody {
   transactionId: string;
@@ -113,14 +112,27 @@ describe('one order of 1,000', () => {
 
 describe('an order that fails part-way through its writes', () => {
   let t: TestApp;
-  let db: Database.Database;
+  let db: TestDatabase;
+
+  /** A trigger that makes every INSERT into `table` (matching `when`, if given) fail, in the store's dialect. */
+  function failInserts(name: string, table: 'esims' | 'orders', when?: string): void {
+    if (t.store.kind === 'sqlite') {
+      db.exec(`CREATE TRIGGER ${name} BEFORE INSERT ON ${table} ${when ? `WHEN ${when}` : ''} BEGIN SELECT RAISE(ABORT, 'injected failure'); END;`);
+    } else {
+      db.exec(`CREATE FUNCTION ${name}() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN RAISE EXCEPTION 'injected failure'; END $$`);
+      db.exec(`CREATE TRIGGER ${name} BEFORE INSERT ON ${table} FOR EACH ROW ${when ? `WHEN (${when})` : ''} EXECUTE FUNCTION ${name}()`);
+    }
+  }
+  function dropFailure(name: string, table: 'esims' | 'orders'): void {
+    db.exec(t.store.kind === 'sqlite' ? `DROP TRIGGER ${name}` : `DROP TRIGGER ${name} ON ${table}`);
+  }
 
   const count = (table: 'esims' | 'orders') => (db.prepare(`SELECT count(*) AS n FROM ${table}`).get() as { n: number }).n;
   const counter = () => Number((db.prepare("SELECT value FROM counters WHERE name = 'iccid'").get() as { value: number | bigint }).value);
 
   beforeEach(async () => {
     t = await startTestApp({ RATE_LIMITS: 'off' });
-    db = new Database(join(t.dir, 'sandbox.db'));
+    db = openTestDatabase(t.store);
     db.pragma('busy_timeout = 5000');
     // Something already committed, so the counter does not start at 0.
     await order(t, 3);
@@ -154,8 +166,7 @@ describe('an order that fails part-way through its writes', () => {
     const counterBefore = counter();
     expect({ esimsBefore, ordersBefore, counterBefore }).toEqual({ esimsBefore: 3, ordersBefore: 1, counterBefore: 3 });
 
-    db.exec(`CREATE TRIGGER fail_midway BEFORE INSERT ON esims WHEN NEW.order_position = 700
-             BEGIN SELECT RAISE(ABORT, 'injected failure'); END;`);
+    failInserts('fail_midway', 'esims', 'NEW.order_position = 700');
 
     const res = await t.call('POST', '/v1/orders', { body: { planCode: 'KD0001', quantity: 1000 } });
     expectInternalProblem(res);
@@ -170,7 +181,7 @@ describe('an order that fails part-way through its writes', () => {
     expect(esim.statusCode).toBe(404);
     expect(esim.json().code).toBe('ESIM_NOT_FOUND');
 
-    db.exec('DROP TRIGGER fail_midway');
+    dropFailure('fail_midway', 'esims');
     const retry = await order(t, 1000);
     // The retry gets exactly the ICCIDs the failed order would have had.
     expectConsecutive(
@@ -186,14 +197,14 @@ describe('an order that fails part-way through its writes', () => {
 
   it('rolls back the counter when the order row itself fails', async () => {
     const counterBefore = counter();
-    db.exec(`CREATE TRIGGER fail_order BEFORE INSERT ON orders BEGIN SELECT RAISE(ABORT, 'injected failure'); END;`);
+    failInserts('fail_order', 'orders');
     const res = await t.call('POST', '/v1/orders', { body: { planCode: 'KD0001', quantity: 5 } });
     expectInternalProblem(res);
     expect(counter()).toBe(counterBefore);
     expect(count('orders')).toBe(1);
     expect(count('esims')).toBe(3);
 
-    db.exec('DROP TRIGGER fail_order');
+    dropFailure('fail_order', 'orders');
     const retry = await order(t, 5);
     expectConsecutive(
       retry.esims.map((e) => e.iccid),
@@ -204,11 +215,11 @@ describe('an order that fails part-way through its writes', () => {
 
   it('fails a single-eSIM order at position 0 cleanly too', async () => {
     const counterBefore = counter();
-    db.exec(`CREATE TRIGGER fail_first BEFORE INSERT ON esims WHEN NEW.order_position = 0 BEGIN SELECT RAISE(ABORT, 'injected failure'); END;`);
+    failInserts('fail_first', 'esims', 'NEW.order_position = 0');
     expectInternalProblem(await t.call('POST', '/v1/orders', { body: { planCode: 'KD0001', quantity: 1 } }));
     expect(counter()).toBe(counterBefore);
     expect(count('orders')).toBe(1);
-    db.exec('DROP TRIGGER fail_first');
+    dropFailure('fail_first', 'esims');
     expect((await order(t, 1)).esims.map((e) => e.iccid)).toEqual([sandboxIccid(counterBefore + 1)]);
   });
 });

@@ -1,4 +1,4 @@
-/** Open operational routes: `GET /healthz` (the process answers) and `GET /readyz` (the database answers). */
+/** Open operational routes: `GET /healthz` (the process answers) and `GET /readyz` (the database, and Redis when configured, answer). */
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { Type } from 'typebox';
 import { Problem } from '../../contract/common.js';
@@ -9,7 +9,25 @@ const Status = Type.Object(
   { additionalProperties: false },
 );
 
-export const healthRoutes: FastifyPluginAsyncTypebox<{ checkDatabase: () => Promise<void> }> = async (app, { checkDatabase }) => {
+/** A dependency /readyz checks: its name in the 503 detail, and a check that throws when it does not answer. */
+export interface ReadinessCheck {
+  name: string;
+  check: () => Promise<unknown>;
+}
+
+/** How long /readyz waits for one check before calling it down. */
+const CHECK_TIMEOUT_MS = 2_000;
+
+async function within<T>(promise: Promise<T>, ms: number): Promise<T> {
+  let timer: NodeJS.Timeout | undefined;
+  try {
+    return await Promise.race([promise, new Promise<never>((_resolve, reject) => (timer = setTimeout(() => reject(new Error(`no answer within ${ms} ms`)), ms)))]);
+  } finally {
+    clearTimeout(timer);
+  }
+}
+
+export const healthRoutes: FastifyPluginAsyncTypebox<{ checks: ReadinessCheck[] }> = async (app, { checks }) => {
   app.get(
     '/healthz',
     {
@@ -31,7 +49,7 @@ export const healthRoutes: FastifyPluginAsyncTypebox<{ checkDatabase: () => Prom
         operationId: 'ready',
         tags: ['Operations'],
         summary: 'Readiness',
-        description: 'Answers 200 when the database answers, else 503 naming what is down. No API key.',
+        description: 'Answers 200 when the database (and Redis, when the server uses it for rate limits) answers, else 503 whose detail names what is down (`database`, `redis`). No API key.',
         security: [],
         response: {
           200: { description: 'Ready to serve', content: { 'application/json': { schema: Status } } },
@@ -40,13 +58,15 @@ export const healthRoutes: FastifyPluginAsyncTypebox<{ checkDatabase: () => Prom
       },
     },
     async (request, reply) => {
-      try {
-        await checkDatabase();
-        return { status: 'ready' };
-      } catch (error) {
-        request.log.warn({ err: error }, 'readiness: database check failed');
-        return sendProblem(reply, problem('NOT_READY', 'database is not reachable', request.id));
-      }
+      const results = await Promise.allSettled(checks.map(({ check }) => within(check(), CHECK_TIMEOUT_MS)));
+      const down: string[] = [];
+      results.forEach((result, i) => {
+        if (result.status === 'fulfilled') return;
+        down.push(checks[i]!.name);
+        request.log.warn({ err: result.reason }, `readiness: ${checks[i]!.name} check failed`);
+      });
+      if (down.length === 0) return { status: 'ready' };
+      return sendProblem(reply, problem('NOT_READY', `${down.join(' and ')} ${down.length === 1 ? 'is' : 'are'} not reachable`, request.id));
     },
   );
 };

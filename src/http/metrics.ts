@@ -1,0 +1,99 @@
+/**
+ * Prometheus metrics (prom-client), served as text at `GET /metrics` (no API key, not in the
+ * OpenAPI document, like /openapi.json). One registry per app, so several apps in one
+ * process (the tests) never share counters.
+ *
+ * - `sandbox_http_requests_total{method,route,status}` and
+ *   `sandbox_http_request_duration_seconds{method,route,status}`: every response; `route` is
+ *   the route template (`/v1/esims/:iccid`), `unmatched` for unknown paths (bounded labels).
+ * - `sandbox_orders_created_total`, `sandbox_esims_created_total`: 201 answers of POST /v1/orders.
+ * - `sandbox_esims{contract_status}`: eSIMs stored per contract status, counted in the
+ *   database at each scrape (shared by every instance on that database).
+ * - `sandbox_rate_limit_rejections_total{route}`: 429 answers of the rate limits.
+ * - `sandbox_rate_limit_store_errors_total`: rate-limit counter operations Redis did not
+ *   answer (served on this instance's own in-memory counters instead; see rate-limit.ts).
+ */
+import type { FastifyInstance, FastifyRequest } from 'fastify';
+import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
+
+export const CONTRACT_STATUSES = ['ACTIVE', 'SUSPENDED', 'TERMINATED'] as const;
+
+export class Metrics {
+  readonly registry = new Registry();
+  readonly requests = new Counter({
+    name: 'sandbox_http_requests_total',
+    help: 'HTTP responses sent, by method, route template and status code.',
+    labelNames: ['method', 'route', 'status'] as const,
+    registers: [this.registry],
+  });
+  readonly latency = new Histogram({
+    name: 'sandbox_http_request_duration_seconds',
+    help: 'Time from request received to response sent, in seconds, by method, route template and status code.',
+    labelNames: ['method', 'route', 'status'] as const,
+    buckets: [0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5],
+    registers: [this.registry],
+  });
+  readonly ordersCreated = new Counter({
+    name: 'sandbox_orders_created_total',
+    help: 'Orders created (201 answers of POST /v1/orders) by this instance.',
+    registers: [this.registry],
+  });
+  readonly esimsCreated = new Counter({
+    name: 'sandbox_esims_created_total',
+    help: 'eSIMs created by the orders of this instance.',
+    registers: [this.registry],
+  });
+  readonly rateLimitRejections = new Counter({
+    name: 'sandbox_rate_limit_rejections_total',
+    help: 'Requests refused with 429 RATE_LIMITED, by route template.',
+    labelNames: ['route'] as const,
+    registers: [this.registry],
+  });
+  readonly rateLimitStoreErrors = new Counter({
+    name: 'sandbox_rate_limit_store_errors_total',
+    help: 'Rate-limit counter operations that Redis did not answer; each was counted in this instance\'s memory instead.',
+    registers: [this.registry],
+  });
+
+  /**
+   * @param countEsims reads the number of stored eSIMs per contract status at scrape time.
+   * @param processMetrics adds prom-client's default process metrics (once per process: the server, not the tests).
+   */
+  constructor(countEsims: () => Promise<Record<string, number>>, processMetrics = false) {
+    new Gauge({
+      name: 'sandbox_esims',
+      help: 'eSIMs stored in the database, by contract status (as stored: a change the sandbox clock makes due is stored on the next read or write of that eSIM).',
+      labelNames: ['contract_status'] as const,
+      registers: [this.registry],
+      async collect() {
+        const counts = await countEsims();
+        for (const status of new Set([...CONTRACT_STATUSES, ...Object.keys(counts)])) this.set({ contract_status: status }, counts[status] ?? 0);
+      },
+    });
+    if (processMetrics) collectDefaultMetrics({ register: this.registry, prefix: 'sandbox_' });
+  }
+}
+
+/** The route template for labels: bounded, never the raw URL. */
+export function routeLabel(request: FastifyRequest): string {
+  return request.routeOptions.url ?? 'unmatched';
+}
+
+/** Records every response and serves `GET /metrics`. Call on the root instance before the routes. */
+export function installMetrics(app: FastifyInstance, metrics: Metrics): void {
+  app.addHook('onResponse', (request, reply, done) => {
+    const labels = { method: request.method, route: routeLabel(request), status: String(reply.statusCode) };
+    metrics.requests.inc(labels);
+    metrics.latency.observe(labels, reply.elapsedTime / 1000);
+    if (reply.statusCode === 201 && request.method === 'POST' && request.routeOptions.url === '/v1/orders') {
+      metrics.ordersCreated.inc();
+      const quantity = (request.body as { quantity?: unknown } | undefined)?.quantity;
+      if (typeof quantity === 'number') metrics.esimsCreated.inc(quantity);
+    }
+    done();
+  });
+  app.get('/metrics', { schema: { hide: true } }, async (_request, reply) => {
+    const text = await metrics.registry.metrics();
+    return reply.type(metrics.registry.contentType).send(text);
+  });
+}

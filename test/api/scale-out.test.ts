@@ -12,23 +12,12 @@ import { Redis } from 'ioredis';
 import { afterAll, afterEach, describe, expect, it } from 'vitest';
 import { ACME_KEY, startTestApp, type TestApp } from '../helpers/app.js';
 import { expectProblem, orderOne } from './support.js';
+import { redisAnswers } from '../helpers/redis.js';
 
 const REDIS_URL = process.env.TEST_REDIS_URL ?? 'redis://127.0.0.1:6379';
 /** A port nothing listens on: every connection is refused. */
 const CLOSED_REDIS_URL = 'redis://127.0.0.1:1';
 
-async function redisAnswers(url: string): Promise<boolean> {
-  const probe = new Redis(url, { lazyConnect: true, enableOfflineQueue: false, maxRetriesPerRequest: 0, retryStrategy: () => null, connectTimeout: 1_000 });
-  probe.on('error', () => {});
-  try {
-    await probe.connect();
-    return (await probe.ping()) === 'PONG';
-  } catch {
-    return false;
-  } finally {
-    probe.disconnect();
-  }
-}
 
 const redisUp = await redisAnswers(REDIS_URL);
 if (!redisUp) console.warn(`scale-out.test.ts: no Redis answers at ${REDIS_URL} (set TEST_REDIS_URL): the shared rate-limit tests are SKIPPED`);

@@ -9,24 +9,13 @@ import net from 'node:net';
 import { Redis } from 'ioredis';
 import { afterAll, describe, expect, it } from 'vitest';
 import { startServer, type ServerProcess } from '../helpers/server-process.js';
+import { redisAnswers } from '../helpers/redis.js';
 
 const REDIS_URL = process.env.TEST_REDIS_URL ?? 'redis://127.0.0.1:6379';
 const KEY = 'acme-outage-key-0001';
 const PREFIX = `esim-sandbox-test:${randomUUID()}:`;
 
-async function redisAnswers(): Promise<boolean> {
-  const probe = new Redis(REDIS_URL, { lazyConnect: true, enableOfflineQueue: false, maxRetriesPerRequest: 0, retryStrategy: () => null, connectTimeout: 1_000 });
-  probe.on('error', () => {});
-  try {
-    await probe.connect();
-    return (await probe.ping()) === 'PONG';
-  } catch {
-    return false;
-  } finally {
-    probe.disconnect();
-  }
-}
-const redisUp = await redisAnswers();
+const redisUp = await redisAnswers(REDIS_URL);
 if (!redisUp) console.warn(`redis-outage.test.ts: no Redis answers at ${REDIS_URL} (set TEST_REDIS_URL): SKIPPED`);
 
 /** A TCP proxy to Redis that can be cut (closing every connection) and restored on the same port. */

@@ -23,10 +23,9 @@ export function dialectOf(db: Kysely<Database>): Dialect {
   return db.getExecutor().adapter instanceof PostgresAdapter ? 'postgres' : 'sqlite';
 }
 
-/** An open database with its dialect's name. */
+/** An open database (its dialect, where a statement needs it: `dialectOf(db)`). */
 export interface Store {
   db: Kysely<Database>;
-  dialect: Dialect;
   close(): Promise<void>;
 }
 
@@ -44,7 +43,7 @@ export async function openStore(config: DatabaseConfig): Promise<Store> {
   }
   const db = new Kysely<Database>({ dialect: new ImmediateSqliteDialect({ database: withStatementCache(database) }) });
   await migrate(db);
-  return { db, dialect: 'sqlite', close: () => db.destroy() };
+  return { db, close: () => db.destroy() };
 }
 
 /**
@@ -165,5 +164,5 @@ async function openPostgres(url: string): Promise<Store> {
     await db.destroy();
     throw new Error(`DATABASE_URL: cannot open or migrate the PostgreSQL database: ${error instanceof Error ? error.message : String(error)}`, { cause: error });
   }
-  return { db, dialect: 'postgres', close: () => db.destroy() };
+  return { db, close: () => db.destroy() };
 }

@@ -84,6 +84,30 @@ export interface SandboxClockTable {
   updated_at: string;
 }
 
+/**
+ * An idempotency key (issue 6): claimed by its first request (`in_flight`), holding that
+ * request's response once it is sent (`done`). Primary key (scope, idempotency_key).
+ */
+export interface IdempotencyKeyTable {
+  /** Hex SHA-256 of the API key the requests came with: keys are per API key. */
+  scope: string;
+  /** The `Idempotency-Key` header value (1-255 printable ASCII characters). */
+  idempotency_key: string;
+  /** Hex SHA-256 of the request's method, concrete path and canonical body. */
+  fingerprint: string;
+  state: 'in_flight' | 'done';
+  /** Random id of the claim: only the request holding it may store or release the key. */
+  owner: string;
+  /** Real time (ISO 8601 UTC) of the claim, for the lease of an abandoned claim. */
+  claimed_at: string;
+  /** Real time (ISO 8601 UTC) after which the key is free again: first request + 24 h. */
+  expires_at: string;
+  /** The stored response (state done): HTTP status, Content-Type, body as sent. */
+  status_code: number | null;
+  content_type: string | null;
+  body: string | null;
+}
+
 /** The whole database, as Kysely sees it. */
 export interface Database {
   resellers: ResellerTable;
@@ -94,4 +118,5 @@ export interface Database {
   orders: OrderTable;
   esims: EsimTable;
   sandbox_clocks: SandboxClockTable;
+  idempotency_keys: IdempotencyKeyTable;
 }

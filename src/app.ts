@@ -12,6 +12,7 @@ import { loadCatalogFile } from './catalog/load.js';
 import type { Config } from './config.js';
 import { requireApiKey } from './http/auth.js';
 import { registerDocs, registerOpenApi } from './http/openapi.js';
+import { installIdempotency } from './http/idempotency.js';
 import { installProblemHandlers, problem, sendProblem } from './http/problem.js';
 import { installUtf8JsonParser } from './http/json-parser.js';
 import { installMetrics, Metrics } from './http/metrics.js';
@@ -28,6 +29,7 @@ import { SandboxService } from './service/sandbox.js';
 import { ClockRepository } from './store/clocks.js';
 import { openStore, type Store } from './store/db.js';
 import { EsimRepository } from './store/esims.js';
+import { IdempotencyRepository } from './store/idempotency.js';
 import { PlanRepository } from './store/plans.js';
 import { ResellerRepository } from './store/resellers.js';
 
@@ -122,6 +124,11 @@ export async function buildApp(config: Config, options: BuildOptions = {}): Prom
       async (v1) => {
         requireApiKey(v1, resellers);
         await registerRateLimits(v1, { enabled: config.rateLimits, metrics, redis: client, redisKeyPrefix: config.redisKeyPrefix });
+        // Idempotency keys: scope-level hooks, acting on the routes that opt in. Hooks of this
+        // scope run in the order they are added: a preHandler added above this line (fault
+        // injection's `error=`) answers before a key is claimed; an onSend added below it
+        // (dropping, truncating, delaying the response) acts on a response already stored.
+        installIdempotency(v1, { repository: new IdempotencyRepository(store.db), ...(options.now ? { now: options.now } : {}) });
         await v1.register(planRoutes, { service });
         await v1.register(orderRoutes, { service });
         await v1.register(esimRoutes, { service });

@@ -25,8 +25,14 @@ advances add. Every time-based field and rule of the reseller's eSIMs follows it
 eSIMs: another reseller's ICCID or transactionId answers 404, exactly as an unknown one.
 
 **Errors** are RFC 9457 problem details (\`application/problem+json\`) with a stable \`code\`: VALIDATION_ERROR (400),
-UNAUTHORIZED (401), PLAN_NOT_FOUND / ESIM_NOT_FOUND / ORDER_NOT_FOUND / NOT_FOUND (404), ESIM_TERMINATED / INVALID_TRANSITION (409),
-PAYLOAD_TOO_LARGE (413), UNSUPPORTED_MEDIA_TYPE (415), RATE_LIMITED (429), INTERNAL (500).
+UNAUTHORIZED (401), PLAN_NOT_FOUND / ESIM_NOT_FOUND / ORDER_NOT_FOUND / NOT_FOUND (404), ESIM_TERMINATED / INVALID_TRANSITION /
+IDEMPOTENCY_KEY_IN_USE (409), PAYLOAD_TOO_LARGE (413), UNSUPPORTED_MEDIA_TYPE (415), IDEMPOTENCY_KEY_REUSED (422), RATE_LIMITED (429),
+INTERNAL (500).
+
+**Idempotent retries.** \`POST /v1/orders\` and emergency control take an \`Idempotency-Key\` header (1 to 255 printable
+ASCII characters, kept 24 hours per API key): the same key with the same request replays the first response with
+\`Idempotent-Replayed: true\` and does nothing again; the same key with another request answers 422; a key whose first
+request is still running answers 409 with \`Retry-After\`.
 
 **Rate limits** are per API key and operation, in fixed 60-second windows that start with the first request:
 every response of a limited route carries \`X-RateLimit-Limit\`, \`X-RateLimit-Remaining\` and \`X-RateLimit-Reset\`
@@ -44,7 +50,7 @@ const SHARED_SCHEMAS = { Problem, Esim, DataPlan, DataUsageDailyItem };
 export async function registerOpenApi(app: FastifyInstance): Promise<void> {
   for (const [id, schema] of Object.entries(SHARED_SCHEMAS)) app.addSchema({ ...schema, $id: id, title: id });
   await app.register(swagger, {
-    transformObject: (documentObject) => referToSharedSchemas('openapiObject' in documentObject ? documentObject.openapiObject : documentObject.swaggerObject),
+    transformObject: (documentObject) => headerNamesAsWritten(referToSharedSchemas('openapiObject' in documentObject ? documentObject.openapiObject : documentObject.swaggerObject)),
     refResolver: { buildLocalReference: (json, _baseUri, _fragment, i) => (typeof json.$id === 'string' ? json.$id : `def-${i}`) },
     openapi: {
       openapi: '3.1.0',
@@ -114,4 +120,21 @@ function referToSharedSchemas<T extends object>(document: T): T {
     );
   }
   return result;
+}
+
+/**
+ * Header parameters under the names the specifications write (`Idempotency-Key`): route
+ * schemas must name headers in lower case, as Node gives them, for validation to match, and
+ * HTTP header names are case-insensitive (RFC 9110 section 5.1), so only the display changes.
+ */
+function headerNamesAsWritten<T extends object>(document: T): T {
+  const paths = (document as { paths?: Record<string, Record<string, { parameters?: { in: string; name: string }[] }>> }).paths ?? {};
+  for (const operations of Object.values(paths)) {
+    for (const operation of Object.values(operations)) {
+      for (const parameter of operation.parameters ?? []) {
+        if (parameter.in === 'header') parameter.name = parameter.name.replace(/(^|-)([a-z])/g, (_match, dash: string, letter: string) => dash + letter.toUpperCase());
+      }
+    }
+  }
+  return document;
 }

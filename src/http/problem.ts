@@ -17,6 +17,8 @@ export type ProblemCode =
   | 'PAYLOAD_TOO_LARGE'
   | 'UNSUPPORTED_MEDIA_TYPE'
   | 'RATE_LIMITED'
+  | 'IDEMPOTENCY_KEY_REUSED'
+  | 'IDEMPOTENCY_KEY_IN_USE'
   | 'INTERNAL'
   | 'NOT_READY';
 
@@ -29,8 +31,10 @@ const PROBLEMS: Record<ProblemCode, { status: number; title: string }> = {
   NOT_FOUND: { status: 404, title: 'Not found' },
   ESIM_TERMINATED: { status: 409, title: 'eSIM terminated' },
   INVALID_TRANSITION: { status: 409, title: 'Invalid lifecycle transition' },
+  IDEMPOTENCY_KEY_IN_USE: { status: 409, title: 'Idempotency key in use' },
   PAYLOAD_TOO_LARGE: { status: 413, title: 'Payload too large' },
   UNSUPPORTED_MEDIA_TYPE: { status: 415, title: 'Unsupported media type' },
+  IDEMPOTENCY_KEY_REUSED: { status: 422, title: 'Idempotency key reused' },
   RATE_LIMITED: { status: 429, title: 'Too many requests' },
   INTERNAL: { status: 500, title: 'Internal server error' },
   NOT_READY: { status: 503, title: 'Service unavailable' },

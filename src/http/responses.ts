@@ -5,6 +5,7 @@
  */
 import { Type, type TSchema } from 'typebox';
 import { rateLimitHeaders } from '../contract/common.js';
+import { idempotentReplayedHeader } from '../contract/idempotency.js';
 import { statusOf, type ProblemCode } from './problem.js';
 
 const PROBLEM_DESCRIPTIONS: Record<number, string> = {
@@ -14,6 +15,7 @@ const PROBLEM_DESCRIPTIONS: Record<number, string> = {
   409: 'Conflict with the current state',
   413: 'Body over 1 MiB (PAYLOAD_TOO_LARGE)',
   415: 'Body is not application/json (UNSUPPORTED_MEDIA_TYPE)',
+  422: 'The Idempotency-Key was used with a different request (IDEMPOTENCY_KEY_REUSED): another method, path or body. Use a new key for a new request.',
   429: 'Rate limit exceeded (RATE_LIMITED). Retry after `Retry-After` seconds.',
   500: 'Unexpected error (INTERNAL)',
 };
@@ -25,6 +27,15 @@ const retryAfter = {
   'Retry-After': { type: 'integer', description: 'Seconds to wait before the next request', examples: [45] },
 };
 
+const retryInUse = {
+  'Retry-After': { type: 'integer', description: 'With IDEMPOTENCY_KEY_IN_USE only: seconds to wait before retrying with the same Idempotency-Key', examples: [1] },
+};
+
+// Problems answered before an idempotent operation claims its key (body parsing): never
+// stored, so never replayed. Neither are 400, 401 and 429 (before the claim too), 409
+// IDEMPOTENCY_KEY_IN_USE and 422 (answers about the key), nor 500 (it releases the key).
+const BEFORE_CLAIM: ReadonlySet<ProblemCode> = new Set(['PAYLOAD_TOO_LARGE', 'UNSUPPORTED_MEDIA_TYPE']);
+
 /** What an operation can answer: its success and the problem codes it may return. */
 export interface ResponseSpec {
   status: number;
@@ -34,21 +45,31 @@ export interface ResponseSpec {
   problems?: ProblemCode[];
   /** Whether the route is rate-limited (adds the X-RateLimit-* headers). */
   limited?: boolean;
+  /**
+   * Whether the route takes an `Idempotency-Key` (issue 6): adds 409 IDEMPOTENCY_KEY_IN_USE
+   * (with `Retry-After`), 422 IDEMPOTENCY_KEY_REUSED, and `Idempotent-Replayed` on what can be replayed.
+   */
+  idempotent?: boolean;
 }
 
 /** The Fastify `response` map of an authenticated, rate-limited operation. */
 export function responses(spec: ResponseSpec): Record<number, unknown> {
   const limited = spec.limited ?? true;
   const headers = limited ? rateLimitHeaders : undefined;
-  const codes: ProblemCode[] = ['VALIDATION_ERROR', 'UNAUTHORIZED', ...(spec.problems ?? []), ...(limited ? ['RATE_LIMITED' as const] : []), 'INTERNAL'];
+  const idempotent = spec.idempotent ?? false;
+  const keyProblems: ProblemCode[] = idempotent ? ['IDEMPOTENCY_KEY_IN_USE', 'IDEMPOTENCY_KEY_REUSED'] : [];
+  const codes: ProblemCode[] = ['VALIDATION_ERROR', 'UNAUTHORIZED', ...(spec.problems ?? []), ...keyProblems, ...(limited ? ['RATE_LIMITED' as const] : []), 'INTERNAL'];
+  const successHeaders = idempotent ? { ...headers, ...idempotentReplayedHeader } : headers;
+  // The operation's own refusals (404, 409 ESIM_TERMINATED) are stored and replayed.
+  const replayable = new Set((spec.problems ?? []).filter((code) => !BEFORE_CLAIM.has(code)).map(statusOf));
   const result: Record<number, unknown> = {
-    [spec.status]: { description: spec.description, ...(headers ? { headers } : {}), content: { 'application/json': { schema: spec.schema } } },
+    [spec.status]: { description: spec.description, ...(successHeaders ? { headers: successHeaders } : {}), content: { 'application/json': { schema: spec.schema } } },
   };
   const byStatus = new Map<number, ProblemCode[]>();
   for (const code of codes) byStatus.set(statusOf(code), [...(byStatus.get(statusOf(code)) ?? []), code]);
   for (const [status, list] of byStatus) {
     const described = status === 404 || status === 409 ? `${PROBLEM_DESCRIPTIONS[status]} (${list.join(', ')})` : PROBLEM_DESCRIPTIONS[status];
-    const problemHeaders = status === 429 ? { ...rateLimitHeaders, ...retryAfter } : status === 401 ? undefined : headers;
+    const problemHeaders = status === 429 ? { ...rateLimitHeaders, ...retryAfter } : status === 401 ? undefined : idempotent ? idempotentProblemHeaders(status, headers, replayable.has(status)) : headers;
     result[status] = {
       description: described,
       ...(problemHeaders ? { headers: problemHeaders } : {}),
@@ -56,4 +77,12 @@ export function responses(spec: ResponseSpec): Record<number, unknown> {
     };
   }
   return result;
+}
+
+/** The headers of an idempotent operation's problem response of `status`. */
+function idempotentProblemHeaders(status: number, headers: Record<string, unknown> | undefined, replayable: boolean): Record<string, unknown> | undefined {
+  const replayed = replayable ? idempotentReplayedHeader : {};
+  const inUse = status === 409 ? retryInUse : {};
+  const all = { ...headers, ...replayed, ...inUse };
+  return Object.keys(all).length > 0 ? all : undefined;
 }

@@ -15,6 +15,7 @@ import type { FastifyRequest, FastifySchema, FastifySchemaCompiler } from 'fasti
 import type { FieldViolation } from '../domain/errors.js';
 import { isCalendarDate } from '../domain/dates.js';
 import { isSandboxIccid, sandboxIccidProblem } from '../domain/iccid.js';
+import { idempotencyKeyProblem, isIdempotencyKey } from '../domain/idempotency.js';
 import { imeiProblem, isImei } from '../domain/imei.js';
 
 // ajv-formats is CommonJS; its default export arrives wrapped under NodeNext resolution.
@@ -42,6 +43,7 @@ function newAjv(coerceTypes: boolean): Ajv {
   ajv.addFormat('date', { type: 'string', validate: isCalendarDate });
   ajv.addFormat('sandbox-iccid', { type: 'string', validate: isSandboxIccid });
   ajv.addFormat('imei', { type: 'string', validate: isImei });
+  ajv.addFormat('idempotency-key', { type: 'string', validate: isIdempotencyKey });
   return ajv;
 }
 
@@ -102,18 +104,19 @@ declare module 'fastify' {
   }
 }
 
-// Fastify validates path, then body, then query, and stops at the first part that fails;
+// Fastify validates path, then body, then query, then headers, and stops at the first part that fails;
 // the contract wants every invalid field in one answer, so a failed request is checked
 // again part by part with the same compiled validators.
 const PARTS = [
   ['params', 'params'],
   ['querystring', 'query'],
   ['body', 'body'],
+  ['headers', 'headers'],
 ] as const;
 const partValidators = new WeakMap<object, ValidatorWithErrors>();
 
 /**
- * Every schema violation of the request in all its parts (path, query, body), then the
+ * Every schema violation of the request in all its parts (path, query, body, headers), then the
  * route's `bodyRules`, one entry per field: what a 400 lists in `errors`.
  */
 export function requestViolations(request: FastifyRequest): FieldViolation[] {
@@ -143,9 +146,11 @@ export function toViolations(errors: readonly ErrorObject[], part: string): Fiel
   const root = PART_NAMES[part] ?? part;
   // anyOf/if branches repeat what their members said; the members' errors are clearer.
   const relevant = errors.filter((error) => error.keyword !== 'anyOf' && error.keyword !== 'if');
-  // A format that explains itself (the ICCID's three rules, the IMEI's two) says more than its pattern.
+  // A format that explains itself (the ICCID's three rules, the IMEI's two, the idempotency
+  // key's length and characters) says more than its pattern and length bounds.
   const explained = new Set(relevant.filter((e) => e.keyword === 'format').map((e) => e.instancePath));
-  return onePerField(relevant.filter((e) => !(e.keyword === 'pattern' && explained.has(e.instancePath))).map((error) => describe(error, root)));
+  const restated = new Set(['pattern', 'minLength', 'maxLength']);
+  return onePerField(relevant.filter((e) => !(restated.has(e.keyword) && explained.has(e.instancePath))).map((error) => describe(error, root)));
 }
 
 /** Keeps the first violation of each field, so that one field gets one message. */
@@ -181,6 +186,8 @@ function formatMessage(format: string, data: unknown): string {
       return sandboxIccidProblem(String(data)) ?? 'must be a sandbox ICCID';
     case 'imei':
       return imeiProblem(String(data)) ?? 'must be an IMEI';
+    case 'idempotency-key':
+      return idempotencyKeyProblem(String(data)) ?? 'must be 1 to 255 printable ASCII characters';
     case 'uuid':
       return 'must be a UUID (8-4-4-4-12 hexadecimal digits, e.g. a1b2c3d4-e5f6-7890-abcd-ef1234567890)';
     case 'date':

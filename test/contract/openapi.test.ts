@@ -8,6 +8,7 @@ import { promisify } from 'node:util';
 import { Ajv2020 } from 'ajv/dist/2020.js';
 import addFormatsModule from 'ajv-formats';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { isIdempotencyKey } from '../../src/domain/idempotency.js';
 import { isImei } from '../../src/domain/imei.js';
 import { renderOpenApi } from '../../src/scripts/render-openapi.js';
 
@@ -27,6 +28,9 @@ interface Document {
   paths: Record<string, Record<string, Operation>>;
   components: { schemas: Record<string, Schema>; securitySchemes: Record<string, unknown> };
 }
+
+/** The operations that take an Idempotency-Key (issue 6). */
+const IDEMPOTENT_OPERATIONS = ['orderEsims', 'emergencyControl'];
 
 let served: string;
 let document: Document;
@@ -79,10 +83,28 @@ describe('openapi.json', () => {
           expect(op.responses[status]?.content?.['application/problem+json']?.schema, `${where} ${status}`).toEqual({ $ref: '#/components/schemas/Problem' });
         }
         const success = Object.entries(op.responses).find(([status]) => status.startsWith('2'));
-        expect(Object.keys((success?.[1] as { headers?: object }).headers ?? {}), where).toEqual(['X-RateLimit-Limit', 'X-RateLimit-Remaining', 'X-RateLimit-Reset']);
+        const replayed = IDEMPOTENT_OPERATIONS.includes(op.operationId) ? ['Idempotent-Replayed'] : [];
+        expect(Object.keys((success?.[1] as { headers?: object }).headers ?? {}), where).toEqual(['X-RateLimit-Limit', 'X-RateLimit-Remaining', 'X-RateLimit-Reset', ...replayed]);
         expect(Object.keys((op.responses['429'] as { headers?: object }).headers ?? {}), where).toContain('Retry-After');
       }
     }
+  });
+
+  it('declares Idempotency-Key on the two idempotent operations only, with their 409 (Retry-After) and 422 answers', () => {
+    const withKey: string[] = [];
+    for (const ops of Object.values(document.paths)) {
+      for (const op of Object.values(ops)) {
+        const parameter = (op.parameters ?? []).find((p) => p.name.toLowerCase() === 'idempotency-key');
+        if (!parameter) continue;
+        withKey.push(op.operationId);
+        expect(parameter).toMatchObject({ in: 'header', name: 'Idempotency-Key', required: false, schema: { type: 'string', minLength: 1, maxLength: 255 } });
+        const responses = op.responses as Record<string, { description: string; headers?: Record<string, unknown> }>;
+        expect(responses['409']?.description, op.operationId).toContain('IDEMPOTENCY_KEY_IN_USE');
+        expect(Object.keys(responses['409']?.headers ?? {}), op.operationId).toContain('Retry-After');
+        expect(responses['422']?.description, op.operationId).toContain('IDEMPOTENCY_KEY_REUSED');
+      }
+    }
+    expect(withKey.sort()).toEqual([...IDEMPOTENT_OPERATIONS].sort());
   });
 
   it('describes every parameter and every property, with examples', () => {
@@ -115,6 +137,7 @@ describe('openapi.json', () => {
     addFormats(ajv);
     ajv.addFormat('sandbox-iccid', { type: 'string', validate: (v: string) => /^8900\d{15}$/.test(v) });
     ajv.addFormat('imei', { type: 'string', validate: isImei });
+    ajv.addFormat('idempotency-key', { type: 'string', validate: isIdempotencyKey });
     ajv.addSchema(document as object, 'doc');
     const invalid: string[] = [];
     let checked = 0;

@@ -3,6 +3,8 @@ import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { Type } from 'typebox';
 import { IccidParam, NoQuery } from '../../contract/common.js';
 import { EmergencyControlRequest, Esim } from '../../contract/esims.js';
+import { IdempotencyKeyHeaders } from '../../contract/idempotency.js';
+import { IDEMPOTENT } from '../idempotency.js';
 import type { SandboxService } from '../../service/sandbox.js';
 import { limitPerMinute } from '../rate-limit.js';
 import { responses } from '../responses.js';
@@ -33,7 +35,7 @@ export const esimRoutes: FastifyPluginAsyncTypebox<{ service: SandboxService }> 
   app.post(
     '/esims/:iccid/emergency-control',
     {
-      config: limitPerMinute(10),
+      config: { ...limitPerMinute(10), ...IDEMPOTENT },
       schema: {
         operationId: 'emergencyControl',
         tags: ['eSIMs'],
@@ -42,15 +44,18 @@ export const esimRoutes: FastifyPluginAsyncTypebox<{ service: SandboxService }> 
           "Simulates emergency suspension or release of an eSIM. Use 'suspend' to suspend the eSIM, or 'release' to lift the " +
           "suspension. The contract status (cmconMdlsts) will be updated to '03' (Suspended) or '01' (Active) accordingly. " +
           'Repeating the action already in force answers 200 and changes nothing (not even lastUpdatedAt), so retries are safe. ' +
-          'Any action on a TERMINATED eSIM answers 409 ESIM_TERMINATED. Rate limit: 10 requests per minute.',
+          'Any action on a TERMINATED eSIM answers 409 ESIM_TERMINATED. With an Idempotency-Key, the same key, eSIM and body ' +
+          'within 24 hours replay the first response (Idempotent-Replayed: true) without acting again. Rate limit: 10 requests per minute.',
         querystring: NoQuery,
         params: IccidParams,
+        headers: IdempotencyKeyHeaders,
         body: EmergencyControlRequest,
         response: responses({
           status: 200,
           description: 'The eSIM after the action',
           schema: Esim,
           problems: ['ESIM_NOT_FOUND', 'ESIM_TERMINATED', 'PAYLOAD_TOO_LARGE', 'UNSUPPORTED_MEDIA_TYPE'],
+          idempotent: true,
         }),
       },
     },

@@ -2,6 +2,8 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { OrderIccids, OrderRequest, OrderResponse, TransactionIdParams } from '../../contract/esims.js';
 import { NoQuery } from '../../contract/common.js';
+import { IdempotencyKeyHeaders } from '../../contract/idempotency.js';
+import { IDEMPOTENT } from '../idempotency.js';
 import type { SandboxService } from '../../service/sandbox.js';
 import { limitPerMinute } from '../rate-limit.js';
 import { responses } from '../responses.js';
@@ -10,7 +12,7 @@ export const orderRoutes: FastifyPluginAsyncTypebox<{ service: SandboxService }>
   app.post(
     '/orders',
     {
-      config: limitPerMinute(10),
+      config: { ...limitPerMinute(10), ...IDEMPOTENT },
       schema: {
         operationId: 'orderEsims',
         tags: ['Orders'],
@@ -18,14 +20,18 @@ export const orderRoutes: FastifyPluginAsyncTypebox<{ service: SandboxService }>
         description:
           'Simulates new eSIM order for the reseller. The quantity parameter specifies the number of eSIMs to order (1-1000). ' +
           'Different ICCIDs are allocated per request. The order is all or nothing: one transaction allocates every eSIM. ' +
+          'Send an Idempotency-Key to retry safely after a lost response: the same key and body within 24 hours replay the first ' +
+          'response (same transactionId and ICCIDs, Idempotent-Replayed: true) and allocate nothing. ' +
           'Rate limit: 10 requests per minute.',
         querystring: NoQuery,
+        headers: IdempotencyKeyHeaders,
         body: OrderRequest,
         response: responses({
           status: 201,
           description: 'The order and its new eSIMs',
           schema: OrderResponse,
           problems: ['PLAN_NOT_FOUND', 'PAYLOAD_TOO_LARGE', 'UNSUPPORTED_MEDIA_TYPE'],
+          idempotent: true,
         }),
       },
     },

@@ -127,7 +127,7 @@ describe('an order that fails part-way through its writes', () => {
     db.exec(t.store.kind === 'sqlite' ? `DROP TRIGGER ${name}` : `DROP TRIGGER ${name} ON ${table}`);
   }
 
-  const count = (table: 'esims' | 'orders') => (db.prepare(`SELECT count(*) AS n FROM ${table}`).get() as { n: number }).n;
+  const count = (table: 'esims' | 'orders' | 'idempotency_keys') => (db.prepare(`SELECT count(*) AS n FROM ${table}`).get() as { n: number }).n;
   const counter = () => Number((db.prepare("SELECT value FROM counters WHERE name = 'iccid'").get() as { value: number | bigint }).value);
 
   beforeEach(async () => {
@@ -221,5 +221,27 @@ describe('an order that fails part-way through its writes', () => {
     expect(count('orders')).toBe(1);
     dropFailure('fail_first', 'esims');
     expect((await order(t, 1)).esims.map((e) => e.iccid)).toEqual([sandboxIccid(counterBefore + 1)]);
+  });
+
+  it('releases its Idempotency-Key: a 500 is not stored, so the retry with the same key runs (and is then replayed)', async () => {
+    const counterBefore = counter();
+    const keyed = () => t.call('POST', '/v1/orders', { body: { planCode: 'KD0001', quantity: 2 }, headers: { 'idempotency-key': 'retry-after-a-500' } });
+    failInserts('fail_keyed', 'esims', 'NEW.order_position = 1');
+    expectInternalProblem(await keyed());
+    expect(count('idempotency_keys')).toBe(0);
+
+    dropFailure('fail_keyed', 'esims');
+    const retry = await keyed();
+    expect(retry.statusCode, retry.body).toBe(201);
+    expect(retry.headers['idempotent-replayed']).toBeUndefined();
+    expectConsecutive(
+      (retry.json() as OrderBody).esims.map((e) => e.iccid),
+      counterBefore + 1,
+      2,
+    );
+    const replay = await keyed();
+    expect(replay.headers['idempotent-replayed']).toBe('true');
+    expect(replay.body).toBe(retry.body);
+    expect(count('esims')).toBe(3 + 2);
   });
 });

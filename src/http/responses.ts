@@ -29,7 +29,10 @@ const retryAfter = {
 export interface ResponseSpec {
   status: number;
   description: string;
-  schema: TSchema;
+  /** The success body; none for a 204. */
+  schema?: TSchema;
+  /** Other success statuses with the same body (PUT: 201 created, 200 replaced). */
+  alternatives?: { status: number; description: string }[];
   /** Problem codes beyond the ones every authenticated route has (400, 401, 429, 500). */
   problems?: ProblemCode[];
   /** Whether the route is rate-limited (adds the X-RateLimit-* headers). */
@@ -41,9 +44,14 @@ export function responses(spec: ResponseSpec): Record<number, unknown> {
   const limited = spec.limited ?? true;
   const headers = limited ? rateLimitHeaders : undefined;
   const codes: ProblemCode[] = ['VALIDATION_ERROR', 'UNAUTHORIZED', ...(spec.problems ?? []), ...(limited ? ['RATE_LIMITED' as const] : []), 'INTERNAL'];
-  const result: Record<number, unknown> = {
-    [spec.status]: { description: spec.description, ...(headers ? { headers } : {}), content: { 'application/json': { schema: spec.schema } } },
-  };
+  const success = (description: string) => ({
+    description,
+    ...(headers ? { headers } : {}),
+    // @fastify/swagger documents `type: 'null'` as a response without content (a 204).
+    ...(spec.schema ? { content: { 'application/json': { schema: spec.schema } } } : { type: 'null' }),
+  });
+  const result: Record<number, unknown> = { [spec.status]: success(spec.description) };
+  for (const alternative of spec.alternatives ?? []) result[alternative.status] = success(alternative.description);
   const byStatus = new Map<number, ProblemCode[]>();
   for (const code of codes) byStatus.set(statusOf(code), [...(byStatus.get(statusOf(code)) ?? []), code]);
   for (const [status, list] of byStatus) {

@@ -197,6 +197,24 @@ describe('durability', () => {
   });
 });
 
+describe('several instances on one database', () => {
+  it('deliver each event exactly once between them', async () => {
+    const hooks = await receiver();
+    const env = newEnv();
+    const a = await serve(env);
+    const b = await serve(env);
+    await call(a, 'PUT', '/v1/sandbox/webhook', { url: hooks.url, events: ['order.completed'] });
+    const orders = await Promise.all(Array.from({ length: 20 }, (_, i) => call(i % 2 === 0 ? a : b, 'POST', '/v1/orders', { planCode: 'KD0001', quantity: 1 })));
+    expect(orders.map((o) => o.status)).toEqual(Array(20).fill(201));
+    await hooks.waitFor((r) => r.length >= 20);
+    // Anything still in flight would arrive within a few polls: give it the chance.
+    await new Promise((resolve) => setTimeout(resolve, 1500));
+    const sent = hooks.received.map((r) => r.event.data.transactionId).sort();
+    expect(sent).toEqual(orders.map((o) => o.body.transactionId).sort());
+    expect(hooks.received.every((r) => r.headers['sandbox-delivery-attempt'] === '1')).toBe(true);
+  });
+});
+
 describe('WEBHOOK_ALLOW_PRIVATE=false', () => {
   it('refuses loopback, private and link-local destinations at registration, after resolving names', async () => {
     const server = await serve(newEnv({ WEBHOOK_ALLOW_PRIVATE: 'false' }));

@@ -23,15 +23,19 @@ import { healthRoutes } from './http/routes/health.js';
 import { orderRoutes } from './http/routes/orders.js';
 import { planRoutes } from './http/routes/plans.js';
 import { sandboxRoutes } from './http/routes/sandbox.js';
+import { webhookRoutes } from './http/routes/webhooks.js';
 import { validatorCompiler } from './http/validation.js';
 import { bootstrapKeys, type KeyBootstrap } from './service/bootstrap.js';
 import { SandboxService } from './service/sandbox.js';
+import { WebhookDispatcher } from './service/webhook-dispatcher.js';
+import { WebhookService } from './service/webhooks.js';
 import { ClockRepository } from './store/clocks.js';
 import { openStore, type Store } from './store/db.js';
 import { EsimRepository } from './store/esims.js';
 import { IdempotencyRepository } from './store/idempotency.js';
 import { PlanRepository } from './store/plans.js';
 import { ResellerRepository } from './store/resellers.js';
+import { WebhookRepository } from './store/webhooks.js';
 
 /** Largest request body accepted: 1 MiB (DESIGN.md section 2, 413 PAYLOAD_TOO_LARGE). */
 export const BODY_LIMIT_BYTES = 1024 * 1024;
@@ -65,13 +69,20 @@ export async function buildApp(config: Config, options: BuildOptions = {}): Prom
     await plans.sync(catalogFile.rows, catalogFile.version);
     const resellers = new ResellerRepository(store.db);
     const keys = await bootstrapKeys(resellers, config.apiKeys, new Date());
+    const webhookRepository = new WebhookRepository(store.db);
+    // Created before the app so the use cases can wake it; started once the app is ready.
+    let dispatcher: WebhookDispatcher | null = null;
+    const onQueued = () => dispatcher?.kick();
     const service = new SandboxService({
-      esims: new EsimRepository(store.db),
+      esims: new EsimRepository(store.db, webhookRepository),
       clocks: new ClockRepository(store.db),
       catalog: await plans.listAll(),
       smdpAddress: config.smdpAddress,
+      webhooks: webhookRepository,
+      onQueued,
       ...(options.now ? { now: options.now } : {}),
     });
+    const webhooks = new WebhookService({ webhooks: webhookRepository, allowPrivate: config.webhookAllowPrivate, onQueued });
 
     const app = Fastify({
       logger: options.logger ?? { level: config.logLevel },
@@ -134,11 +145,17 @@ export async function buildApp(config: Config, options: BuildOptions = {}): Prom
         await v1.register(esimRoutes, { service });
         await v1.register(sandboxRoutes, { service });
         await v1.register(clockRoutes, { service });
+        await v1.register(webhookRoutes, { webhooks });
       },
       { prefix: '/v1' },
     );
     await registerDocs(app);
+    const started = new WebhookDispatcher({ webhooks: webhookRepository, allowPrivate: config.webhookAllowPrivate, backoffMs: config.webhookBackoffMs, log: app.log });
+    // preClose runs before the server and the store close: attempts in flight end first.
+    app.addHook('preClose', async () => started.stop());
     await app.ready();
+    dispatcher = started;
+    dispatcher.start();
     return { app, store, keys };
   } catch (error) {
     if (redis) await closeRedis(redis);

@@ -36,6 +36,13 @@ export interface Config {
   smdpAddress: string;
   /** `LOG_LEVEL`: a pino level, default `info`. */
   logLevel: LogLevel;
+  /**
+   * `WEBHOOK_ALLOW_PRIVATE`: `true` (default, for local use) or `false` (shared
+   * deployments: refuse webhook URLs that resolve to loopback, private or link-local addresses).
+   */
+  webhookAllowPrivate: boolean;
+  /** `WEBHOOK_BACKOFF_MS`: the first retry wait of a failed delivery, doubled for each later one; default 1000 (ms), 10 to 600000. */
+  webhookBackoffMs: number;
 }
 
 export const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
@@ -73,6 +80,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     rateLimits: parseOnOff('RATE_LIMITS', env.RATE_LIMITS, true),
     smdpAddress: parseSmdpAddress(env.SMDP_ADDRESS),
     logLevel: parseLogLevel(env.LOG_LEVEL),
+    webhookAllowPrivate: parseOnOff('WEBHOOK_ALLOW_PRIVATE', env.WEBHOOK_ALLOW_PRIVATE, true),
+    webhookBackoffMs: parseIntegerIn('WEBHOOK_BACKOFF_MS', env.WEBHOOK_BACKOFF_MS, 1000, 10, 600_000),
   };
 }
 
@@ -166,6 +175,13 @@ function parseOnOff(name: string, value: string | undefined, fallback: boolean):
   if (['on', 'true', '1', 'yes'].includes(v)) return true;
   if (['off', 'false', '0', 'no'].includes(v)) return false;
   throw new ConfigError(name, `must be on or off, got "${value}"`);
+}
+
+function parseIntegerIn(name: string, value: string | undefined, fallback: number, min: number, max: number): number {
+  if (blank(value)) return fallback;
+  const v = value.trim();
+  if (!/^\d{1,9}$/.test(v) || Number(v) < min || Number(v) > max) throw new ConfigError(name, `must be an integer from ${min} to ${max}, got "${value}"`);
+  return Number(v);
 }
 
 function parseSmdpAddress(value: string | undefined): string {

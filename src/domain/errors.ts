@@ -4,7 +4,16 @@
  */
 
 /** Codes of domain failures; each maps to one problem type in the HTTP layer. */
-export type DomainErrorCode = 'PLAN_NOT_FOUND' | 'ESIM_NOT_FOUND' | 'ORDER_NOT_FOUND' | 'ESIM_TERMINATED' | 'INVALID_TRANSITION' | 'VALIDATION_ERROR';
+export type DomainErrorCode =
+  | 'PLAN_NOT_FOUND'
+  | 'ESIM_NOT_FOUND'
+  | 'ORDER_NOT_FOUND'
+  | 'ESIM_TERMINATED'
+  | 'INVALID_TRANSITION'
+  | 'VALIDATION_ERROR'
+  | 'WEBHOOK_NOT_FOUND'
+  | 'DELIVERY_NOT_FOUND'
+  | 'WEBHOOK_NOT_REGISTERED';
 
 /** A field that broke a rule: `path` as in problem details (`body[2].day`), `message` the rule. */
 export interface FieldViolation {

@@ -16,6 +16,8 @@ Point your integration at this server instead of production: browse data plans, 
 read each eSIM's status by ICCID, reconcile lost order responses by transactionId, suspend and release eSIMs, and
 provoke what production only reports: data usage, lifecycle events (download, install, failed installation, first
 connection, termination) and a sandbox clock of your own that expires eSIMs and passes activation deadlines.
+Register a webhook endpoint (\`/v1/sandbox/webhook\`) to receive signed order.completed, esim.status_changed and
+esim.usage_updated events instead of polling.
 
 **Time.** Each reseller has its own sandbox clock (\`/v1/sandbox/clock\`): real time plus an offset that only its
 advances add. Every time-based field and rule of the reseller's eSIMs follows it; \`activatedOn\`, \`expiresOn\` and
@@ -25,9 +27,9 @@ advances add. Every time-based field and rule of the reseller's eSIMs follows it
 eSIMs: another reseller's ICCID or transactionId answers 404, exactly as an unknown one.
 
 **Errors** are RFC 9457 problem details (\`application/problem+json\`) with a stable \`code\`: VALIDATION_ERROR (400),
-UNAUTHORIZED (401), PLAN_NOT_FOUND / ESIM_NOT_FOUND / ORDER_NOT_FOUND / NOT_FOUND (404), ESIM_TERMINATED / INVALID_TRANSITION /
-IDEMPOTENCY_KEY_IN_USE (409), PAYLOAD_TOO_LARGE (413), UNSUPPORTED_MEDIA_TYPE (415), IDEMPOTENCY_KEY_REUSED (422), RATE_LIMITED (429),
-INTERNAL (500).
+UNAUTHORIZED (401), PLAN_NOT_FOUND / ESIM_NOT_FOUND / ORDER_NOT_FOUND / WEBHOOK_NOT_FOUND / DELIVERY_NOT_FOUND / NOT_FOUND (404),
+ESIM_TERMINATED / INVALID_TRANSITION / IDEMPOTENCY_KEY_IN_USE / WEBHOOK_NOT_REGISTERED (409), PAYLOAD_TOO_LARGE (413),
+UNSUPPORTED_MEDIA_TYPE (415), IDEMPOTENCY_KEY_REUSED (422), RATE_LIMITED (429), INTERNAL (500).
 
 **Idempotent retries.** \`POST /v1/orders\` and emergency control take an \`Idempotency-Key\` header (1 to 255 printable
 ASCII characters, kept 24 hours per API key): the same key with the same request replays the first response with

@@ -40,7 +40,10 @@ const BEFORE_CLAIM: ReadonlySet<ProblemCode> = new Set(['PAYLOAD_TOO_LARGE', 'UN
 export interface ResponseSpec {
   status: number;
   description: string;
-  schema: TSchema;
+  /** The success body; none for a 204. */
+  schema?: TSchema;
+  /** Other success statuses with the same body (PUT: 201 created, 200 replaced). */
+  alternatives?: { status: number; description: string }[];
   /** Problem codes beyond the ones every authenticated route has (400, 401, 429, 500). */
   problems?: ProblemCode[];
   /** Whether the route is rate-limited (adds the X-RateLimit-* headers). */
@@ -62,9 +65,14 @@ export function responses(spec: ResponseSpec): Record<number, unknown> {
   const successHeaders = idempotent ? { ...headers, ...idempotentReplayedHeader } : headers;
   // The operation's own refusals (404, 409 ESIM_TERMINATED) are stored and replayed.
   const replayable = new Set((spec.problems ?? []).filter((code) => !BEFORE_CLAIM.has(code)).map(statusOf));
-  const result: Record<number, unknown> = {
-    [spec.status]: { description: spec.description, ...(successHeaders ? { headers: successHeaders } : {}), content: { 'application/json': { schema: spec.schema } } },
-  };
+  const success = (description: string) => ({
+    description,
+    ...(successHeaders ? { headers: successHeaders } : {}),
+    // @fastify/swagger documents `type: 'null'` as a response without content (a 204).
+    ...(spec.schema ? { content: { 'application/json': { schema: spec.schema } } } : { type: 'null' }),
+  });
+  const result: Record<number, unknown> = { [spec.status]: success(spec.description) };
+  for (const alternative of spec.alternatives ?? []) result[alternative.status] = success(alternative.description);
   const byStatus = new Map<number, ProblemCode[]>();
   for (const code of codes) byStatus.set(statusOf(code), [...(byStatus.get(statusOf(code)) ?? []), code]);
   for (const [status, list] of byStatus) {

@@ -15,7 +15,7 @@ import type { DataUsageDailyItem, EmergencyAction } from '../contract/esims.js';
 import type { ClockAdvanceRequest, LifecycleEventRequest, SandboxClock } from '../contract/lifecycle.js';
 import type { DataPlan } from '../contract/plans.js';
 import { advancedOffset, clockMoveViolations, clockNow, dueChange, moveSeconds, settle } from '../domain/clock.js';
-import { isoInstant } from '../domain/dates.js';
+import { isoInstant, jstDate } from '../domain/dates.js';
 import { applyEmergencyAction, newEsim, withUsage, type EsimState } from '../domain/esim.js';
 import { assertNoViolations, DomainError } from '../domain/errors.js';
 import { sandboxIccid } from '../domain/iccid.js';
@@ -23,8 +23,10 @@ import { applyLifecycleEvent, eventInstant, lifecycleRequestViolations } from '.
 import { newMatchingId } from '../domain/matching-id.js';
 import { searchPlans, type CatalogPlan, type Page, type PlanFilter } from '../domain/plans.js';
 import { checkUsageList } from '../domain/usage.js';
+import { esimChangeEvents, orderCompletedEvent } from '../domain/webhook-events.js';
 import type { ClockRepository } from '../store/clocks.js';
-import type { EsimRepository, StoredEsim } from '../store/esims.js';
+import type { Announcement, EsimRepository, StoredEsim } from '../store/esims.js';
+import type { WebhookRepository } from '../store/webhooks.js';
 
 /** What a change of an eSIM gets besides the eSIM: the reseller's now and the eSIM's plan code. */
 interface ChangeContext {
@@ -42,6 +44,10 @@ export interface SandboxDeps {
   smdpAddress: string;
   /** Real time, before any reseller's offset; tests may pass a fixed one. */
   now?: () => Date;
+  /** The webhook endpoints, to know whether an advance must look for the clock's changes to announce. */
+  webhooks?: WebhookRepository;
+  /** Called after a write queued webhook deliveries (wakes the dispatcher). */
+  onQueued?: () => void;
 }
 
 /** The v1 operations, for one reseller at a time (`resellerId`). */
@@ -68,11 +74,18 @@ export class SandboxService {
     if (!entry) throw new DomainError('PLAN_NOT_FOUND', `no data plan with planCode "${planCode}"; list plans with GET /v1/plans`);
     const transactionId = randomUUID();
     const orderedAt = clockNow(this.realNow(), await this.deps.clocks.offsetSeconds(resellerId));
-    const esims = await this.deps.esims.placeOrder({ transactionId, resellerId, planCode, createdAt: orderedAt }, quantity, (sequences) =>
-      sequences.map((sequence) =>
-        newEsim(entry, { iccid: sandboxIccid(sequence), matchingId: newMatchingId(), smdpAddress: this.deps.smdpAddress, orderedAt }),
-      ),
+    const announce: Announcement<EsimState[]> = {
+      events: (esims) => [orderCompletedEvent({ transactionId, planCode, quantity, iccids: esims.map((esim) => esim.iccid) }, isoInstant(orderedAt))],
+      queuedAt: this.realNow(),
+    };
+    const esims = await this.deps.esims.placeOrder(
+      { transactionId, resellerId, planCode, createdAt: orderedAt },
+      quantity,
+      (sequences) =>
+        sequences.map((sequence) => newEsim(entry, { iccid: sandboxIccid(sequence), matchingId: newMatchingId(), smdpAddress: this.deps.smdpAddress, orderedAt })),
+      announce,
     );
+    this.queued(announce);
     return { transactionId, esims };
   }
 
@@ -150,7 +163,24 @@ export class SandboxService {
     assertNoViolations(clockMoveViolations(move));
     const seconds = moveSeconds(move);
     const offset = await this.deps.clocks.update(resellerId, this.realNow(), (current) => advancedOffset(current, seconds));
+    await this.applyClockRules(resellerId, clockNow(this.realNow(), offset));
     return this.clockAt(offset);
+  }
+
+  /**
+   * Stores what the clock now owes the reseller's eSIMs, so that their
+   * esim.status_changed events go out when the clock moves rather than at the next read.
+   * Only for a reseller whose webhook endpoint takes those events: for everyone else the
+   * next read or change stores them (the state shown is the same either way).
+   */
+  private async applyClockRules(resellerId: string, now: Date): Promise<void> {
+    const endpoint = await this.deps.webhooks?.endpoint(resellerId);
+    if (!endpoint?.events.includes('esim.status_changed')) return;
+    for (const iccid of await this.deps.esims.clockCandidates(resellerId, now, jstDate(now))) {
+      await this.change(resellerId, iccid, (esim) => esim).catch((error: unknown) => {
+        if (!(error instanceof DomainError && error.code === 'ESIM_NOT_FOUND')) throw error;
+      });
+    }
   }
 
   /**
@@ -175,18 +205,32 @@ export class SandboxService {
    */
   private async change(resellerId: string, iccid: string, change: (esim: EsimState, context: ChangeContext) => EsimState): Promise<EsimState> {
     let refusal: { error: unknown } | undefined;
-    const esim = await this.deps.esims.modify(resellerId, iccid, (stored: StoredEsim) => {
-      const now = clockNow(this.realNow(), stored.clockOffsetSeconds);
-      const settled = settle(stored.esim, now);
-      try {
-        return settle(change(settled, { now, planCode: stored.planCode }), now);
-      } catch (error) {
-        refusal = { error };
-        return settled;
-      }
-    });
+    const announce: Announcement<{ before: EsimState; after: EsimState }> = {
+      events: ({ before, after }) => esimChangeEvents(before, after, after.lastUpdatedAt),
+      queuedAt: this.realNow(),
+    };
+    const esim = await this.deps.esims.modify(
+      resellerId,
+      iccid,
+      (stored: StoredEsim) => {
+        const now = clockNow(this.realNow(), stored.clockOffsetSeconds);
+        const settled = settle(stored.esim, now);
+        try {
+          return settle(change(settled, { now, planCode: stored.planCode }), now);
+        } catch (error) {
+          refusal = { error };
+          return settled;
+        }
+      },
+      announce,
+    );
+    this.queued(announce);
     if (refusal) throw refusal.error;
     return esim ?? esimNotFound(iccid);
+  }
+
+  private queued(announce: { queued?: number }): void {
+    if (announce.queued) this.deps.onQueued?.();
   }
 
   /** @throws Error when an eSIM's plan left the catalogue (a data-file change): an internal fault. */

@@ -5,10 +5,12 @@
  */
 import type { Insertable, Kysely } from 'kysely';
 import type { EsimState } from '../domain/esim.js';
+import type { NewWebhookEvent } from '../domain/webhook-events.js';
 import { dialectOf, type Dialect } from './db.js';
 import { ESIM_COLUMNS, fromRow, toRow, type EsimRow } from './esim-rows.js';
 import { precompile } from './precompiled.js';
 import type { Database, EsimTable } from './schema.js';
+import type { WebhookRepository } from './webhooks.js';
 
 /**
  * An eSIM as stored, with what the use cases need beside it: its plan (for validityDays)
@@ -29,6 +31,17 @@ export interface OrderHeader {
   createdAt: Date;
 }
 
+/**
+ * The webhook events of a write, computed from what it wrote and stored in the outbox in
+ * the same transaction (issue 6). `queuedAt` is real time: when the first attempt is due.
+ */
+export interface Announcement<T> {
+  events: (written: T) => NewWebhookEvent[];
+  queuedAt: Date;
+  /** Set by the repository: how many deliveries were queued (0 when the reseller has no endpoint). */
+  queued?: number;
+}
+
 type EsimInsert = Insertable<EsimTable>;
 // Columns of an eSIM insert, in the order the precompiled statement binds them.
 const INSERT_COLUMNS = [...ESIM_COLUMNS, 'reseller_id', 'transaction_id', 'order_position', 'plan_code', 'created_at'] as const satisfies readonly (keyof EsimInsert)[];
@@ -42,8 +55,13 @@ export class EsimRepository {
   private readonly insertOrder;
   private readonly insertEsim;
 
+  /**
+   * @param webhooks the outbox that announcements are written to; without it, writes
+   *   announce nothing.
+   */
   constructor(
     private readonly db: Kysely<Database>,
+    private readonly webhooks?: WebhookRepository,
     dialect: Dialect = dialectOf(db),
   ) {
     // The status read is the hottest path: the eSIM, its plan code and its reseller's clock
@@ -91,8 +109,9 @@ export class EsimRepository {
    * shared counter, lets `build` make the eSIMs from them, and writes the order and every
    * eSIM. Any failure rolls all of it back, the reserved numbers included.
    * @param build receives the `quantity` consecutive sequence numbers reserved.
+   * @param announce the order's webhook events, written in the same transaction.
    */
-  async placeOrder(header: OrderHeader, quantity: number, build: (sequences: number[]) => EsimState[]): Promise<EsimState[]> {
+  async placeOrder(header: OrderHeader, quantity: number, build: (sequences: number[]) => EsimState[], announce?: Announcement<EsimState[]>): Promise<EsimState[]> {
     return this.db.transaction().execute(async (trx) => {
       const [counter] = (await trx.executeQuery(this.reserveSequences(quantity, 'iccid'))).rows;
       if (!counter) throw new Error('the ICCID counter row is missing');
@@ -111,6 +130,7 @@ export class EsimRepository {
         };
         await trx.executeQuery(this.insertEsim(...INSERT_COLUMNS.map((column) => row[column])));
       }
+      if (announce && this.webhooks) announce.queued = await this.webhooks.writeEvents(trx, header.resellerId, announce.events(esims), announce.queuedAt);
       return esims;
     });
   }
@@ -138,13 +158,43 @@ export class EsimRepository {
   }
 
   /**
+   * The reseller's eSIMs a clock rule may be due on at `now` (a superset: the domain's
+   * `dueChange` decides): not TERMINATED, and past the day of expiresOn (Japan time) or
+   * past an activation deadline before any activation.
+   * @param jstToday the Japan-time date of `now` (YYYY-MM-DD).
+   */
+  async clockCandidates(resellerId: string, now: Date, jstToday: string): Promise<string[]> {
+    const rows = await this.db
+      .selectFrom('esims')
+      .select('iccid')
+      .where('reseller_id', '=', resellerId)
+      .where('contract_status', '!=', 'TERMINATED')
+      .where((eb) =>
+        eb.or([
+          eb.and([eb('expires_on', 'is not', null), eb('expires_on', '<', jstToday)]),
+          eb.and([eb('activated_on', 'is', null), eb('activation_deadline', '<=', now.toISOString())]),
+        ]),
+      )
+      .orderBy('iccid')
+      .execute();
+    return rows.map((row) => row.iccid);
+  }
+
+  /**
    * Reads one of the reseller's eSIMs (as `find` does), lets `change` decide its next
    * state, and stores it, all in one transaction. `change` returns the same object when
    * nothing changes (then nothing is written) and may throw to refuse; the error passes
    * through and nothing is written.
+   * @param announce the webhook events of a change (given the eSIM before and after),
+   *   written in the same transaction; nothing when nothing changed.
    * @returns the eSIM after the change, or undefined when the reseller has no such eSIM.
    */
-  async modify(resellerId: string, iccid: string, change: (stored: StoredEsim) => EsimState): Promise<EsimState | undefined> {
+  async modify(
+    resellerId: string,
+    iccid: string,
+    change: (stored: StoredEsim) => EsimState,
+    announce?: Announcement<{ before: EsimState; after: EsimState }>,
+  ): Promise<EsimState | undefined> {
     return this.db.transaction().execute(async (trx) => {
       const [row] = (await trx.executeQuery(this.selectEsimForChange(iccid, resellerId))).rows;
       if (!row) return undefined;
@@ -153,6 +203,7 @@ export class EsimRepository {
       if (after !== stored.esim) {
         const { iccid: _key, ...columns } = toRow(after);
         await trx.updateTable('esims').set(columns).where('iccid', '=', iccid).where('reseller_id', '=', resellerId).execute();
+        if (announce && this.webhooks) announce.queued = await this.webhooks.writeEvents(trx, resellerId, announce.events({ before: stored.esim, after }), announce.queuedAt);
       }
       return after;
     });

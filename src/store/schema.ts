@@ -108,6 +108,52 @@ export interface IdempotencyKeyTable {
   body: string | null;
 }
 
+/** A reseller's webhook endpoint (at most one). */
+export interface WebhookEndpointTable {
+  reseller_id: string;
+  url: string;
+  /** JSON array of event types. */
+  events: string;
+  secret: string;
+  created_at: string;
+  updated_at: string;
+}
+
+/** The outbox: one delivery of one event, written in the transaction of the change. */
+export interface WebhookDeliveryTable {
+  id: string;
+  /** Per-reseller sequence (from the `webhook:<reseller>` counter): the order of the events. */
+  seq: number;
+  reseller_id: string;
+  event_id: string;
+  event_type: string;
+  iccid: string | null;
+  /** Events with one key are delivered in `seq` order (an eSIM's ICCID, an order's transactionId); null for redeliveries. */
+  ordering_key: string | null;
+  /** The exact JSON body sent. */
+  payload: string;
+  /** pending, succeeded, failed, cancelled. */
+  state: string;
+  attempt_count: number;
+  /** Real time (ISO 8601 UTC) the next attempt is due; null unless pending. */
+  next_attempt_at: string | null;
+  /** Real time until which one process holds the delivery for an attempt. */
+  lease_until: string | null;
+  redelivery_of: string | null;
+  created_at: string;
+}
+
+/** One attempt of a delivery. */
+export interface WebhookAttemptTable {
+  delivery_id: string;
+  attempt: number;
+  url: string;
+  started_at: string;
+  duration_ms: number;
+  status_code: number | null;
+  error: string | null;
+}
+
 /** The whole database, as Kysely sees it. */
 export interface Database {
   resellers: ResellerTable;
@@ -119,4 +165,7 @@ export interface Database {
   esims: EsimTable;
   sandbox_clocks: SandboxClockTable;
   idempotency_keys: IdempotencyKeyTable;
+  webhook_endpoints: WebhookEndpointTable;
+  webhook_deliveries: WebhookDeliveryTable;
+  webhook_attempts: WebhookAttemptTable;
 }

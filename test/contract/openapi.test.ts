@@ -69,6 +69,11 @@ describe('openapi.json', () => {
         'GET /v1/sandbox/clock getSandboxClock',
         'POST /v1/sandbox/clock/advance advanceSandboxClock',
         'POST /v1/sandbox/clock/reset resetSandboxClock',
+        'PUT /v1/sandbox/webhook putWebhook',
+        'GET /v1/sandbox/webhook getWebhook',
+        'DELETE /v1/sandbox/webhook deleteWebhook',
+        'GET /v1/sandbox/webhook/deliveries listWebhookDeliveries',
+        'POST /v1/sandbox/webhook/deliveries/{deliveryId}/redeliver redeliverWebhook',
       ].sort(),
     );
   });

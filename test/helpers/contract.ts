@@ -55,6 +55,11 @@ export function assertMatchesContract(document: OpenApiDocument, method: string,
     const status = String(response.statusCode);
     const declared = found.operation.responses[status];
     if (!declared) throw new Error(`${method} ${url}: status ${status} is not declared in the OpenAPI document`);
+    if (status === '204') {
+      if (declared.content) throw new Error(`${method} ${url}: 204 is declared with content`);
+      if (response.body !== '') throw new Error(`${method} ${url}: 204 came with a body`);
+      return;
+    }
     if (!declared.content?.[contentType]) throw new Error(`${method} ${url}: ${status} ${contentType} is not declared in the OpenAPI document`);
     pointer = ['paths', found.template, method.toLowerCase(), 'responses', status, 'content', contentType, 'schema'];
   }

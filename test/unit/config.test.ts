@@ -24,6 +24,8 @@ describe('loadConfig', () => {
       rateLimits: true,
       smdpAddress: 'smdp.sandbox.example',
       logLevel: 'info',
+      webhookAllowPrivate: true,
+      webhookBackoffMs: 1000,
     });
   });
 
@@ -47,6 +49,8 @@ describe('loadConfig', () => {
       RATE_LIMITS: 'off',
       SMDP_ADDRESS: 'smdp.example.com:8443',
       LOG_LEVEL: 'WARN',
+      WEBHOOK_ALLOW_PRIVATE: 'false',
+      WEBHOOK_BACKOFF_MS: '250',
     });
     expect(config).toEqual({
       port: 0,
@@ -58,6 +62,8 @@ describe('loadConfig', () => {
       rateLimits: false,
       smdpAddress: 'smdp.example.com:8443',
       logLevel: 'warn',
+      webhookAllowPrivate: false,
+      webhookBackoffMs: 250,
     });
   });
 

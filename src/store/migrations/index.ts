@@ -6,11 +6,13 @@ import type { Migration, MigrationProvider } from 'kysely';
 import { initial } from './001_initial.js';
 import { sandboxClocks } from './002_sandbox_clocks.js';
 import { idempotencyKeys } from './003_idempotency_keys.js';
+import { webhooks } from './004_webhooks.js';
 
 const migrations: Record<string, Migration> = {
   '001_initial': initial,
   '002_sandbox_clocks': sandboxClocks,
   '003_idempotency_keys': idempotencyKeys,
+  '004_webhooks': webhooks,
 };
 
 /** Kysely migration provider over the in-code list (no file-system scanning at run time). */

@@ -1,0 +1,59 @@
+/**
+ * Which webhook events a change produces (issue 6): pure functions of the state before and
+ * after, so the same rule holds for API calls, lifecycle events and the sandbox clock.
+ */
+import type { EsimStatusSnapshot, OrderCompletedData, WebhookEventType } from '../contract/webhooks.js';
+import type { EsimState } from './esim.js';
+
+/**
+ * An event about to be written to the outbox: `orderingKey` groups the events that must
+ * reach the receiver in the order they happened (one eSIM's ICCID, or an order's
+ * transactionId); `createdAt` is the reseller's sandbox time of the change (as lastUpdatedAt).
+ */
+export interface NewWebhookEvent {
+  type: WebhookEventType;
+  orderingKey: string;
+  iccid: string | null;
+  createdAt: string;
+  data: object;
+}
+
+/** The status fields of an eSIM, as an esim.status_changed event reports them. */
+export function statusSnapshot(esim: EsimState): EsimStatusSnapshot {
+  return {
+    contractStatus: esim.contractStatus,
+    profileProvisionStatus: esim.profileProvisionStatus,
+    profileInstallStatus: esim.profileInstallStatus,
+    isServiceRestricted: esim.isServiceRestricted,
+  };
+}
+
+/**
+ * The events one change of an eSIM produces, in the order they are delivered:
+ * `esim.status_changed` when the contract, provision or install status (or the restriction
+ * that goes with suspension) differs, then `esim.usage_updated` when the daily usage list
+ * differs. `data` carries the eSIM after the change (the status response) and what it was.
+ * @param at the reseller's sandbox time of the change (ISO 8601 UTC).
+ */
+export function esimChangeEvents(before: EsimState, after: EsimState, at: string): NewWebhookEvent[] {
+  const events: NewWebhookEvent[] = [];
+  const previous = statusSnapshot(before);
+  const current = statusSnapshot(after);
+  const base = { orderingKey: after.iccid, iccid: after.iccid, createdAt: at };
+  if ((Object.keys(previous) as (keyof EsimStatusSnapshot)[]).some((field) => previous[field] !== current[field])) {
+    events.push({ ...base, type: 'esim.status_changed', data: { iccid: after.iccid, previous, current, esim: after } });
+  }
+  if (JSON.stringify(before.dataUsageDailyList) !== JSON.stringify(after.dataUsageDailyList)) {
+    events.push({
+      ...base,
+      type: 'esim.usage_updated',
+      data: { iccid: after.iccid, previousTotalDataUsage: before.totalDataUsage, totalDataUsage: after.totalDataUsage, esim: after },
+    });
+  }
+  return events;
+}
+
+/** The `order.completed` event of a committed order; ordered by its transactionId. */
+export function orderCompletedEvent(data: OrderCompletedData, at: string): NewWebhookEvent {
+  return { type: 'order.completed', orderingKey: data.transactionId, iccid: null, createdAt: at, data };
+}

@@ -150,7 +150,13 @@ export async function buildApp(config: Config, options: BuildOptions = {}): Prom
       { prefix: '/v1' },
     );
     await registerDocs(app);
-    const started = new WebhookDispatcher({ webhooks: webhookRepository, allowPrivate: config.webhookAllowPrivate, backoffMs: config.webhookBackoffMs, log: app.log });
+    const started = new WebhookDispatcher({
+      webhooks: webhookRepository,
+      allowPrivate: config.webhookAllowPrivate,
+      backoffMs: config.webhookBackoffMs,
+      log: app.log,
+      onAttempt: (outcome) => metrics.webhookAttempts.inc({ outcome }),
+    });
     // preClose runs before the server and the store close: attempts in flight end first.
     app.addHook('preClose', async () => started.stop());
     await app.ready();

@@ -6,7 +6,11 @@
  * - `sandbox_http_requests_total{method,route,status}` and
  *   `sandbox_http_request_duration_seconds{method,route,status}`: every response; `route` is
  *   the route template (`/v1/esims/:iccid`), `unmatched` for unknown paths (bounded labels).
- * - `sandbox_orders_created_total`, `sandbox_esims_created_total`: 201 answers of POST /v1/orders.
+ * - `sandbox_orders_created_total`, `sandbox_esims_created_total`: 201 answers of POST /v1/orders
+ *   (not their idempotent replays: those created nothing).
+ * - `sandbox_webhook_attempts_total{outcome}`: webhook delivery attempts made by this
+ *   instance: `delivered` (2xx), `retrying` (failed, another attempt is due), `failed` (the
+ *   8th attempt failed).
  * - `sandbox_esims{contract_status}`: eSIMs stored per contract status, counted in the
  *   database at each scrape (shared by every instance on that database).
  * - `sandbox_rate_limit_rejections_total{route}`: 429 answers of the rate limits.
@@ -41,6 +45,12 @@ export class Metrics {
   readonly esimsCreated = new Counter({
     name: 'sandbox_esims_created_total',
     help: 'eSIMs created by the orders of this instance.',
+    registers: [this.registry],
+  });
+  readonly webhookAttempts = new Counter({
+    name: 'sandbox_webhook_attempts_total',
+    help: 'Webhook delivery attempts made by this instance, by outcome: delivered (2xx), retrying (failed, another attempt is due), failed (the last attempt failed).',
+    labelNames: ['outcome'] as const,
     registers: [this.registry],
   });
   readonly rateLimitRejections = new Counter({
@@ -85,7 +95,8 @@ export function installMetrics(app: FastifyInstance, metrics: Metrics): void {
     const labels = { method: request.method, route: routeLabel(request), status: String(reply.statusCode) };
     metrics.requests.inc(labels);
     metrics.latency.observe(labels, reply.elapsedTime / 1000);
-    if (reply.statusCode === 201 && request.method === 'POST' && request.routeOptions.url === '/v1/orders') {
+    const replayed = reply.getHeader('idempotent-replayed') === 'true';
+    if (reply.statusCode === 201 && !replayed && request.method === 'POST' && request.routeOptions.url === '/v1/orders') {
       metrics.ordersCreated.inc();
       const quantity = (request.body as { quantity?: unknown } | undefined)?.quantity;
       if (typeof quantity === 'number') metrics.esimsCreated.inc(quantity);

@@ -29,6 +29,8 @@ export interface DispatcherOptions {
   timeoutMs?: number;
   /** Deliveries sent at once; default 8. */
   concurrency?: number;
+  /** Told the outcome of every attempt made (for the metrics). */
+  onAttempt?: (outcome: 'delivered' | 'retrying' | 'failed') => void;
 }
 
 /** The `User-Agent` of every delivery. */
@@ -143,6 +145,7 @@ export class WebhookDispatcher {
       state,
       nextAttemptAt,
     });
+    this.options.onAttempt?.(state === 'succeeded' ? 'delivered' : state === 'pending' ? 'retrying' : 'failed');
     if (state === 'failed') {
       this.options.log.warn({ deliveryId: delivery.id, eventType: delivery.eventType, resellerId: delivery.resellerId }, `webhook delivery failed after ${MAX_ATTEMPTS} attempts`);
     }

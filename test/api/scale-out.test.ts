@@ -13,6 +13,7 @@ import { afterAll, afterEach, describe, expect, it } from 'vitest';
 import { ACME_KEY, startTestApp, type TestApp } from '../helpers/app.js';
 import { expectProblem, orderOne } from './support.js';
 import { redisAnswers } from '../helpers/redis.js';
+import { startReceiver } from '../helpers/webhook-receiver.js';
 
 const REDIS_URL = process.env.TEST_REDIS_URL ?? 'redis://127.0.0.1:6379';
 /** A port nothing listens on: every connection is refused. */
@@ -171,6 +172,28 @@ describe('GET /metrics', () => {
     expect(sample(text, 'sandbox_rate_limit_rejections_total{route="/v1/orders"}')).toBe(1);
     expect(sample(text, 'sandbox_rate_limit_store_errors_total')).toBe(0);
     expect(text).toContain('# TYPE sandbox_http_request_duration_seconds histogram');
+  });
+
+  it('counts an idempotent replay as a response but not as an order created, and webhook attempts by outcome', async () => {
+    const hooks = await startReceiver();
+    try {
+      hooks.respond = (_request, n) => (n === 1 ? 500 : 204);
+      const t = await start({ WEBHOOK_BACKOFF_MS: '10' });
+      expect((await t.call('PUT', '/v1/sandbox/webhook', { body: { url: hooks.url, events: ['order.completed'] } })).statusCode).toBe(201);
+      const headers = { 'idempotency-key': 'metrics-replay-1' };
+      expect((await t.call('POST', '/v1/orders', { headers, body: { planCode: 'KD0001', quantity: 2 } })).statusCode).toBe(201);
+      const replay = await t.call('POST', '/v1/orders', { headers, body: { planCode: 'KD0001', quantity: 2 } });
+      expect(replay.headers['idempotent-replayed']).toBe('true');
+      await hooks.waitFor((received) => received.length === 2);
+      let text = await metricsText(t);
+      while (sample(text, 'sandbox_webhook_attempts_total{outcome="delivered"}') !== 1) text = await metricsText(t);
+      expect(sample(text, 'sandbox_http_requests_total{method="POST",route="/v1/orders",status="201"}')).toBe(2);
+      expect(sample(text, 'sandbox_orders_created_total')).toBe(1);
+      expect(sample(text, 'sandbox_esims_created_total')).toBe(2);
+      expect(sample(text, 'sandbox_webhook_attempts_total{outcome="retrying"}')).toBe(1);
+    } finally {
+      await hooks.close();
+    }
   });
 
   it('needs no API key and is not in the OpenAPI document', async () => {

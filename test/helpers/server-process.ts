@@ -22,7 +22,7 @@ const START_TIMEOUT_MS = 15_000;
 const STOP_GRACE_MS = 5_000;
 
 /** Variables the server reads: never inherited from the test runner's environment. */
-const SERVER_VARIABLES = ['PORT', 'HOST', 'DATABASE_URL', 'REDIS_URL', 'REDIS_KEY_PREFIX', 'SANDBOX_API_KEYS', 'RATE_LIMITS', 'SMDP_ADDRESS', 'LOG_LEVEL'];
+const SERVER_VARIABLES = ['PORT', 'HOST', 'DATABASE_URL', 'REDIS_URL', 'REDIS_KEY_PREFIX', 'SANDBOX_API_KEYS', 'RATE_LIMITS', 'SANDBOX_FAULTS', 'SMDP_ADDRESS', 'LOG_LEVEL'];
 
 /** How a server process ended. */
 export interface ProcessExit {

@@ -100,9 +100,12 @@ export function faultHooks({ enabled, metrics }: FaultOptions): FaultHooks {
     res.writeHead(reply.statusCode, { ...headers, 'content-length': String(body.length) });
     // Headers and the kept bytes go out together; the connection closes once the socket has written them.
     if (keep === 0) res.flushHeaders();
-    res.write(body.subarray(0, keep), () => {
+    res.write(body.subarray(0, keep), (error) => {
       res.destroy();
-      cutShort(request, reply, 'truncate-response', `sent the ${reply.statusCode} status line, headers and ${keep} of ${body.length} body bytes`);
+      const what = error
+        ? `the client had closed the connection before the ${reply.statusCode} response`
+        : `sent the ${reply.statusCode} status line, headers and ${keep} of ${body.length} body bytes`;
+      cutShort(request, reply, 'truncate-response', what);
     });
   };
 

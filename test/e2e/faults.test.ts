@@ -42,7 +42,8 @@ function rawRequest(server: ServerProcess, method: string, path: string, fault: 
   return new Promise((resolve) => {
     const chunks: Buffer[] = [];
     let error: string | undefined;
-    const socket = net.connect(Number(port), hostname, () => socket.end(`${head.join('\r\n')}\r\n\r\n${payload}`));
+    // write, not end: a half-closed client makes Node's server abort the request and end the connection.
+    const socket = net.connect(Number(port), hostname, () => socket.write(`${head.join('\r\n')}\r\n\r\n${payload}`));
     socket.on('data', (chunk: Buffer) => chunks.push(chunk));
     socket.on('error', (e: NodeJS.ErrnoException) => (error = e.code ?? e.message));
     socket.on('close', () => resolve({ bytes: Buffer.concat(chunks), ...(error ? { error } : {}) }));

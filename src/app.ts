@@ -2,7 +2,7 @@
  * buildApp(config): the whole sandbox as a Fastify instance, not listening, so that tests
  * inject into it and `server.ts` listens on it. Opens the store, loads the catalogue,
  * bootstraps API keys, and registers plugins and routes in the order the contract needs:
- * request id, problem handlers, OpenAPI, then the /v1 scope (auth, rate limits, routes).
+ * request id, problem handlers, OpenAPI, then the /v1 scope (auth, rate limits, fault injection, routes).
  */
 import { randomUUID } from 'node:crypto';
 import Fastify, { LogController, type FastifyInstance } from 'fastify';
@@ -11,6 +11,7 @@ import { sql } from 'kysely';
 import { loadCatalogFile } from './catalog/load.js';
 import type { Config } from './config.js';
 import { requireApiKey } from './http/auth.js';
+import { faultHooks } from './http/faults.js';
 import { registerDocs, registerOpenApi } from './http/openapi.js';
 import { installIdempotency } from './http/idempotency.js';
 import { installProblemHandlers, problem, sendProblem } from './http/problem.js';
@@ -135,6 +136,15 @@ export async function buildApp(config: Config, options: BuildOptions = {}): Prom
       async (v1) => {
         requireApiKey(v1, resellers);
         await registerRateLimits(v1, { enabled: config.rateLimits, metrics, redis: client, redisKeyPrefix: config.redisKeyPrefix });
+        // Sandbox-Fault (issue 6). Hooks of one kind run in the order they are added, and the
+        // order matters: this preHandler comes before the idempotency preHandler, so that an
+        // injected error answers before a key is claimed; this onSend comes after every other
+        // onSend (the idempotency one included), so that the response is stored before it is
+        // dropped, truncated or delayed. Keep them first and last.
+        const faults = faultHooks({ enabled: config.sandboxFaults, metrics });
+        v1.decorateRequest('sandboxFault', null);
+        v1.addHook('preHandler', faults.preHandler);
+        v1.addHook('preClose', faults.preClose);
         // Idempotency keys: scope-level hooks, acting on the routes that opt in. Hooks of this
         // scope run in the order they are added: a preHandler added above this line (fault
         // injection's `error=`) answers before a key is claimed; an onSend added below it
@@ -146,6 +156,7 @@ export async function buildApp(config: Config, options: BuildOptions = {}): Prom
         await v1.register(sandboxRoutes, { service });
         await v1.register(clockRoutes, { service });
         await v1.register(webhookRoutes, { webhooks });
+        v1.addHook('onSend', faults.onSend);
       },
       { prefix: '/v1' },
     );

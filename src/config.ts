@@ -32,6 +32,8 @@ export interface Config {
   apiKeys: ApiKeySeed[];
   /** `RATE_LIMITS`: `on` (default) or `off`. */
   rateLimits: boolean;
+  /** `SANDBOX_FAULTS`: `on` (default) or `off`; off, the `Sandbox-Fault` header is ignored, whatever its value (issue 6). */
+  sandboxFaults: boolean;
   /** `SMDP_ADDRESS`: the SM-DP+ host name put in every activation code, default `smdp.sandbox.example`. */
   smdpAddress: string;
   /** `LOG_LEVEL`: a pino level, default `info`. */
@@ -78,6 +80,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     redisKeyPrefix: parseRedisKeyPrefix(env.REDIS_KEY_PREFIX),
     apiKeys: parseApiKeys(env.SANDBOX_API_KEYS),
     rateLimits: parseOnOff('RATE_LIMITS', env.RATE_LIMITS, true),
+    sandboxFaults: parseOnOff('SANDBOX_FAULTS', env.SANDBOX_FAULTS, true),
     smdpAddress: parseSmdpAddress(env.SMDP_ADDRESS),
     logLevel: parseLogLevel(env.LOG_LEVEL),
     webhookAllowPrivate: parseOnOff('WEBHOOK_ALLOW_PRIVATE', env.WEBHOOK_ALLOW_PRIVATE, true),

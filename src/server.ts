@@ -41,6 +41,7 @@ async function main(): Promise<void> {
   if (!config.rateLimits) app.log.warn('RATE_LIMITS=off: rate limits are disabled');
   else if (config.redisUrl) app.log.info(`rate limits counted in Redis at ${redactUrl(config.redisUrl)} (keys ${config.redisKeyPrefix}*), shared by every instance using it`);
   else app.log.info('rate limits counted in this process\'s memory (set REDIS_URL to share them between instances)');
+  if (!config.sandboxFaults) app.log.info('SANDBOX_FAULTS=off: the Sandbox-Fault header is ignored');
 
   let address: string;
   try {

@@ -63,7 +63,8 @@ export const Problem = Type.Object(
       description:
         'Stable machine-readable code: VALIDATION_ERROR, UNAUTHORIZED, PLAN_NOT_FOUND, ESIM_NOT_FOUND, ORDER_NOT_FOUND, NOT_FOUND, ' +
         'ESIM_TERMINATED, INVALID_TRANSITION, IDEMPOTENCY_KEY_IN_USE, PAYLOAD_TOO_LARGE, UNSUPPORTED_MEDIA_TYPE, IDEMPOTENCY_KEY_REUSED, ' +
-        'RATE_LIMITED, INTERNAL; for webhooks WEBHOOK_NOT_FOUND, DELIVERY_NOT_FOUND, WEBHOOK_NOT_REGISTERED.',
+        'RATE_LIMITED, INTERNAL; for webhooks WEBHOOK_NOT_FOUND, DELIVERY_NOT_FOUND, WEBHOOK_NOT_REGISTERED; and for a ' +
+        'Sandbox-Fault: error=<status> request, INJECTED_INTERNAL_ERROR, INJECTED_BAD_GATEWAY, INJECTED_SERVICE_UNAVAILABLE, INJECTED_GATEWAY_TIMEOUT.',
       examples: ['VALIDATION_ERROR'],
     }),
     requestId: Type.String({ description: 'The X-Request-Id of the request, also in the logs.', examples: ['3f1c2b7e-8a4d-4b0e-9a51-0c6f0f3d2a10'] }),

@@ -16,8 +16,11 @@
  * - `sandbox_rate_limit_rejections_total{route}`: 429 answers of the rate limits.
  * - `sandbox_rate_limit_store_errors_total`: rate-limit counter operations Redis did not
  *   answer (served on this instance's own in-memory counters instead; see rate-limit.ts).
+ * - `sandbox_faults_injected_total{fault}`: requests that carried a valid `Sandbox-Fault`
+ *   (issue 6). A dropped or truncated response never finishes, so Fastify's onResponse does
+ *   not run for it: the fault hook records it with `observe` when it closes the connection.
  */
-import type { FastifyInstance, FastifyRequest } from 'fastify';
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
 
 export const CONTRACT_STATUSES = ['ACTIVE', 'SUSPENDED', 'TERMINATED'] as const;
@@ -59,6 +62,12 @@ export class Metrics {
     labelNames: ['route'] as const,
     registers: [this.registry],
   });
+  readonly faultsInjected = new Counter({
+    name: 'sandbox_faults_injected_total',
+    help: 'Requests that carried a valid Sandbox-Fault header, by fault: drop-response, truncate-response, delay, error.',
+    labelNames: ['fault'] as const,
+    registers: [this.registry],
+  });
   readonly rateLimitStoreErrors = new Counter({
     name: 'sandbox_rate_limit_store_errors_total',
     help: 'Rate-limit counter operations that Redis did not answer; each was counted in this instance\'s memory instead.',
@@ -82,6 +91,19 @@ export class Metrics {
     });
     if (processMetrics) collectDefaultMetrics({ register: this.registry, prefix: 'sandbox_' });
   }
+
+  /** Records one response: its count and latency, and the order counters for a 201 of POST /v1/orders. */
+  observe(request: FastifyRequest, reply: FastifyReply): void {
+    const labels = { method: request.method, route: routeLabel(request), status: String(reply.statusCode) };
+    this.requests.inc(labels);
+    this.latency.observe(labels, reply.elapsedTime / 1000);
+    const replayed = reply.getHeader('idempotent-replayed') === 'true';
+    if (reply.statusCode === 201 && !replayed && request.method === 'POST' && request.routeOptions.url === '/v1/orders') {
+      this.ordersCreated.inc();
+      const quantity = (request.body as { quantity?: unknown } | undefined)?.quantity;
+      if (typeof quantity === 'number') this.esimsCreated.inc(quantity);
+    }
+  }
 }
 
 /** The route template for labels: bounded, never the raw URL. */
@@ -92,15 +114,7 @@ export function routeLabel(request: FastifyRequest): string {
 /** Records every response and serves `GET /metrics`. Call on the root instance before the routes. */
 export function installMetrics(app: FastifyInstance, metrics: Metrics): void {
   app.addHook('onResponse', (request, reply, done) => {
-    const labels = { method: request.method, route: routeLabel(request), status: String(reply.statusCode) };
-    metrics.requests.inc(labels);
-    metrics.latency.observe(labels, reply.elapsedTime / 1000);
-    const replayed = reply.getHeader('idempotent-replayed') === 'true';
-    if (reply.statusCode === 201 && !replayed && request.method === 'POST' && request.routeOptions.url === '/v1/orders') {
-      metrics.ordersCreated.inc();
-      const quantity = (request.body as { quantity?: unknown } | undefined)?.quantity;
-      if (typeof quantity === 'number') metrics.esimsCreated.inc(quantity);
-    }
+    metrics.observe(request, reply);
     done();
   });
   app.get('/metrics', { schema: { hide: true } }, async (_request, reply) => {

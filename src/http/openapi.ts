@@ -9,6 +9,8 @@ import type { FastifyInstance } from 'fastify';
 import { Problem } from '../contract/common.js';
 import { DataPlan } from '../contract/plans.js';
 import { DataUsageDailyItem, Esim } from '../contract/esims.js';
+import { INJECTABLE_STATUSES, MAX_FAULT_DELAY_MS } from '../domain/faults.js';
+import { INJECTED_PROBLEMS } from './faults.js';
 
 const DESCRIPTION = `Sandbox API for eSIM Commerce service - Mock data for testing.
 
@@ -29,12 +31,18 @@ eSIMs: another reseller's ICCID or transactionId answers 404, exactly as an unkn
 **Errors** are RFC 9457 problem details (\`application/problem+json\`) with a stable \`code\`: VALIDATION_ERROR (400),
 UNAUTHORIZED (401), PLAN_NOT_FOUND / ESIM_NOT_FOUND / ORDER_NOT_FOUND / WEBHOOK_NOT_FOUND / DELIVERY_NOT_FOUND / NOT_FOUND (404),
 ESIM_TERMINATED / INVALID_TRANSITION / IDEMPOTENCY_KEY_IN_USE / WEBHOOK_NOT_REGISTERED (409), PAYLOAD_TOO_LARGE (413),
-UNSUPPORTED_MEDIA_TYPE (415), IDEMPOTENCY_KEY_REUSED (422), RATE_LIMITED (429), INTERNAL (500).
+UNSUPPORTED_MEDIA_TYPE (415), IDEMPOTENCY_KEY_REUSED (422), RATE_LIMITED (429), INTERNAL (500), and the injected
+INJECTED_INTERNAL_ERROR (500), INJECTED_BAD_GATEWAY (502), INJECTED_SERVICE_UNAVAILABLE (503), INJECTED_GATEWAY_TIMEOUT (504).
 
 **Idempotent retries.** \`POST /v1/orders\` and emergency control take an \`Idempotency-Key\` header (1 to 255 printable
 ASCII characters, kept 24 hours per API key): the same key with the same request replays the first response with
 \`Idempotent-Replayed: true\` and does nothing again; the same key with another request answers 422; a key whose first
 request is still running answers 409 with \`Retry-After\`.
+
+**Fault injection.** Every \`/v1\` operation takes an optional \`Sandbox-Fault\` header to rehearse what production does on a
+bad day: \`drop-response\` (the operation commits, the connection closes with no response), \`truncate-response\` (the
+operation commits, the response is cut after its headers and the first bytes of its body), \`delay=<ms>\` (up to 30000) and
+\`error=<500|502|503|504>\` (nothing is done). Reconcile a lost order with \`GET /v1/orders/{transactionId}\`.
 
 **Rate limits** are per API key and operation, in fixed 60-second windows that start with the first request:
 every response of a limited route carries \`X-RateLimit-Limit\`, \`X-RateLimit-Remaining\` and \`X-RateLimit-Reset\`
@@ -52,7 +60,8 @@ const SHARED_SCHEMAS = { Problem, Esim, DataPlan, DataUsageDailyItem };
 export async function registerOpenApi(app: FastifyInstance): Promise<void> {
   for (const [id, schema] of Object.entries(SHARED_SCHEMAS)) app.addSchema({ ...schema, $id: id, title: id });
   await app.register(swagger, {
-    transformObject: (documentObject) => headerNamesAsWritten(referToSharedSchemas('openapiObject' in documentObject ? documentObject.openapiObject : documentObject.swaggerObject)),
+    transformObject: (documentObject) =>
+      declareSandboxFaultHeader(headerNamesAsWritten(referToSharedSchemas('openapiObject' in documentObject ? documentObject.openapiObject : documentObject.swaggerObject))),
     refResolver: { buildLocalReference: (json, _baseUri, _fragment, i) => (typeof json.$id === 'string' ? json.$id : `def-${i}`) },
     openapi: {
       openapi: '3.1.0',
@@ -94,6 +103,50 @@ export async function registerDocs(app: FastifyInstance): Promise<void> {
     // requests to https would leave it blank, and it calls no validator.
     transformStaticCSP: (header) => header.replace(/ ?upgrade-insecure-requests;/, '').replace(' validator.swagger.io', ''),
   });
+}
+
+/** The `Sandbox-Fault` header as a shared parameter (`#/components/parameters/SandboxFault`). */
+const SANDBOX_FAULT_PARAMETER = {
+  name: 'Sandbox-Fault',
+  in: 'header',
+  required: false,
+  description:
+    'Rehearse a failure (issue 6; ignored entirely when the server runs with `SANDBOX_FAULTS=off`). One value per request, ' +
+    'surrounding spaces ignored, names in lower case; applied after authentication, rate limiting and validation (a request ' +
+    'that fails those gets that answer):\n\n' +
+    '- `drop-response`: the operation runs and commits, then the connection closes with no response at all;\n' +
+    '- `truncate-response`: the operation commits; the status line, the headers (Content-Length of the whole body) and the ' +
+    'first half of the body (at least 100 bytes, never all of it: an order\'s `transactionId` is always there) are sent, then ' +
+    'the connection closes;\n' +
+    `- \`delay=<ms>\`: 0 to ${MAX_FAULT_DELAY_MS} milliseconds, decimal digits only: the operation runs, then its response waits;\n` +
+    `- \`error=<${INJECTABLE_STATUSES.join('|')}>\`: nothing is done; the answer is a problem with that status and code ` +
+    `${Object.values(INJECTED_PROBLEMS).join(', ')} (503 with \`Retry-After: 1\`).\n\n` +
+    'Any other value answers 400 VALIDATION_ERROR at `header.sandbox-fault`. After a lost order response, reconcile with ' +
+    '`GET /v1/orders/{transactionId}`.',
+  schema: { type: 'string', examples: ['truncate-response'] },
+  examples: {
+    drop: { summary: 'Commit, then close the connection with no response', value: 'drop-response' },
+    truncate: { summary: 'Commit, then send part of the response and close', value: 'truncate-response' },
+    delay: { summary: 'Answer 2 seconds late', value: 'delay=2000' },
+    unavailable: { summary: 'Do nothing; answer 503 with Retry-After', value: 'error=503' },
+  },
+};
+
+/**
+ * Declares `Sandbox-Fault` on every /v1 operation, by reference. It is not a route `headers`
+ * schema on purpose: the header is checked by the fault hook (src/http/faults.ts), so that
+ * with `SANDBOX_FAULTS=off` no value can be refused, and a request without it costs nothing.
+ */
+function declareSandboxFaultHeader<T extends object>(document: T): T {
+  const doc = document as T & { paths?: Record<string, Record<string, { parameters?: unknown[] }>>; components?: Record<string, unknown> };
+  doc.components = { ...doc.components, parameters: { SandboxFault: SANDBOX_FAULT_PARAMETER } };
+  for (const [path, operations] of Object.entries(doc.paths ?? {})) {
+    if (!path.startsWith('/v1/')) continue;
+    for (const operation of Object.values(operations)) {
+      operation.parameters = [...(operation.parameters ?? []), { $ref: '#/components/parameters/SandboxFault' }];
+    }
+  }
+  return doc;
 }
 
 /**

@@ -20,7 +20,15 @@ export type ProblemCode =
   | 'IDEMPOTENCY_KEY_REUSED'
   | 'IDEMPOTENCY_KEY_IN_USE'
   | 'INTERNAL'
-  | 'NOT_READY';
+  | 'NOT_READY'
+  | InjectedProblemCode;
+
+/**
+ * The answers of `Sandbox-Fault: error=<status>` (issue 6): codes of their own, named after
+ * the RFC 9110 reason phrase, so that a client (and its logs) can tell a rehearsed failure
+ * from a real one (INTERNAL, NOT_READY).
+ */
+export type InjectedProblemCode = 'INJECTED_INTERNAL_ERROR' | 'INJECTED_BAD_GATEWAY' | 'INJECTED_SERVICE_UNAVAILABLE' | 'INJECTED_GATEWAY_TIMEOUT';
 
 const PROBLEMS: Record<ProblemCode, { status: number; title: string }> = {
   VALIDATION_ERROR: { status: 400, title: 'Validation error' },
@@ -41,6 +49,10 @@ const PROBLEMS: Record<ProblemCode, { status: number; title: string }> = {
   RATE_LIMITED: { status: 429, title: 'Too many requests' },
   INTERNAL: { status: 500, title: 'Internal server error' },
   NOT_READY: { status: 503, title: 'Service unavailable' },
+  INJECTED_INTERNAL_ERROR: { status: 500, title: 'Internal server error (injected)' },
+  INJECTED_BAD_GATEWAY: { status: 502, title: 'Bad gateway (injected)' },
+  INJECTED_SERVICE_UNAVAILABLE: { status: 503, title: 'Service unavailable (injected)' },
+  INJECTED_GATEWAY_TIMEOUT: { status: 504, title: 'Gateway timeout (injected)' },
 };
 
 /** HTTP status of a problem code. */

@@ -6,6 +6,7 @@
 import { Type, type TSchema } from 'typebox';
 import { rateLimitHeaders } from '../contract/common.js';
 import { idempotentReplayedHeader } from '../contract/idempotency.js';
+import { INJECTED_PROBLEMS } from './faults.js';
 import { statusOf, type ProblemCode } from './problem.js';
 
 const PROBLEM_DESCRIPTIONS: Record<number, string> = {
@@ -17,7 +18,10 @@ const PROBLEM_DESCRIPTIONS: Record<number, string> = {
   415: 'Body is not application/json (UNSUPPORTED_MEDIA_TYPE)',
   422: 'The Idempotency-Key was used with a different request (IDEMPOTENCY_KEY_REUSED): another method, path or body. Use a new key for a new request.',
   429: 'Rate limit exceeded (RATE_LIMITED). Retry after `Retry-After` seconds.',
-  500: 'Unexpected error (INTERNAL)',
+  500: 'Unexpected error (INTERNAL), or one injected with `Sandbox-Fault: error=500` (INJECTED_INTERNAL_ERROR)',
+  502: 'Injected with `Sandbox-Fault: error=502` (INJECTED_BAD_GATEWAY): the request was not processed',
+  503: 'Injected with `Sandbox-Fault: error=503` (INJECTED_SERVICE_UNAVAILABLE): the request was not processed; retry after `Retry-After` seconds',
+  504: 'Injected with `Sandbox-Fault: error=504` (INJECTED_GATEWAY_TIMEOUT): the request was not processed',
 };
 
 /** The shared Problem schema (registered by `registerSharedSchemas`), by reference. */
@@ -26,6 +30,13 @@ export const ProblemRef = Type.Ref('Problem');
 const retryAfter = {
   'Retry-After': { type: 'integer', description: 'Seconds to wait before the next request', examples: [45] },
 };
+
+const injectedRetryAfter = {
+  'Retry-After': { type: 'integer', description: 'Seconds to wait before retrying (RFC 9110 delay-seconds): always 1 for an injected 503', examples: [1] },
+};
+
+// Every /v1 operation can be made to answer these with Sandbox-Fault: error=<status> (issue 6).
+const INJECTED_CODES = Object.values(INJECTED_PROBLEMS);
 
 const retryInUse = {
   'Retry-After': { type: 'integer', description: 'With IDEMPOTENCY_KEY_IN_USE only: seconds to wait before retrying with the same Idempotency-Key', examples: [1] },
@@ -44,7 +55,7 @@ export interface ResponseSpec {
   schema?: TSchema;
   /** Other success statuses with the same body (PUT: 201 created, 200 replaced). */
   alternatives?: { status: number; description: string }[];
-  /** Problem codes beyond the ones every authenticated route has (400, 401, 429, 500). */
+  /** Problem codes beyond the ones every authenticated route has (400, 401, 429, 500, and the injected 500, 502, 503, 504). */
   problems?: ProblemCode[];
   /** Whether the route is rate-limited (adds the X-RateLimit-* headers). */
   limited?: boolean;
@@ -61,7 +72,7 @@ export function responses(spec: ResponseSpec): Record<number, unknown> {
   const headers = limited ? rateLimitHeaders : undefined;
   const idempotent = spec.idempotent ?? false;
   const keyProblems: ProblemCode[] = idempotent ? ['IDEMPOTENCY_KEY_IN_USE', 'IDEMPOTENCY_KEY_REUSED'] : [];
-  const codes: ProblemCode[] = ['VALIDATION_ERROR', 'UNAUTHORIZED', ...(spec.problems ?? []), ...keyProblems, ...(limited ? ['RATE_LIMITED' as const] : []), 'INTERNAL'];
+  const codes: ProblemCode[] = ['VALIDATION_ERROR', 'UNAUTHORIZED', ...(spec.problems ?? []), ...keyProblems, ...(limited ? ['RATE_LIMITED' as const] : []), 'INTERNAL', ...INJECTED_CODES];
   const successHeaders = idempotent ? { ...headers, ...idempotentReplayedHeader } : headers;
   // The operation's own refusals (404, 409 ESIM_TERMINATED) are stored and replayed.
   const replayable = new Set((spec.problems ?? []).filter((code) => !BEFORE_CLAIM.has(code)).map(statusOf));
@@ -77,7 +88,16 @@ export function responses(spec: ResponseSpec): Record<number, unknown> {
   for (const code of codes) byStatus.set(statusOf(code), [...(byStatus.get(statusOf(code)) ?? []), code]);
   for (const [status, list] of byStatus) {
     const described = status === 404 || status === 409 ? `${PROBLEM_DESCRIPTIONS[status]} (${list.join(', ')})` : PROBLEM_DESCRIPTIONS[status];
-    const problemHeaders = status === 429 ? { ...rateLimitHeaders, ...retryAfter } : status === 401 ? undefined : idempotent ? idempotentProblemHeaders(status, headers, replayable.has(status)) : headers;
+    const problemHeaders =
+      status === 429
+        ? { ...rateLimitHeaders, ...retryAfter }
+        : status === 503
+          ? { ...headers, ...injectedRetryAfter }
+          : status === 401
+            ? undefined
+            : idempotent
+              ? idempotentProblemHeaders(status, headers, replayable.has(status))
+              : headers;
     result[status] = {
       description: described,
       ...(problemHeaders ? { headers: problemHeaders } : {}),

@@ -136,6 +136,25 @@ export function postgresSettings(url: string): { connectionString: string; schem
   return { connectionString: parsed.toString(), schema };
 }
 
+/**
+ * Runs the migrations, trying again (up to 3 times) when they fail only because another
+ * client dropped some other schema meanwhile: Kysely's migrator lists the tables of every
+ * schema of the database to find its own, and a schema dropped during that listing fails it
+ * ("schema ... does not exist"), though nothing is wrong with ours. Seen with test runs
+ * that create and drop schemas side by side; harmless to retry anywhere.
+ */
+async function migrateTolerantOfDroppedSchemas(db: Kysely<Database>, schema: string | undefined): Promise<void> {
+  for (let attempt = 1; ; attempt++) {
+    try {
+      await migrate(db, schema);
+      return;
+    } catch (error) {
+      const dropped = /schema "([^"]+)" does not exist/.exec(error instanceof Error ? `${error.message} ${String((error as { cause?: unknown }).cause)}` : '');
+      if (!dropped || dropped[1] === schema || attempt >= 3) throw error;
+    }
+  }
+}
+
 async function openPostgres(url: string): Promise<Store> {
   const { connectionString, schema } = postgresSettings(url);
   const pool = new pg.Pool({
@@ -159,7 +178,7 @@ async function openPostgres(url: string): Promise<Store> {
     // Kysely's PostgreSQL migrator runs all pending migrations in one transaction under a
     // session advisory lock (pg_advisory_lock), so instances starting together queue here
     // and the later ones find nothing left to do.
-    await migrate(db, schema ?? undefined);
+    await migrateTolerantOfDroppedSchemas(db, schema ?? undefined);
   } catch (error) {
     await db.destroy();
     throw new Error(`DATABASE_URL: cannot open or migrate the PostgreSQL database: ${error instanceof Error ? error.message : String(error)}`, { cause: error });

@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ACME_KEY, startTestApp, type TestApp } from '../helpers/app.js';
-import { expectProblem, expectViolation, orderOne, UNKNOWN_ICCID, UUID_V4, withDatabase } from './support.js';
+import { expectProblem, expectViolation, orderOne, UNKNOWN_ICCID, UUID_V4, v1Operations, withDatabase } from './support.js';
 
 let t: TestApp;
 let iccid: string;
@@ -11,16 +11,6 @@ beforeAll(async () => {
 afterAll(async () => t.close());
 
 const MIB = 1024 * 1024;
-
-/** Every /v1 operation, with a well-formed request (and body) for it. */
-const operations = (): [string, string, unknown][] => [
-  ['GET', '/v1/plans', undefined],
-  ['POST', '/v1/orders', { planCode: 'KD0001', quantity: 1 }],
-  ['GET', '/v1/orders/a1b2c3d4-e5f6-4890-abcd-ef1234567890', undefined],
-  ['GET', `/v1/esims/${iccid}`, undefined],
-  ['POST', `/v1/esims/${iccid}/emergency-control`, { action: 'release' }],
-  ['PUT', `/v1/sandbox/esims/${iccid}/data-usage`, []],
-];
 
 describe('authentication (401 UNAUTHORIZED with WWW-Authenticate: Bearer)', () => {
   const badCredentials: [string, Record<string, string>][] = [
@@ -34,7 +24,7 @@ describe('authentication (401 UNAUTHORIZED with WWW-Authenticate: Bearer)', () =
   ];
 
   it.each(badCredentials)('%s -> 401 on every operation', async (_name, headers) => {
-    for (const [method, url, body] of operations()) {
+    for (const [method, url, body] of v1Operations(iccid)) {
       const res = await t.call(method, url, { key: null, headers, ...(body === undefined ? {} : { body }) });
       const problem = expectProblem(res, 401, 'UNAUTHORIZED');
       expect(String(res.headers['www-authenticate'])).toMatch(/^Bearer( |$)/);

@@ -162,6 +162,25 @@ export async function orderOne(t: TestApp, planCode = 'KD0001', key: string = AC
   return order.esims[0]!;
 }
 
+/**
+ * Every /v1 operation (sandbox routes included) as `[method, url, body]`, with a well-formed
+ * request for it on the eSIM `iccid`; `body` undefined sends none.
+ */
+export function v1Operations(iccid: string): [string, string, unknown][] {
+  return [
+    ['GET', '/v1/plans?countryCode=JP&limit=1', undefined],
+    ['POST', '/v1/orders', { planCode: 'KD0001', quantity: 3 }],
+    ['GET', '/v1/orders/a1b2c3d4-e5f6-4890-abcd-ef1234567890', undefined],
+    ['GET', `/v1/esims/${iccid}`, undefined],
+    ['POST', `/v1/esims/${iccid}/emergency-control`, { action: 'suspend' }],
+    ['PUT', `/v1/sandbox/esims/${iccid}/data-usage`, [{ day: '2025-12-10', usage: '1024' }]],
+    ['POST', `/v1/sandbox/esims/${iccid}/events`, { event: 'terminate' }],
+    ['GET', '/v1/sandbox/clock', undefined],
+    ['POST', '/v1/sandbox/clock/advance', { days: 3 }],
+    ['POST', '/v1/sandbox/clock/reset', undefined],
+  ];
+}
+
 /** Reads an eSIM (acme's by default) and asserts it is found. */
 export async function getEsim(t: TestApp, iccid: string, key: string = ACME_KEY): Promise<Esim> {
   const res = await t.call('GET', `/v1/esims/${iccid}`, { key });

@@ -20,13 +20,30 @@ interface Operation {
   operationId: string;
   summary?: string;
   description?: string;
-  parameters?: { name: string; description?: string; example?: unknown; schema: Schema }[];
+  parameters?: (Parameter | { $ref: string })[];
   requestBody?: { content: Record<string, { schema: Schema }> };
   responses: Record<string, { description: string; content?: Record<string, { schema: Schema }> }>;
 }
+interface Parameter {
+  name: string;
+  in: string;
+  required?: boolean;
+  description?: string;
+  example?: unknown;
+  schema: Schema;
+}
 interface Document {
   paths: Record<string, Record<string, Operation>>;
-  components: { schemas: Record<string, Schema>; securitySchemes: Record<string, unknown> };
+  components: { schemas: Record<string, Schema>; securitySchemes: Record<string, unknown>; parameters: Record<string, Parameter> };
+}
+
+/** An operation's parameter, a `#/components/parameters/...` reference resolved. */
+function resolveParameter(document: Document, parameter: Parameter | { $ref: string }): Parameter {
+  if (!('$ref' in parameter)) return parameter;
+  const name = parameter.$ref.replace('#/components/parameters/', '');
+  const found = document.components.parameters[name];
+  if (!found) throw new Error(`unresolved parameter ${parameter.$ref}`);
+  return found;
 }
 
 /** The operations that take an Idempotency-Key (issue 6). */
@@ -99,7 +116,7 @@ describe('openapi.json', () => {
     const withKey: string[] = [];
     for (const ops of Object.values(document.paths)) {
       for (const op of Object.values(ops)) {
-        const parameter = (op.parameters ?? []).find((p) => p.name.toLowerCase() === 'idempotency-key');
+        const parameter = (op.parameters ?? []).find((p) => 'name' in p && p.name.toLowerCase() === 'idempotency-key');
         if (!parameter) continue;
         withKey.push(op.operationId);
         expect(parameter).toMatchObject({ in: 'header', name: 'Idempotency-Key', required: false, schema: { type: 'string', minLength: 1, maxLength: 255 } });
@@ -110,6 +127,30 @@ describe('openapi.json', () => {
       }
     }
     expect(withKey.sort()).toEqual([...IDEMPOTENT_OPERATIONS].sort());
+  });
+
+  it('declares the Sandbox-Fault header and the injected 500, 502, 503 (with Retry-After) and 504 problems on every v1 operation', () => {
+    expect(document.components.parameters.SandboxFault).toMatchObject({ name: 'Sandbox-Fault', in: 'header', required: false, schema: { type: 'string' } });
+    // Only a string: the hook checks the value, so that SANDBOX_FAULTS=off can ignore any value.
+    expect(Object.keys(document.components.parameters.SandboxFault!.schema).sort()).toEqual(['examples', 'type']);
+    const v1 = Object.entries(document.paths).filter(([p]) => p.startsWith('/v1/'));
+    expect(v1.length).toBeGreaterThan(0);
+    for (const [path, ops] of v1) {
+      for (const [method, op] of Object.entries(ops)) {
+        const where = `${method.toUpperCase()} ${path}`;
+        expect(op.parameters?.filter((p) => '$ref' in p && p.$ref === '#/components/parameters/SandboxFault'), where).toHaveLength(1);
+        for (const status of ['500', '502', '503', '504']) {
+          expect(op.responses[status]?.content?.['application/problem+json']?.schema, `${where} ${status}`).toEqual({ $ref: '#/components/schemas/Problem' });
+        }
+        expect(op.responses['500']?.description, where).toContain('INJECTED_INTERNAL_ERROR');
+        expect(op.responses['502']?.description, where).toContain('INJECTED_BAD_GATEWAY');
+        expect(op.responses['504']?.description, where).toContain('INJECTED_GATEWAY_TIMEOUT');
+        expect((op.responses['503'] as { headers?: Record<string, { schema: Schema }> }).headers?.['Retry-After']?.schema, where).toEqual({ type: 'integer', examples: [1] });
+      }
+    }
+    for (const [path, ops] of Object.entries(document.paths).filter(([p]) => !p.startsWith('/v1/'))) {
+      for (const op of Object.values(ops)) expect(JSON.stringify(op.parameters ?? []), path).not.toContain('SandboxFault');
+    }
   });
 
   it('describes every parameter and every property, with examples', () => {
@@ -124,7 +165,7 @@ describe('openapi.json', () => {
     for (const [id, schema] of Object.entries(document.components.schemas)) visit(schema, id, false);
     for (const [path, ops] of Object.entries(document.paths)) {
       for (const [method, op] of Object.entries(ops)) {
-        for (const parameter of op.parameters ?? []) {
+        for (const parameter of (op.parameters ?? []).map((p) => resolveParameter(document, p))) {
           if (!parameter.description) missing.push(`${method} ${path} ${parameter.name}: description`);
           if (parameter.example === undefined && !parameter.schema.examples) missing.push(`${method} ${path} ${parameter.name}: example`);
         }

@@ -22,6 +22,7 @@ describe('loadConfig', () => {
       redisKeyPrefix: 'esim-sandbox:rl:',
       apiKeys: [],
       rateLimits: true,
+      sandboxFaults: true,
       smdpAddress: 'smdp.sandbox.example',
       logLevel: 'info',
       webhookAllowPrivate: true,
@@ -30,11 +31,12 @@ describe('loadConfig', () => {
   });
 
   it('treats blank values as unset', () => {
-    const config = loadConfig({ PORT: '', HOST: '  ', SANDBOX_API_KEYS: '', RATE_LIMITS: '', LOG_LEVEL: '' });
+    const config = loadConfig({ PORT: '', HOST: '  ', SANDBOX_API_KEYS: '', RATE_LIMITS: '', SANDBOX_FAULTS: ' ', LOG_LEVEL: '' });
     expect(config.port).toBe(3000);
     expect(config.host).toBe('127.0.0.1');
     expect(config.apiKeys).toEqual([]);
     expect(config.rateLimits).toBe(true);
+    expect(config.sandboxFaults).toBe(true);
     expect(config.logLevel).toBe('info');
   });
 
@@ -47,6 +49,7 @@ describe('loadConfig', () => {
       REDIS_KEY_PREFIX: 'team-a:rl:',
       SANDBOX_API_KEYS: 'a:key12345',
       RATE_LIMITS: 'off',
+      SANDBOX_FAULTS: 'off',
       SMDP_ADDRESS: 'smdp.example.com:8443',
       LOG_LEVEL: 'WARN',
       WEBHOOK_ALLOW_PRIVATE: 'false',
@@ -60,6 +63,7 @@ describe('loadConfig', () => {
       redisKeyPrefix: 'team-a:rl:',
       apiKeys: [{ reseller: 'a', key: 'key12345' }],
       rateLimits: false,
+      sandboxFaults: false,
       smdpAddress: 'smdp.example.com:8443',
       logLevel: 'warn',
       webhookAllowPrivate: false,
@@ -76,8 +80,10 @@ describe('loadConfig', () => {
     ['FALSE', false],
     ['0', false],
     ['no', false],
-  ])('RATE_LIMITS=%s -> %s', (value, expected) => {
+    [' Off ', false],
+  ])('RATE_LIMITS or SANDBOX_FAULTS = %j -> %s', (value, expected) => {
     expect(loadConfig({ RATE_LIMITS: value }).rateLimits).toBe(expected);
+    expect(loadConfig({ SANDBOX_FAULTS: value }).sandboxFaults).toBe(expected);
   });
 
   it.each([
@@ -91,6 +97,7 @@ describe('loadConfig', () => {
     [{ REDIS_URL: 'http://localhost' }, 'REDIS_URL'],
     [{ REDIS_KEY_PREFIX: 'has space' }, 'REDIS_KEY_PREFIX'],
     [{ RATE_LIMITS: 'maybe' }, 'RATE_LIMITS'],
+    [{ SANDBOX_FAULTS: 'disabled' }, 'SANDBOX_FAULTS'],
     [{ LOG_LEVEL: 'loud' }, 'LOG_LEVEL'],
     [{ SMDP_ADDRESS: 'bad host' }, 'SMDP_ADDRESS'],
     [{ SMDP_ADDRESS: 'smdp$example' }, 'SMDP_ADDRESS'],
@@ -110,6 +117,7 @@ describe('loadConfig', () => {
     expect(configError({ PORT: '70000' }).message).toBe('PORT: must be an integer from 0 to 65535, got "70000"');
     expect(configError({ DATABASE_URL: 'mysql://x' }).message).toBe('DATABASE_URL: must start with sqlite: or postgres://, got "mysql://x"');
     expect(configError({ RATE_LIMITS: 'maybe' }).message).toBe('RATE_LIMITS: must be on or off, got "maybe"');
+    expect(configError({ SANDBOX_FAULTS: 'disabled' }).message).toBe('SANDBOX_FAULTS: must be on or off, got "disabled"');
     expect(configError({ LOG_LEVEL: 'loud' }).message).toContain('got "loud"');
     expect(configError({ SMDP_ADDRESS: 'bad host' }).message).toBe('SMDP_ADDRESS: must be a host name (RFC 1123), got "bad host"');
   });

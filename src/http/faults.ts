@@ -1,0 +1,172 @@
+/**
+ * Fault injection (issue 6): what the `Sandbox-Fault` header does to a /v1 request, as two
+ * hooks of the /v1 scope (the grammar is src/domain/faults.ts).
+ *
+ * - The preHandler runs after authentication, rate limiting and request validation (a request
+ *   that fails those gets that answer, whatever it asked for), parses the header, answers
+ *   `error=<status>` at once (the route handler never runs), refuses a bad value with 400
+ *   VALIDATION_ERROR at `header.sandbox-fault`, and keeps any other fault in `request.sandboxFault`.
+ * - The onSend hook acts on the response the operation produced, after it committed: it
+ *   delays it, drops it (the connection closes with no byte sent) or truncates it (status
+ *   line, headers with the Content-Length of the whole body, the first bytes, then the
+ *   connection closes).
+ *
+ * Hook order contract (for idempotency keys): app.ts adds this preHandler before the
+ * idempotency preHandler (an injected error must not claim a key) and this onSend after
+ * the idempotency onSend (the response is stored before it is dropped, cut or delayed).
+ *
+ * Both hooks are callback style, and a request without the header costs one property read
+ * in each. With `SANDBOX_FAULTS=off` they do nothing at all: the header is ignored, even an
+ * invalid one, so that turning rehearsal off on a shared deployment breaks no client.
+ */
+import type { FastifyReply, FastifyRequest, HookHandlerDoneFunction, onSendHookHandler, preHandlerHookHandler } from 'fastify';
+import { parseSandboxFault, truncatedLength, type InjectableStatus, type SandboxFault } from '../domain/faults.js';
+import type { Metrics } from './metrics.js';
+import { problem, sendProblem, type InjectedProblemCode } from './problem.js';
+
+declare module 'fastify' {
+  interface FastifyRequest {
+    /** The fault this request carries for its response (drop, truncate, delay); null for none. Set by the fault preHandler. */
+    sandboxFault: SandboxFault | null;
+  }
+}
+
+/** The problem code of each `error=<status>`. */
+export const INJECTED_PROBLEMS: Record<InjectableStatus, InjectedProblemCode> = {
+  500: 'INJECTED_INTERNAL_ERROR',
+  502: 'INJECTED_BAD_GATEWAY',
+  503: 'INJECTED_SERVICE_UNAVAILABLE',
+  504: 'INJECTED_GATEWAY_TIMEOUT',
+};
+
+/** `Retry-After` of an injected 503, in seconds (RFC 9110 section 10.2.3, delay-seconds). */
+export const INJECTED_RETRY_AFTER_SECONDS = 1;
+
+export interface FaultOptions {
+  /** False for `SANDBOX_FAULTS=off`: the header is ignored. */
+  enabled: boolean;
+  /** Counts injected faults, and records the responses a fault cut short (their onResponse never runs). */
+  metrics: Metrics;
+}
+
+/** The hooks app.ts installs on the /v1 scope, and one for the app's close. */
+export interface FaultHooks {
+  preHandler: preHandlerHookHandler;
+  onSend: onSendHookHandler;
+  /** Sends every delayed response at once, so that a shutdown does not wait out a 30 s delay. */
+  preClose: (done: HookHandlerDoneFunction) => void;
+}
+
+const NO_BODY = Buffer.alloc(0);
+
+/** The fault hooks; `request.sandboxFault` must be decorated (null) on the same scope. */
+export function faultHooks({ enabled, metrics }: FaultOptions): FaultHooks {
+  if (!enabled) {
+    return {
+      preHandler: (_request, _reply, done) => done(),
+      onSend: (_request, _reply, _payload, done) => done(),
+      preClose: (done) => done(),
+    };
+  }
+  // Responses waiting out a delay: each entry sends its response (once).
+  const delayed = new Set<() => void>();
+
+  /** Logs the one line of a response a fault cut short and records it as a response (Fastify's onResponse does not run). */
+  const cutShort = (request: FastifyRequest, reply: FastifyReply, fault: string, what: string): void => {
+    metrics.observe(request, reply);
+    request.log.info({ res: reply, responseTime: reply.elapsedTime, sandboxFault: fault }, `Sandbox-Fault: ${fault}: ${what}; connection closed`);
+  };
+
+  const drop = (request: FastifyRequest, reply: FastifyReply): void => {
+    // Hijacked, Fastify writes nothing more for this reply; destroying the response destroys its socket.
+    reply.hijack();
+    reply.raw.destroy();
+    cutShort(request, reply, 'drop-response', `the ${reply.statusCode} response was not sent`);
+  };
+
+  const truncate = (request: FastifyRequest, reply: FastifyReply, payload: unknown, done: HookHandlerDoneFunction): void => {
+    if (request.method === 'HEAD') {
+      // No body to cut: the headers go whole, and Node closes the connection after them. Without
+      // Connection: close a keep-alive client would take the complete answer and reuse the socket.
+      reply.header('Connection', 'close');
+      done();
+      return;
+    }
+    const body = typeof payload === 'string' ? Buffer.from(payload) : Buffer.isBuffer(payload) ? payload : NO_BODY;
+    const keep = truncatedLength(body.length);
+    reply.hijack();
+    const res = reply.raw;
+    const headers = Object.fromEntries(Object.entries(reply.getHeaders()).filter(([, value]) => value !== undefined)) as Record<string, string | number | string[]>;
+    res.writeHead(reply.statusCode, { ...headers, 'content-length': String(body.length) });
+    // Headers and the kept bytes go out together; the connection closes once the socket has written them.
+    if (keep === 0) res.flushHeaders();
+    res.write(body.subarray(0, keep), (error) => {
+      res.destroy();
+      const what = error
+        ? `the client had closed the connection before the ${reply.statusCode} response`
+        : `sent the ${reply.statusCode} status line, headers and ${keep} of ${body.length} body bytes`;
+      cutShort(request, reply, 'truncate-response', what);
+    });
+  };
+
+  return {
+    preHandler(request, reply, done) {
+      const header = request.headers['sandbox-fault'];
+      if (header === undefined) {
+        done();
+        return;
+      }
+      const parsed = parseSandboxFault(header);
+      if (!parsed.ok) {
+        const detail = parsed.violations.map((v) => `${v.path} ${v.message}`).join('; ');
+        sendProblem(reply, problem('VALIDATION_ERROR', detail, request.id, parsed.violations));
+        return;
+      }
+      const fault = parsed.fault;
+      metrics.faultsInjected.inc({ fault: fault.kind });
+      if (fault.kind === 'error') {
+        if (fault.status === 503) reply.header('Retry-After', String(INJECTED_RETRY_AFTER_SECONDS));
+        const detail = `injected by Sandbox-Fault: error=${fault.status}; the request was not processed and nothing changed`;
+        // Answered here without calling done(): no later hook and no route handler runs.
+        sendProblem(reply, problem(INJECTED_PROBLEMS[fault.status], detail, request.id));
+        return;
+      }
+      request.sandboxFault = fault;
+      done();
+    },
+
+    onSend(request, reply, payload, done) {
+      const fault = request.sandboxFault;
+      if (fault === null) {
+        done();
+        return;
+      }
+      switch (fault.kind) {
+        case 'delay': {
+          const send = (): void => {
+            if (!delayed.delete(send)) return;
+            clearTimeout(timer);
+            done();
+          };
+          const timer = setTimeout(send, fault.ms);
+          delayed.add(send);
+          return;
+        }
+        // These do not call done() (but for HEAD): the onSend chain stops, so Fastify never writes this response.
+        case 'drop-response':
+          drop(request, reply);
+          return;
+        case 'truncate-response':
+          truncate(request, reply, payload, done);
+          return;
+        default:
+          done();
+      }
+    },
+
+    preClose(done) {
+      for (const send of [...delayed]) send();
+      done();
+    },
+  };
+}

@@ -120,6 +120,10 @@ export async function buildApp(config: Config, options: BuildOptions = {}): Prom
       return Object.fromEntries(rows.map((row) => [row.status, Number(row.n)]));
     }, options.processMetrics);
     installMetrics(app, metrics);
+    // Sandbox-Fault (issue 6): its onRequest guards pipelined requests behind a dropped or
+    // truncated one; its other hooks are added to the /v1 scope below.
+    const faults = faultHooks({ enabled: config.sandboxFaults, metrics });
+    app.addHook('onRequest', faults.onRequest);
     // Rate-limit counters shared through Redis when REDIS_URL is set (and rate limits are on).
     redis = config.redisUrl && config.rateLimits ? await openRedis(config.redisUrl, app.log) : null;
     const client = redis;
@@ -141,7 +145,6 @@ export async function buildApp(config: Config, options: BuildOptions = {}): Prom
         // injected error answers before a key is claimed; this onSend comes after every other
         // onSend (the idempotency one included), so that the response is stored before it is
         // dropped, truncated or delayed. Keep them first and last.
-        const faults = faultHooks({ enabled: config.sandboxFaults, metrics });
         v1.decorateRequest('sandboxFault', null);
         v1.addHook('preHandler', faults.preHandler);
         v1.addHook('preClose', faults.preClose);

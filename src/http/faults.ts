@@ -19,7 +19,8 @@
  * in each. With `SANDBOX_FAULTS=off` they do nothing at all: the header is ignored, even an
  * invalid one, so that turning rehearsal off on a shared deployment breaks no client.
  */
-import type { FastifyReply, FastifyRequest, HookHandlerDoneFunction, onSendHookHandler, preHandlerHookHandler } from 'fastify';
+import type { Socket } from 'node:net';
+import type { FastifyReply, FastifyRequest, HookHandlerDoneFunction, onRequestHookHandler, onSendHookHandler, preHandlerHookHandler } from 'fastify';
 import { parseSandboxFault, truncatedLength, type InjectableStatus, type SandboxFault } from '../domain/faults.js';
 import type { Metrics } from './metrics.js';
 import { problem, sendProblem, type InjectedProblemCode } from './problem.js';
@@ -51,6 +52,12 @@ export interface FaultOptions {
 
 /** The hooks app.ts installs on the /v1 scope, and one for the app's close. */
 export interface FaultHooks {
+  /**
+   * For the root: a request pipelined on a connection behind one that asked for
+   * drop-response or truncate-response waits for that one to end, and is never processed
+   * when the connection ends with it (as on a real server that lost the connection).
+   */
+  onRequest: onRequestHookHandler;
   preHandler: preHandlerHookHandler;
   onSend: onSendHookHandler;
   /** Sends every delayed response at once, so that a shutdown does not wait out a 30 s delay. */
@@ -59,10 +66,22 @@ export interface FaultHooks {
 
 const NO_BODY = Buffer.alloc(0);
 
+// On a socket: resolves when the last request on it that may end the connection has ended.
+const CONNECTION_AT_RISK = Symbol('sandbox-fault-connection-at-risk');
+type WatchedSocket = Socket & { [CONNECTION_AT_RISK]?: Promise<void> };
+
+/** Whether a Sandbox-Fault value asks to end the connection (drop or truncate). Invalid values do not. */
+function endsConnection(header: string | string[] | undefined): boolean {
+  if (header === undefined) return false;
+  const parsed = parseSandboxFault(header);
+  return parsed.ok && (parsed.fault.kind === 'drop-response' || parsed.fault.kind === 'truncate-response');
+}
+
 /** The fault hooks; `request.sandboxFault` must be decorated (null) on the same scope. */
 export function faultHooks({ enabled, metrics }: FaultOptions): FaultHooks {
   if (!enabled) {
     return {
+      onRequest: (_request, _reply, done) => done(),
       preHandler: (_request, _reply, done) => done(),
       onSend: (_request, _reply, _payload, done) => done(),
       preClose: (done) => done(),
@@ -85,14 +104,16 @@ export function faultHooks({ enabled, metrics }: FaultOptions): FaultHooks {
   };
 
   const truncate = (request: FastifyRequest, reply: FastifyReply, payload: unknown, done: HookHandlerDoneFunction): void => {
-    if (request.method === 'HEAD') {
-      // No body to cut: the headers go whole, and Node closes the connection after them. Without
-      // Connection: close a keep-alive client would take the complete answer and reuse the socket.
+    const body = typeof payload === 'string' ? Buffer.from(payload) : Buffer.isBuffer(payload) ? payload : NO_BODY;
+    if (request.method === 'HEAD' || body.length === 0) {
+      // No body to cut (HEAD, 204): the headers go whole, and Node closes the connection after
+      // them. Without Connection: close a keep-alive client would take the complete answer and
+      // send its next request on a socket the server is closing.
       reply.header('Connection', 'close');
+      request.log.info({ sandboxFault: 'truncate-response' }, `Sandbox-Fault: truncate-response: the ${reply.statusCode} response has no body to cut; sent whole with Connection: close`);
       done();
       return;
     }
-    const body = typeof payload === 'string' ? Buffer.from(payload) : Buffer.isBuffer(payload) ? payload : NO_BODY;
     const keep = truncatedLength(body.length);
     reply.hijack();
     const res = reply.raw;
@@ -110,6 +131,30 @@ export function faultHooks({ enabled, metrics }: FaultOptions): FaultHooks {
   };
 
   return {
+    onRequest(request, reply, done) {
+      const socket = request.raw.socket as WatchedSocket;
+      const ahead = socket[CONNECTION_AT_RISK];
+      if (endsConnection(request.headers['sandbox-fault'])) {
+        // Registered synchronously, as the request arrives: Node parses a pipelined request
+        // right behind this one and starts it before this one has reached its handler.
+        const ended = new Promise<void>((resolve) => {
+          reply.raw.once('finish', resolve);
+          reply.raw.once('close', resolve);
+        });
+        socket[CONNECTION_AT_RISK] = ahead ? ahead.then(() => ended) : ended;
+      }
+      if (ahead === undefined) {
+        done();
+        return;
+      }
+      void ahead.then(() => {
+        // Ended with the request ahead (dropped, truncated, or closed after a HEAD or 204):
+        // this request is never processed, and done() is never called.
+        if (socket.destroyed || socket.writableEnded) return;
+        done();
+      });
+    },
+
     preHandler(request, reply, done) {
       const header = request.headers['sandbox-fault'];
       if (header === undefined) {

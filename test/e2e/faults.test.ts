@@ -252,3 +252,69 @@ describe('a lost response, retried with the same Idempotency-Key (issue 6)', () 
     expect(retried.headers.get('idempotent-replayed')).toBeNull();
   });
 });
+
+describe('a connection the fault ends (pipelined requests, empty bodies)', () => {
+  let server: ServerProcess;
+  beforeAll(async () => {
+    server = await startServer({ env: { DATABASE_URL: `sqlite:${join(dir, 'pipelining.db')}`, SANDBOX_API_KEYS: `acme:${KEY}`, RATE_LIMITS: 'off' } });
+  });
+  afterAll(async () => server?.stop());
+
+  /** Writes `requests` (raw HTTP/1.1 request texts) in one go on one connection and collects every byte until the server closes it. */
+  function pipeline(requests: string[], closeAfterMs = 1000): Promise<string> {
+    const { hostname, port } = new URL(server.baseUrl);
+    return new Promise((resolve) => {
+      const chunks: Buffer[] = [];
+      const socket = net.connect(Number(port), hostname, () => socket.write(requests.join('')));
+      socket.on('data', (chunk: Buffer) => chunks.push(chunk));
+      socket.on('error', () => {});
+      // A connection the server keeps open is closed here after a while.
+      const timer = setTimeout(() => socket.destroy(), closeAfterMs);
+      socket.on('close', () => {
+        clearTimeout(timer);
+        resolve(Buffer.concat(chunks).toString('latin1'));
+      });
+    });
+  }
+
+  const request = (method: string, path: string, headers: Record<string, string> = {}, body?: unknown) => {
+    const payload = body === undefined ? '' : JSON.stringify(body);
+    const lines = [
+      `${method} ${path} HTTP/1.1`,
+      `Host: ${new URL(server.baseUrl).host}`,
+      ...Object.entries({ Authorization: `Bearer ${KEY}`, ...headers }).map(([name, value]) => `${name}: ${value}`),
+      ...(body === undefined ? [] : ['Content-Type: application/json', `Content-Length: ${Buffer.byteLength(payload)}`]),
+    ];
+    return `${lines.join('\r\n')}\r\n\r\n${payload}`;
+  };
+  const order = () => request('POST', '/v1/orders', {}, { planCode: 'KD0001', quantity: 1 });
+  const nextSequence = async () => {
+    const res = await call(server, 'POST', '/v1/orders', { planCode: 'KD0001', quantity: 1 });
+    return sequenceOf(res.body.esims[0].iccid);
+  };
+
+  it.each(['drop-response', 'truncate-response'])('%s: an order pipelined behind it is never processed (the connection ended first)', async (fault) => {
+    const before = await nextSequence();
+    const wire = await pipeline([request('GET', '/v1/sandbox/clock', { 'Sandbox-Fault': fault }), order()]);
+    expect(wire).not.toContain('HTTP/1.1 201');
+    await new Promise((resolve) => setTimeout(resolve, 300));
+    // No ICCID was allocated between the two normal orders.
+    expect(await nextSequence()).toBe(before + 1);
+  });
+
+  it('a pipelined request behind a fault that did not apply (401) is answered', async () => {
+    const unauthorized = request('GET', '/v1/sandbox/clock', { Authorization: 'Bearer not-a-key-123', 'Sandbox-Fault': 'drop-response' });
+    const wire = await pipeline([unauthorized, order()]);
+    expect(wire).toMatch(/^HTTP\/1\.1 401 Unauthorized/);
+    expect(wire).toContain('HTTP/1.1 201 Created');
+  });
+
+  it('truncate-response on a 204 sends it whole with Connection: close, and closes the connection', async () => {
+    expect((await call(server, 'PUT', '/v1/sandbox/webhook', { url: 'https://reseller.example/hooks' })).status).toBe(201);
+    const wire = await pipeline([request('DELETE', '/v1/sandbox/webhook', { 'Sandbox-Fault': 'truncate-response' }), order()]);
+    expect(wire).toMatch(/^HTTP\/1\.1 204 No Content\r\n/);
+    expect(wire.toLowerCase()).toContain('connection: close');
+    expect(wire).not.toContain('HTTP/1.1 201');
+    expect((await call(server, 'GET', '/v1/sandbox/webhook')).status).toBe(404);
+  });
+});

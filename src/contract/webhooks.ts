@@ -20,8 +20,9 @@ const EXAMPLE_EVENT_ID = '6b1f0c3e-2d4a-4e8f-8c9b-5a7d3e1f2b60';
 
 const EventTypeSchema = Type.Enum([...WEBHOOK_EVENT_TYPES], {
   description:
-    'order.completed: an order committed (its transactionId and ICCIDs). esim.status_changed: the contract, profile provision ' +
-    'or profile install status of an eSIM changed, by an API call, a lifecycle event or the sandbox clock. ' +
+    'order.completed: an order committed (its transactionId and ICCIDs). esim.status_changed: the contract status, profile ' +
+    'provision status, profile install status or isServiceRestricted of an eSIM changed, by an API call, a lifecycle event or ' +
+    'the sandbox clock. ' +
     'esim.usage_updated: the daily data usage list of an eSIM changed.',
   examples: ['esim.status_changed'],
 });

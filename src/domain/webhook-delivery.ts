@@ -55,13 +55,18 @@ export function verifySignature(header: string, secret: string, body: string, no
 }
 
 /**
- * The rules of an endpoint URL that its schema cannot say: absolute http(s), a host, no
- * user name or password (they would travel in every delivery), no fragment (never sent).
+ * The rules of an endpoint URL that its schema cannot say: written as an absolute
+ * `http://` or `https://` URL with a host (RFC 3986 section 3: `scheme "://" authority`),
+ * nothing a WHATWG parser would silently repair (spaces, control characters, a missing
+ * `//`), no user name or password (they would travel in every delivery), no fragment
+ * (never sent). The URL is stored as given, so what was checked is what is used.
  * @returns the violations at `body.url`, empty when the URL is acceptable.
  */
 export function webhookUrlViolations(value: string): FieldViolation[] {
   const refuse = (message: string): FieldViolation[] => [{ path: 'body.url', message }];
   if (value.length > MAX_WEBHOOK_URL_LENGTH) return refuse(`must be at most ${MAX_WEBHOOK_URL_LENGTH} characters`);
+  // eslint-disable-next-line no-control-regex
+  if (/[\x00-\x20\x7f]/.test(value)) return refuse('must not contain spaces or control characters (percent-encode them: %20)');
   let url: URL;
   try {
     url = new URL(value);
@@ -69,6 +74,7 @@ export function webhookUrlViolations(value: string): FieldViolation[] {
     return refuse('must be an absolute URL (https://host/path)');
   }
   if (url.protocol !== 'http:' && url.protocol !== 'https:') return refuse(`must use http or https, got ${url.protocol.replace(/:$/, '')}`);
+  if (!/^https?:\/\/[^/?#]/i.test(value)) return refuse('must be written as an absolute URL: http:// or https://, then the host (https://host/path)');
   if (url.hostname === '') return refuse('must name a host');
   if (url.username !== '' || url.password !== '') return refuse('must not carry a user name or password');
   if (url.hash !== '') return refuse('must not have a fragment (#...): it is never sent');

@@ -13,6 +13,8 @@ import type { EsimState } from './esim.js';
 export interface NewWebhookEvent {
   type: WebhookEventType;
   orderingKey: string;
+  /** A key whose earlier events must be delivered first too: an eSIM's order (its order.completed). */
+  afterKey: string | null;
   iccid: string | null;
   createdAt: string;
   data: object;
@@ -34,12 +36,13 @@ export function statusSnapshot(esim: EsimState): EsimStatusSnapshot {
  * that goes with suspension) differs, then `esim.usage_updated` when the daily usage list
  * differs. `data` carries the eSIM after the change (the status response) and what it was.
  * @param at the reseller's sandbox time of the change (ISO 8601 UTC).
+ * @param transactionId the eSIM's order: its events go out after the order's order.completed.
  */
-export function esimChangeEvents(before: EsimState, after: EsimState, at: string): NewWebhookEvent[] {
+export function esimChangeEvents(before: EsimState, after: EsimState, at: string, transactionId: string | null = null): NewWebhookEvent[] {
   const events: NewWebhookEvent[] = [];
   const previous = statusSnapshot(before);
   const current = statusSnapshot(after);
-  const base = { orderingKey: after.iccid, iccid: after.iccid, createdAt: at };
+  const base = { orderingKey: after.iccid, afterKey: transactionId, iccid: after.iccid, createdAt: at };
   if ((Object.keys(previous) as (keyof EsimStatusSnapshot)[]).some((field) => previous[field] !== current[field])) {
     events.push({ ...base, type: 'esim.status_changed', data: { iccid: after.iccid, previous, current, esim: after } });
   }
@@ -55,5 +58,5 @@ export function esimChangeEvents(before: EsimState, after: EsimState, at: string
 
 /** The `order.completed` event of a committed order; ordered by its transactionId. */
 export function orderCompletedEvent(data: OrderCompletedData, at: string): NewWebhookEvent {
-  return { type: 'order.completed', orderingKey: data.transactionId, iccid: null, createdAt: at, data };
+  return { type: 'order.completed', orderingKey: data.transactionId, afterKey: null, iccid: null, createdAt: at, data };
 }

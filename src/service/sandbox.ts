@@ -205,8 +205,8 @@ export class SandboxService {
    */
   private async change(resellerId: string, iccid: string, change: (esim: EsimState, context: ChangeContext) => EsimState): Promise<EsimState> {
     let refusal: { error: unknown } | undefined;
-    const announce: Announcement<{ before: EsimState; after: EsimState }> = {
-      events: ({ before, after }) => esimChangeEvents(before, after, after.lastUpdatedAt),
+    const announce: Announcement<{ before: EsimState; after: EsimState; transactionId: string }> = {
+      events: ({ before, after, transactionId }) => esimChangeEvents(before, after, after.lastUpdatedAt, transactionId),
       queuedAt: this.realNow(),
     };
     const esim = await this.deps.esims.modify(

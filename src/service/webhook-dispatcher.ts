@@ -39,6 +39,8 @@ export const WEBHOOK_USER_AGENT = 'esim-commerce-sandbox-webhooks/1';
 /** Sends the outbox. `start` it once; `kick` after queuing a delivery; `stop` before closing the database. */
 export class WebhookDispatcher {
   private timer: NodeJS.Timeout | null = null;
+  // Wake-ups for retries due before the next poll (a backoff shorter than pollMs).
+  private readonly retryTimers = new Set<NodeJS.Timeout>();
   private running: Promise<void> | null = null;
   private again = false;
   private stopped = true;
@@ -84,16 +86,26 @@ export class WebhookDispatcher {
   }
 
   /**
-   * Stops: no new attempt starts, attempts in flight are cut short and left to the next
-   * start (their lease is released; the receiver may get that event twice, which
-   * at-least-once delivery allows).
+   * Stops: no new attempt starts, attempts in flight are cut short and recorded as failed
+   * attempts due again at once (the receiver may have the event: at-least-once delivery).
    */
   async stop(): Promise<void> {
     this.stopped = true;
     if (this.timer) clearTimeout(this.timer);
     this.timer = null;
+    for (const timer of this.retryTimers) clearTimeout(timer);
+    this.retryTimers.clear();
     this.abort.abort();
     await this.running;
+  }
+
+  private wakeAfter(ms: number): void {
+    const timer = setTimeout(() => {
+      this.retryTimers.delete(timer);
+      this.kick();
+    }, ms);
+    timer.unref();
+    this.retryTimers.add(timer);
   }
 
   private async drain(): Promise<void> {
@@ -133,18 +145,18 @@ export class WebhookDispatcher {
       allowPrivate: this.options.allowPrivate,
       signal: this.abort.signal,
     });
-    if (result.aborted) {
-      await webhooks.releaseLease(delivery.id).catch(() => {});
-      return;
-    }
     const delivered = isDelivered(result.statusCode);
     const state = delivered ? 'succeeded' : attempt >= MAX_ATTEMPTS ? 'failed' : 'pending';
-    const nextAttemptAt = state === 'pending' ? new Date(Date.now() + retryDelayMs(attempt, this.options.backoffMs, Math.random())) : null;
+    // Cut short by a shutdown: due again at once, at the next start (here or on another instance).
+    const waitMs = result.aborted ? 0 : retryDelayMs(attempt, this.options.backoffMs, Math.random());
+    const nextAttemptAt = state === 'pending' ? new Date(Date.now() + waitMs) : null;
+    const error = result.aborted ? 'the sandbox shut down during the attempt (the receiver may have the event); due again at the next start' : result.error;
     await webhooks.recordAttempt(delivery.id, {
-      attempt: { attempt, url: endpoint.url, startedAt: startedAt.toISOString(), durationMs: result.durationMs, statusCode: result.statusCode, error: result.error },
+      attempt: { attempt, url: endpoint.url, startedAt: startedAt.toISOString(), durationMs: result.durationMs, statusCode: result.statusCode, error },
       state,
       nextAttemptAt,
     });
+    if (state === 'pending' && !result.aborted && waitMs < this.pollMs) this.wakeAfter(waitMs);
     this.options.onAttempt?.(state === 'succeeded' ? 'delivered' : state === 'pending' ? 'retrying' : 'failed');
     if (state === 'failed') {
       this.options.log.warn({ deliveryId: delivery.id, eventType: delivery.eventType, resellerId: delivery.resellerId }, `webhook delivery failed after ${MAX_ATTEMPTS} attempts`);

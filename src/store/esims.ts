@@ -19,6 +19,8 @@ import type { WebhookRepository } from './webhooks.js';
 export interface StoredEsim {
   esim: EsimState;
   planCode: string;
+  /** The order the eSIM came from. */
+  transactionId: string;
   /** Seconds the owner's sandbox clock is ahead of real time (0 when never moved). */
   clockOffsetSeconds: number;
 }
@@ -71,7 +73,7 @@ export class EsimRepository {
         .selectFrom('esims')
         .leftJoin('sandbox_clocks', 'sandbox_clocks.reseller_id', 'esims.reseller_id')
         .select(ESIM_COLUMNS)
-        .select(['esims.plan_code', 'sandbox_clocks.offset_seconds'])
+        .select(['esims.plan_code', 'esims.transaction_id', 'sandbox_clocks.offset_seconds'])
         .where('esims.iccid', '=', iccid)
         .where('esims.reseller_id', '=', resellerId);
     this.selectEsim = precompile(['iccid?', 'reseller?'], esimQuery);
@@ -193,7 +195,7 @@ export class EsimRepository {
     resellerId: string,
     iccid: string,
     change: (stored: StoredEsim) => EsimState,
-    announce?: Announcement<{ before: EsimState; after: EsimState }>,
+    announce?: Announcement<{ before: EsimState; after: EsimState; transactionId: string }>,
   ): Promise<EsimState | undefined> {
     return this.db.transaction().execute(async (trx) => {
       const [row] = (await trx.executeQuery(this.selectEsimForChange(iccid, resellerId))).rows;
@@ -203,13 +205,13 @@ export class EsimRepository {
       if (after !== stored.esim) {
         const { iccid: _key, ...columns } = toRow(after);
         await trx.updateTable('esims').set(columns).where('iccid', '=', iccid).where('reseller_id', '=', resellerId).execute();
-        if (announce && this.webhooks) announce.queued = await this.webhooks.writeEvents(trx, resellerId, announce.events({ before: stored.esim, after }), announce.queuedAt);
+        if (announce && this.webhooks) announce.queued = await this.webhooks.writeEvents(trx, resellerId, announce.events({ before: stored.esim, after, transactionId: stored.transactionId }), announce.queuedAt);
       }
       return after;
     });
   }
 }
 
-function toStored(row: EsimRow & { plan_code: string; offset_seconds: number | null }): StoredEsim {
-  return { esim: fromRow(row), planCode: row.plan_code, clockOffsetSeconds: row.offset_seconds === null ? 0 : Number(row.offset_seconds) };
+function toStored(row: EsimRow & { plan_code: string; transaction_id: string; offset_seconds: number | null }): StoredEsim {
+  return { esim: fromRow(row), planCode: row.plan_code, transactionId: row.transaction_id, clockOffsetSeconds: row.offset_seconds === null ? 0 : Number(row.offset_seconds) };
 }

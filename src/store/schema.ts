@@ -130,6 +130,8 @@ export interface WebhookDeliveryTable {
   iccid: string | null;
   /** Events with one key are delivered in `seq` order (an eSIM's ICCID, an order's transactionId); null for redeliveries. */
   ordering_key: string | null;
+  /** Also waits for the pending deliveries of this key (an eSIM's events wait for its order's order.completed). */
+  after_key: string | null;
   /** The exact JSON body sent. */
   payload: string;
   /** pending, succeeded, failed, cancelled. */

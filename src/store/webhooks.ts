@@ -6,7 +6,7 @@
  * database never send the same attempt twice at once.
  */
 import { randomUUID } from 'node:crypto';
-import type { Kysely, Selectable, Transaction } from 'kysely';
+import type { Kysely, Selectable, SelectQueryBuilder, Transaction } from 'kysely';
 import type { DeliveryState, WebhookAttempt, WebhookDelivery, WebhookEndpoint, WebhookEventType } from '../contract/webhooks.js';
 import type { NewWebhookEvent } from '../domain/webhook-events.js';
 import type { Database, WebhookDeliveryTable, WebhookEndpointTable } from './schema.js';
@@ -115,6 +115,7 @@ export class WebhookRepository {
           event_type: event.type,
           iccid: event.iccid,
           ordering_key: event.orderingKey,
+          after_key: event.afterKey,
           payload: JSON.stringify({ id: eventId, type: event.type, createdAt: event.createdAt, data: event.data }),
           state: 'pending',
           attempt_count: 0,
@@ -146,7 +147,8 @@ export class WebhookRepository {
   /**
    * Deliveries due at `now` and not held by another process, oldest first, at most
    * `limit`: only the first pending delivery of each ordering key (one eSIM's events go
-   * out one after the other, a later one waits while an earlier one is retried).
+   * out one after the other, a later one waits while an earlier one is retried; and an
+   * eSIM's events wait for its order's order.completed).
    */
   async due(now: Date, limit: number): Promise<DueDelivery[]> {
     const at = now.toISOString();
@@ -156,18 +158,9 @@ export class WebhookRepository {
       .where('d.state', '=', 'pending')
       .where('d.next_attempt_at', '<=', at)
       .where((eb) => eb.or([eb('d.lease_until', 'is', null), eb('d.lease_until', '<=', at)]))
-      .where(({ not, exists, selectFrom }) =>
-        not(
-          exists(
-            selectFrom('webhook_deliveries as p')
-              .select('p.id')
-              .whereRef('p.reseller_id', '=', 'd.reseller_id')
-              .whereRef('p.ordering_key', '=', 'd.ordering_key')
-              .where('p.state', '=', 'pending')
-              .whereRef('p.seq', '<', 'd.seq'),
-          ),
-        ),
-      )
+      .where(({ not, exists, selectFrom }) => not(exists(selectFrom('webhook_deliveries as p').select('p.id').whereRef('p.ordering_key', '=', 'd.ordering_key').$call(earlierPending))))
+      // An eSIM's events also wait for its order's order.completed (the receiver learns of the eSIM first).
+      .where(({ not, exists, selectFrom }) => not(exists(selectFrom('webhook_deliveries as p').select('p.id').whereRef('p.ordering_key', '=', 'd.after_key').$call(earlierPending))))
       .orderBy('d.created_at')
       .orderBy('d.seq')
       .limit(limit)
@@ -227,11 +220,6 @@ export class WebhookRepository {
     });
   }
 
-  /** Gives a delivery back without recording an attempt (the attempt was cut short by shutdown). */
-  async releaseLease(id: string): Promise<void> {
-    await this.db.updateTable('webhook_deliveries').set({ lease_until: null }).where('id', '=', id).execute();
-  }
-
   /** Ends a pending delivery without an attempt (its endpoint is gone). */
   async cancel(id: string): Promise<void> {
     await this.db.updateTable('webhook_deliveries').set({ state: 'cancelled', next_attempt_at: null, lease_until: null }).where('id', '=', id).execute();
@@ -276,6 +264,7 @@ export class WebhookRepository {
         id: randomUUID(),
         seq,
         ordering_key: null,
+        after_key: null,
         state: 'pending',
         attempt_count: 0,
         next_attempt_at: at,
@@ -311,6 +300,11 @@ export class WebhookRepository {
       createdAt: row.created_at,
     }));
   }
+}
+
+/** Narrows a subquery over `p` to the pending deliveries of `d`'s reseller queued before `d`. */
+function earlierPending<QB extends SelectQueryBuilder<Database & { p: WebhookDeliveryTable; d: WebhookDeliveryTable }, 'p' | 'd', { id: string }>>(qb: QB): QB {
+  return qb.whereRef('p.reseller_id', '=', 'd.reseller_id').where('p.state', '=', 'pending').whereRef('p.seq', '<', 'd.seq') as QB;
 }
 
 function toEndpoint(row: Selectable<WebhookEndpointTable>): StoredEndpoint {

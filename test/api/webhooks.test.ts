@@ -96,6 +96,19 @@ describe('PUT /v1/sandbox/webhook', () => {
   });
 });
 
+describe('operations without parameters', () => {
+  it('refuse a body on DELETE and on redeliver, and take {}', async () => {
+    await t.call('PUT', '/v1/sandbox/webhook', { body: { url: hooks.url, events: ['order.completed'] } });
+    await orderOne(t);
+    const [delivery] = (await deliveries()).items;
+    expectViolation(await t.call('DELETE', '/v1/sandbox/webhook', { body: { url: hooks.url } }), 'body', /must be empty or \{\}: delete takes no parameters/);
+    expectViolation(await t.call('POST', `/v1/sandbox/webhook/deliveries/${delivery!.id}/redeliver`, { body: { at: 'now' } }), 'body', /redeliver takes no parameters/);
+    expect((await t.call('GET', '/v1/sandbox/webhook')).statusCode).toBe(200);
+    expect((await t.call('POST', `/v1/sandbox/webhook/deliveries/${delivery!.id}/redeliver`, { body: {} })).statusCode).toBe(202);
+    expect((await t.call('DELETE', '/v1/sandbox/webhook', { body: {} })).statusCode).toBe(204);
+  });
+});
+
 describe('the outbox', () => {
   it('queues nothing while no endpoint is registered', async () => {
     const before = (await deliveries()).meta.total;

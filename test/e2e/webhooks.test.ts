@@ -169,6 +169,29 @@ describe('retries', () => {
   });
 });
 
+describe("an order's events", () => {
+  it("deliver its eSIMs' events after its order.completed, even while that one is retried", async () => {
+    const hooks = await receiver();
+    let failed = false;
+    hooks.respond = (request) => {
+      if (request.event.type !== 'order.completed' || failed) return 200;
+      failed = true;
+      return 500;
+    };
+    const server = await serve(newEnv({ WEBHOOK_BACKOFF_MS: '300' }));
+    await call(server, 'PUT', '/v1/sandbox/webhook', { url: hooks.url });
+    const order = await call(server, 'POST', '/v1/orders', { planCode: 'KD0001', quantity: 1 });
+    const iccid: string = order.body.esims[0].iccid;
+    expect((await call(server, 'POST', `/v1/sandbox/esims/${iccid}/events`, { event: 'download' })).status).toBe(200);
+    const received = await hooks.waitFor((r) => r.length === 3);
+    expect(received.map((r) => [r.event.type, r.headers['sandbox-delivery-attempt']])).toEqual([
+      ['order.completed', '1'],
+      ['order.completed', '2'],
+      ['esim.status_changed', '1'],
+    ]);
+  });
+});
+
 describe('durability', () => {
   it('delivers an event committed before the server was killed, once a restarted server runs', async () => {
     // A port that refuses connections for now: the first attempt fails, the event waits in the outbox.
@@ -194,6 +217,53 @@ describe('durability', () => {
     expect(delivered!.event.data.iccids).toEqual(order.body.esims.map((esim: { iccid: string }) => esim.iccid));
     expect(Number(delivered!.headers['sandbox-delivery-attempt'])).toBeGreaterThanOrEqual(2);
     expect(restarted.baseUrl).not.toBe('');
+  });
+});
+
+describe('shutdown', () => {
+  it('records an attempt cut short by SIGTERM, and the next start sends the event again', async () => {
+    // A receiver that holds its first request open (no answer) and answers the others at once.
+    const { createServer } = await import('node:http');
+    const held: (() => void)[] = [];
+    const bodies: string[] = [];
+    const holder = createServer((request, response) => {
+      let body = '';
+      request.on('data', (chunk: Buffer) => (body += chunk.toString('utf8')));
+      request.on('end', () => {
+        bodies.push(body);
+        if (bodies.length === 1) held.push(() => response.end());
+        else response.end();
+      });
+    });
+    await new Promise<void>((resolve) => holder.listen(0, '127.0.0.1', resolve));
+    const url = `http://127.0.0.1:${(holder.address() as { port: number }).port}/hooks`;
+    try {
+      const env = newEnv();
+      const first = await serve(env);
+      await call(first, 'PUT', '/v1/sandbox/webhook', { url, events: ['order.completed'] });
+      const order = await call(first, 'POST', '/v1/orders', { planCode: 'KD0001', quantity: 1 });
+      while (held.length === 0) await new Promise((resolve) => setTimeout(resolve, 20));
+      expect(await first.stop()).toEqual({ code: 0, signal: null });
+
+      const restarted = await serve(env);
+      let log: Reply;
+      do log = await call(restarted, 'GET', '/v1/sandbox/webhook/deliveries');
+      while (log.body.items[0].status === 'pending');
+      expect(bodies).toHaveLength(2);
+      expect(bodies[1]).toBe(bodies[0]);
+      expect(JSON.parse(bodies[1]!).data.transactionId).toBe(order.body.transactionId);
+      const [delivery] = log.body.items;
+      expect(delivery.status).toBe('succeeded');
+      expect(delivery.attempts.map((a: { attempt: number; statusCode: number | null }) => [a.attempt, a.statusCode])).toEqual([
+        [1, null],
+        [2, 200],
+      ]);
+      expect(delivery.attempts[0].error).toMatch(/shut down during the attempt/);
+    } finally {
+      for (const end of held) end();
+      holder.closeAllConnections();
+      await new Promise((resolve) => holder.close(resolve));
+    }
   });
 });
 

@@ -72,6 +72,10 @@ describe('delivery rules', () => {
     ['https://a:b@reseller.example/', /user name or password/],
     ['https://reseller.example/#top', /fragment/],
     ['/hooks', /absolute URL/],
+    [' https://reseller.example/hooks', /spaces or control characters/],
+    ['https://reseller.example/a b', /spaces or control characters/],
+    ['http:reseller.example/hooks', /http:\/\/ or https:\/\/, then the host/],
+    ['http:///reseller.example/hooks', /http:\/\/ or https:\/\/, then the host/],
   ])('URL %s', (url, message) => {
     const violations = webhookUrlViolations(url);
     if (message === null) expect(violations).toEqual([]);

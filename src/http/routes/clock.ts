@@ -6,8 +6,8 @@ import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { NoQuery } from '../../contract/common.js';
 import { ClockAdvanceRequest, SandboxClock } from '../../contract/lifecycle.js';
 import { clockMoveViolations } from '../../domain/clock.js';
-import { RuleViolation } from '../../domain/errors.js';
 import type { SandboxService } from '../../service/sandbox.js';
+import { refuseBody } from '../no-body.js';
 import { limitPerMinute } from '../rate-limit.js';
 import { responses } from '../responses.js';
 
@@ -80,10 +80,7 @@ export const clockRoutes: FastifyPluginAsyncTypebox<{ service: SandboxService }>
       },
     },
     async (request) => {
-      const body: unknown = request.body;
-      if (body !== undefined && (body === null || typeof body !== 'object' || Array.isArray(body) || Object.keys(body).length > 0)) {
-        throw new RuleViolation([{ path: 'body', message: 'must be empty or {}: reset takes no parameters' }]);
-      }
+      refuseBody(request.body, 'reset');
       return service.resetClock(request.reseller.id);
     },
   );

@@ -7,6 +7,7 @@ import { NoQuery } from '../../contract/common.js';
 import { DeliveryIdParams, DeliveryPage, DeliveryQuery, WebhookDelivery, WebhookEndpoint, WebhookRegistration } from '../../contract/webhooks.js';
 import { webhookUrlViolations } from '../../domain/webhook-delivery.js';
 import type { WebhookService } from '../../service/webhooks.js';
+import { refuseBody } from '../no-body.js';
 import { limitPerMinute } from '../rate-limit.js';
 import { responses } from '../responses.js';
 
@@ -14,7 +15,7 @@ const SIGNING =
   'Each delivery is a POST of `{id, type, createdAt, data}` (JSON) with `Sandbox-Signature: t=<unix seconds>,v1=<hex HMAC-SHA256 ' +
   'of "<t>.<raw body>" keyed with the secret>`, plus `Sandbox-Event-Id`, `Sandbox-Event-Type`, `Sandbox-Delivery-Id` and ' +
   '`Sandbox-Delivery-Attempt`. A delivery succeeds on any 2xx within 10 s; otherwise it is retried with exponential backoff and ' +
-  "jitter, up to 8 attempts in all. One eSIM's events arrive in the order they happened.";
+  "jitter, up to 8 attempts in all. One eSIM's events arrive in the order they happened, after its order's order.completed.";
 
 export const webhookRoutes: FastifyPluginAsyncTypebox<{ webhooks: WebhookService }> = async (app, { webhooks }) => {
   app.put(
@@ -26,8 +27,9 @@ export const webhookRoutes: FastifyPluginAsyncTypebox<{ webhooks: WebhookService
         tags: ['Sandbox'],
         summary: 'Register or replace the webhook endpoint (sandbox only)',
         description:
-          'Registers the URL that receives order.completed, esim.status_changed (any change of contract, profile provision or ' +
-          'install status: emergency control, lifecycle events and the sandbox clock alike) and esim.usage_updated events, or ' +
+          'Registers the URL that receives order.completed, esim.status_changed (any change of contract status, profile provision or ' +
+          'install status, or isServiceRestricted: emergency control, lifecycle events and the sandbox clock alike) and ' +
+          'esim.usage_updated events, or ' +
           'replaces it. Answers 201 with the new signing secret when the endpoint is new, 200 when it replaces one (the secret is ' +
           `kept). One endpoint per reseller. ${SIGNING} Rate limit: 60 requests per minute.`,
         querystring: NoQuery,
@@ -73,12 +75,13 @@ export const webhookRoutes: FastifyPluginAsyncTypebox<{ webhooks: WebhookService
         summary: 'Delete the webhook endpoint (sandbox only)',
         description:
           'Stops deliveries: pending ones are cancelled, the delivery log stays. Registering again makes a new signing secret. ' +
-          '404 WEBHOOK_NOT_FOUND when none is registered. Rate limit: 60 requests per minute.',
+          '404 WEBHOOK_NOT_FOUND when none is registered. Takes no body (or an empty JSON object). Rate limit: 60 requests per minute.',
         querystring: NoQuery,
-        response: responses({ status: 204, description: 'Deleted (no body)', problems: ['WEBHOOK_NOT_FOUND'] }),
+        response: responses({ status: 204, description: 'Deleted (no body)', problems: ['WEBHOOK_NOT_FOUND', 'PAYLOAD_TOO_LARGE', 'UNSUPPORTED_MEDIA_TYPE'] }),
       },
     },
     async (request, reply) => {
+      refuseBody(request.body, 'delete');
       await webhooks.delete(request.reseller.id);
       return reply.code(204).send();
     },
@@ -115,7 +118,8 @@ export const webhookRoutes: FastifyPluginAsyncTypebox<{ webhooks: WebhookService
         description:
           'Queues the same event (same id, same body bytes, a fresh signature) as a new delivery to the endpoint as registered now, ' +
           'due at once and outside the per-eSIM order. Answers 202 with the new delivery; follow it in the delivery list. ' +
-          '404 DELIVERY_NOT_FOUND for an unknown delivery, 409 WEBHOOK_NOT_REGISTERED when no endpoint is registered. ' +
+          '404 DELIVERY_NOT_FOUND for an unknown delivery, 409 WEBHOOK_NOT_REGISTERED when no endpoint is registered. Takes no ' +
+          'body (or an empty JSON object). ' +
           'Rate limit: 60 requests per minute.',
         querystring: NoQuery,
         params: DeliveryIdParams,
@@ -127,6 +131,9 @@ export const webhookRoutes: FastifyPluginAsyncTypebox<{ webhooks: WebhookService
         }),
       },
     },
-    async (request, reply) => reply.code(202).send(await webhooks.redeliver(request.reseller.id, request.params.deliveryId)),
+    async (request, reply) => {
+      refuseBody(request.body, 'redeliver');
+      return reply.code(202).send(await webhooks.redeliver(request.reseller.id, request.params.deliveryId));
+    },
   );
 };

@@ -25,6 +25,7 @@ export const webhooks: Migration = {
       .addColumn('event_type', 'text', (c) => c.notNull())
       .addColumn('iccid', 'text')
       .addColumn('ordering_key', 'text')
+      .addColumn('after_key', 'text')
       .addColumn('payload', 'text', (c) => c.notNull())
       .addColumn('state', 'text', (c) => c.notNull())
       .addColumn('attempt_count', 'integer', (c) => c.notNull())

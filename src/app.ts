@@ -41,6 +41,8 @@ import { WebhookRepository } from './store/webhooks.js';
 /** Largest request body accepted: 1 MiB (DESIGN.md section 2, 413 PAYLOAD_TOO_LARGE). */
 export const BODY_LIMIT_BYTES = 1024 * 1024;
 const REQUEST_ID = /^[A-Za-z0-9._:-]{1,128}$/;
+/** How often real time's due clock rules are looked for, for their webhook events (ms). */
+const CLOCK_SWEEP_MS = 60_000;
 
 /** Options for tests: a fixed real-time clock (each reseller's sandbox offset applies on top), or a pino logger setting of their own. */
 export interface BuildOptions {
@@ -48,6 +50,8 @@ export interface BuildOptions {
   logger?: boolean | { level: string };
   /** Adds prom-client's process metrics to /metrics (the server: once per process). */
   processMetrics?: boolean;
+  /** How often clock rules made due by real time are applied and announced (ms); default 60,000. */
+  clockSweepMs?: number;
 }
 
 /** The built app and what start-up did, for the start-up log. */
@@ -171,8 +175,19 @@ export async function buildApp(config: Config, options: BuildOptions = {}): Prom
       log: app.log,
       onAttempt: (outcome) => metrics.webhookAttempts.inc({ outcome }),
     });
+    // Real time makes clock rules due too (an activation deadline passing unread): announce
+    // them within a minute. Any instance may; the change re-checks in its transaction.
+    let sweep: Promise<void> = Promise.resolve();
+    const sweeper = setInterval(() => {
+      sweep = service.applyDueClockRules().catch((error: unknown) => app.log.warn({ err: error }, 'could not apply the clock rules due by real time'));
+    }, options.clockSweepMs ?? CLOCK_SWEEP_MS);
+    sweeper.unref();
     // preClose runs before the server and the store close: attempts in flight end first.
-    app.addHook('preClose', async () => started.stop());
+    app.addHook('preClose', async () => {
+      clearInterval(sweeper);
+      await sweep;
+      await started.stop();
+    });
     await app.ready();
     dispatcher = started;
     dispatcher.start();

@@ -168,6 +168,17 @@ export class SandboxService {
   }
 
   /**
+   * Stores (and so announces) what the clocks owe the eSIMs of every reseller whose webhook
+   * endpoint takes esim.status_changed: the changes real time made due since (an activation
+   * deadline passing with no one reading the eSIM). The server runs it every minute.
+   */
+  async applyDueClockRules(): Promise<void> {
+    for (const resellerId of (await this.deps.webhooks?.subscribers('esim.status_changed')) ?? []) {
+      await this.applyClockRules(resellerId, clockNow(this.realNow(), await this.deps.clocks.offsetSeconds(resellerId)));
+    }
+  }
+
+  /**
    * Stores what the clock now owes the reseller's eSIMs, so that their
    * esim.status_changed events go out when the clock moves rather than at the next read.
    * Only for a reseller whose webhook endpoint takes those events: for everyone else the

@@ -46,6 +46,12 @@ export class WebhookRepository {
     return row ? toEndpoint(row) : undefined;
   }
 
+  /** The resellers whose endpoint takes events of `type`. */
+  async subscribers(type: WebhookEventType): Promise<string[]> {
+    const rows = await this.db.selectFrom('webhook_endpoints').select(['reseller_id', 'events']).orderBy('reseller_id').execute();
+    return rows.filter((row) => (JSON.parse(row.events) as string[]).includes(type)).map((row) => row.reseller_id);
+  }
+
   /**
    * Registers or replaces the reseller's endpoint. Replacing keeps the secret (receivers
    * keep verifying); `secret` is used only when the endpoint is new.

@@ -186,7 +186,11 @@ describe('GET /metrics', () => {
       expect(replay.headers['idempotent-replayed']).toBe('true');
       await hooks.waitFor((received) => received.length === 2);
       let text = await metricsText(t);
-      while (sample(text, 'sandbox_webhook_attempts_total{outcome="delivered"}') !== 1) text = await metricsText(t);
+      // Inject may resolve without yielding to timers: sleep between looks.
+      for (let look = 0; look < 200 && sample(text, 'sandbox_webhook_attempts_total{outcome="delivered"}') !== 1; look++) {
+        await new Promise((resolve) => setTimeout(resolve, 25));
+        text = await metricsText(t);
+      }
       expect(sample(text, 'sandbox_http_requests_total{method="POST",route="/v1/orders",status="201"}')).toBe(2);
       expect(sample(text, 'sandbox_orders_created_total')).toBe(1);
       expect(sample(text, 'sandbox_esims_created_total')).toBe(2);

@@ -8,7 +8,7 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { GLOBEX_KEY, startTestApp, type TestApp } from '../helpers/app.js';
 import { startReceiver, type WebhookReceiver } from '../helpers/webhook-receiver.js';
-import { expectProblem, expectViolation, orderOne, placeOrder, sendEvent, UUID_V4 } from './support.js';
+import { expectProblem, expectViolation, manualClock, orderOne, placeOrder, sendEvent, UUID_V4 } from './support.js';
 
 let t: TestApp;
 let hooks: WebhookReceiver;
@@ -207,6 +207,31 @@ describe('WEBHOOK_ALLOW_PRIVATE', () => {
       expectViolation(await shared.call('PUT', '/v1/sandbox/webhook', { body: { url: 'https://no-such-host.invalid/hooks' } }), 'body.url', /resolves/);
     } finally {
       await shared.close();
+    }
+  });
+});
+
+describe('clock rules made due by real time', () => {
+  it('are applied and announced without anyone reading the eSIM', async () => {
+    const real = manualClock('2026-03-01T00:00:00.000Z');
+    const app = await startTestApp({ RATE_LIMITS: 'off' }, real.now, { clockSweepMs: 50 });
+    try {
+      await app.call('PUT', '/v1/sandbox/webhook', { body: { url: hooks.url, events: ['esim.status_changed'] } });
+      const esim = await orderOne(app);
+      real.set(new Date(Date.parse(esim.activationDeadline!) + 1).toISOString());
+      let list: { items: Delivery[] } = { items: [] };
+      // Inject resolves without yielding to timers: sleep between looks, so the sweep can run.
+      for (let look = 0; look < 200 && list.items.length === 0; look++) {
+        await new Promise((resolve) => setTimeout(resolve, 25));
+        list = (await app.call('GET', '/v1/sandbox/webhook/deliveries')).json();
+      }
+      expect(list.items).toHaveLength(1);
+      expect(list.items[0]).toMatchObject({ eventType: 'esim.status_changed', iccid: esim.iccid });
+      // Stored, so the status read shows it as the event said, stamped at the deadline.
+      const read = (await app.call('GET', `/v1/esims/${esim.iccid}`)).json();
+      expect(read).toMatchObject({ contractStatus: 'TERMINATED', profileProvisionStatus: 'CANCELED', lastUpdatedAt: esim.activationDeadline });
+    } finally {
+      await app.close();
     }
   });
 });

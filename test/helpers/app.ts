@@ -8,7 +8,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { FastifyInstance, LightMyRequestResponse } from 'fastify';
-import { buildApp } from '../../src/app.js';
+import { buildApp, type BuildOptions } from '../../src/app.js';
 import { loadConfig } from '../../src/config.js';
 import { assertMatchesContract, type OpenApiDocument } from './contract.js';
 import { databaseUrl, dropSchema, newTestStore, type TestStore, testRedisEnv } from './database.js';
@@ -36,7 +36,7 @@ export interface CallOptions {
 }
 
 /** Starts an app on a new temporary database. Environment overrides go in `env`. */
-export async function startTestApp(env: Record<string, string> = {}, now?: () => Date): Promise<TestApp> {
+export async function startTestApp(env: Record<string, string> = {}, now?: () => Date, build: Pick<BuildOptions, 'clockSweepMs'> = {}): Promise<TestApp> {
   const dir = mkdtempSync(join(tmpdir(), 'esim-sandbox-test-'));
   const store = await newTestStore(dir);
   const removeStore = async () => {
@@ -52,7 +52,7 @@ export async function startTestApp(env: Record<string, string> = {}, now?: () =>
       ...testRedisEnv(),
       ...env,
     });
-    ({ app } = await buildApp(config, now ? { now } : {}));
+    ({ app } = await buildApp(config, { ...build, ...(now ? { now } : {}) }));
   } catch (error) {
     await removeStore();
     throw error;

@@ -111,7 +111,7 @@ const SANDBOX_FAULT_PARAMETER = {
   in: 'header',
   required: false,
   description:
-    'Rehearse a failure (issue 6; ignored entirely when the server runs with `SANDBOX_FAULTS=off`). One value per request, ' +
+    'Rehearse a failure (ignored entirely when the server runs with `SANDBOX_FAULTS=off`). One value per request, ' +
     'surrounding spaces ignored, names in lower case; applied after authentication, rate limiting and validation (a request ' +
     'that fails those gets that answer):\n\n' +
     '- `drop-response`: the operation runs and commits, then the connection closes with no response at all;\n' +

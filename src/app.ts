@@ -11,6 +11,7 @@ import { sql } from 'kysely';
 import { loadCatalogFile } from './catalog/load.js';
 import type { Config } from './config.js';
 import { requireApiKey } from './http/auth.js';
+import { clientErrorHandler } from './http/client-error.js';
 import { faultHooks } from './http/faults.js';
 import { registerDocs, registerOpenApi } from './http/openapi.js';
 import { installIdempotency } from './http/idempotency.js';
@@ -107,6 +108,9 @@ export async function buildApp(config: Config, options: BuildOptions = {}): Prom
         reply.header('X-Request-Id', request.id);
         sendProblem(reply, problem('VALIDATION_ERROR', `the URL is malformed: ${error.message}`, request.id, [{ path: 'path', message: 'must be a valid URL path (malformed percent-escape)' }]));
       },
+      // What Node's HTTP parser refuses (a control character in a header, ...) never becomes
+      // a request: answer it as a problem too, with a request id, and close the connection.
+      clientErrorHandler,
     }).withTypeProvider<TypeBoxTypeProvider>();
 
     app.setValidatorCompiler(validatorCompiler);

@@ -177,7 +177,7 @@ function parseOnOff(name: string, value: string | undefined, fallback: boolean):
   const v = value.trim().toLowerCase();
   if (['on', 'true', '1', 'yes'].includes(v)) return true;
   if (['off', 'false', '0', 'no'].includes(v)) return false;
-  throw new ConfigError(name, `must be on or off, got "${value}"`);
+  throw new ConfigError(name, `must be on or off (or true/false, 1/0, yes/no), got "${value}"`);
 }
 
 function parseIntegerIn(name: string, value: string | undefined, fallback: number, min: number, max: number): number {

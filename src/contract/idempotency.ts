@@ -31,6 +31,7 @@ export const IdempotencyKeyHeaders = Type.Object(
           'and the same request (method, path, JSON body in any key order) replays the first response, marked ' +
           '`Idempotent-Replayed: true`, and does nothing again; the same key with a different request answers 422 ' +
           'IDEMPOTENCY_KEY_REUSED; while the first request is still running, 409 IDEMPOTENCY_KEY_IN_USE with `Retry-After`. ' +
+          'One header per request: given twice, it answers 400 VALIDATION_ERROR. ' +
           'A request refused by validation (400) stores nothing under its key, nor does an unexpected 500.',
         examples: ['5f0c8a9e-2b7d-4c1e-9a63-0d4e8b7f1a25'],
       }),

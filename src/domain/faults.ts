@@ -51,12 +51,12 @@ const TRUNCATE: SandboxFault = { kind: 'truncate-response' };
  */
 export function parseSandboxFault(value: string | readonly string[]): SandboxFaultParse {
   if (typeof value !== 'string') {
-    if (value.length !== 1) return refuse(`must be given once, with one fault per request (got ${value.length} values); one of ${SANDBOX_FAULT_VALUES}`);
+    if (value.length !== 1) return refuse(`must be given once, with one fault per request (got ${value.length} values)`);
     return parseSandboxFault(value[0]!);
   }
   const text = value.trim();
-  if (text === '') return refuse(`must not be empty; one of ${SANDBOX_FAULT_VALUES}`);
-  if (text.includes(',')) return refuse(`must be given once, with one fault per request, got ${quote(text)}; one of ${SANDBOX_FAULT_VALUES}`);
+  if (text === '') return refuse('must not be empty');
+  if (text.includes(',')) return refuse(`must be given once, with one fault per request, got ${quote(text)}`);
   if (text === 'drop-response') return { ok: true, fault: DROP };
   if (text === 'truncate-response') return { ok: true, fault: TRUNCATE };
   if (text.startsWith('delay=')) {
@@ -73,7 +73,8 @@ export function parseSandboxFault(value: string | readonly string[]): SandboxFau
     if (status === undefined) return refuse(`error=<status> takes one of ${INJECTABLE_STATUSES.join(', ')}, got ${quote(text)}`);
     return { ok: true, fault: { kind: 'error', status } };
   }
-  return refuse(`must be one of ${SANDBOX_FAULT_VALUES} (names in lower case), got ${quote(text)}`);
+  // An unknown value: the rule is the list itself.
+  return { ok: false, violations: [{ path: SANDBOX_FAULT_PATH, message: `must be one of ${SANDBOX_FAULT_VALUES} (names in lower case), got ${quote(text)}` }] };
 }
 
 /**
@@ -85,8 +86,12 @@ export function truncatedLength(total: number): number {
   return Math.max(0, Math.min(Math.max(Math.floor(total / 2), 100), total - 1));
 }
 
-function refuse(message: string): SandboxFaultParse {
-  return { ok: false, violations: [{ path: SANDBOX_FAULT_PATH, message }] };
+/**
+ * A refusal for breaking `rule`, followed by every allowed value (the README promises that
+ * each refusal names them): a client that typed `error=501` learns of `delay=` too.
+ */
+function refuse(rule: string): SandboxFaultParse {
+  return { ok: false, violations: [{ path: SANDBOX_FAULT_PATH, message: `${rule}; one of ${SANDBOX_FAULT_VALUES}` }] };
 }
 
 /** The refused value as the message shows it: JSON-quoted, at most 64 characters of it. */

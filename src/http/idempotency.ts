@@ -4,9 +4,10 @@
  * section 3; the IETF draft "The Idempotency-Key HTTP Header Field").
  *
  * A request with an `Idempotency-Key` header (validated by the route's header schema with
- * the rest of the request: a 400 stores nothing) claims the key for its API key in the
- * database before its handler runs; the response is stored, errors included, before it is
- * written, so the key is "in flight until its response is stored" on every instance.
+ * the rest of the request: a 400 stores nothing; the header given twice is a 400 too)
+ * claims the key for its API key in the database before its handler runs; the response is
+ * stored, errors included, before it is written, so the key is "in flight until its
+ * response is stored" on every instance.
  * A retry with the same request replays the stored status, Content-Type and body with
  * `Idempotent-Replayed: true`, and the handler does not run. A request without the header
  * costs nothing here: no query, no promise.
@@ -108,6 +109,19 @@ export function installIdempotency(scope: FastifyInstance, options: IdempotencyO
 
   scope.decorateRequest('idempotencyClaim', null);
 
+  // The draft allows one value, but Node joins a repeated header into one string ("a, b"),
+  // itself a valid key. The validator gets the separate values instead and refuses them
+  // (400 at header.idempotency-key, "must be given once"), before anything is claimed.
+  // A joined value always holds a comma, so only such a key costs a look at the raw headers.
+  scope.addHook('preValidation', (request, _reply, done) => {
+    const key = request.headers['idempotency-key'];
+    if (typeof key !== 'string' || !key.includes(',') || request.routeOptions.config.idempotent !== true) return done();
+    const values = rawHeaderValues(request.raw.rawHeaders, 'idempotency-key');
+    // Set, the headers getter lays these over Node's own, which stay as they came.
+    if (values.length > 1) request.headers = { 'idempotency-key': values };
+    done();
+  });
+
   // Callback style, and the header first: a request without it passes with one property
   // read (`routeOptions` builds an object on every read, so it comes second).
   scope.addHook('preHandler', (request, reply, done) => {
@@ -138,6 +152,15 @@ export function installIdempotency(scope: FastifyInstance, options: IdempotencyO
   scope.addHook('onClose', async () => {
     await sweeping;
   });
+}
+
+/** Every value of the header `name` (lower case) as the request sent them, from Node's flat `[name, value, ...]` list. */
+function rawHeaderValues(rawHeaders: readonly string[], name: string): string[] {
+  const values: string[] = [];
+  for (let i = 0; i + 1 < rawHeaders.length; i += 2) {
+    if (rawHeaders[i]!.toLowerCase() === name) values.push(rawHeaders[i + 1]!);
+  }
+  return values;
 }
 
 function own(request: FastifyRequest, claim: IdempotencyClaim): false {

@@ -31,7 +31,7 @@ eSIMs: another reseller's ICCID or transactionId answers 404, exactly as an unkn
 **Errors** are RFC 9457 problem details (\`application/problem+json\`) with a stable \`code\`: VALIDATION_ERROR (400),
 UNAUTHORIZED (401), PLAN_NOT_FOUND / ESIM_NOT_FOUND / ORDER_NOT_FOUND / WEBHOOK_NOT_FOUND / DELIVERY_NOT_FOUND / NOT_FOUND (404),
 ESIM_TERMINATED / INVALID_TRANSITION / IDEMPOTENCY_KEY_IN_USE / WEBHOOK_NOT_REGISTERED (409), PAYLOAD_TOO_LARGE (413),
-UNSUPPORTED_MEDIA_TYPE (415), IDEMPOTENCY_KEY_REUSED (422), RATE_LIMITED (429), INTERNAL (500), and the injected
+UNSUPPORTED_MEDIA_TYPE (415), IDEMPOTENCY_KEY_REUSED (422), RATE_LIMITED (429), REQUEST_HEADERS_TOO_LARGE (431), INTERNAL (500), and the injected
 INJECTED_INTERNAL_ERROR (500), INJECTED_BAD_GATEWAY (502), INJECTED_SERVICE_UNAVAILABLE (503), INJECTED_GATEWAY_TIMEOUT (504).
 
 **Idempotent retries.** \`POST /v1/orders\` and emergency control take an \`Idempotency-Key\` header (1 to 255 printable
@@ -111,7 +111,7 @@ const SANDBOX_FAULT_PARAMETER = {
   in: 'header',
   required: false,
   description:
-    'Rehearse a failure (issue 6; ignored entirely when the server runs with `SANDBOX_FAULTS=off`). One value per request, ' +
+    'Rehearse a failure (ignored entirely when the server runs with `SANDBOX_FAULTS=off`). One value per request, ' +
     'surrounding spaces ignored, names in lower case; applied after authentication, rate limiting and validation (a request ' +
     'that fails those gets that answer):\n\n' +
     '- `drop-response`: the operation runs and commits, then the connection closes with no response at all;\n' +

@@ -15,6 +15,7 @@ export type ProblemCode =
   | 'UNAUTHORIZED'
   | 'NOT_FOUND'
   | 'PAYLOAD_TOO_LARGE'
+  | 'REQUEST_HEADERS_TOO_LARGE'
   | 'UNSUPPORTED_MEDIA_TYPE'
   | 'RATE_LIMITED'
   | 'IDEMPOTENCY_KEY_REUSED'
@@ -45,6 +46,8 @@ const PROBLEMS: Record<ProblemCode, { status: number; title: string }> = {
   WEBHOOK_NOT_REGISTERED: { status: 409, title: 'No webhook endpoint registered' },
   PAYLOAD_TOO_LARGE: { status: 413, title: 'Payload too large' },
   UNSUPPORTED_MEDIA_TYPE: { status: 415, title: 'Unsupported media type' },
+  // Answered by the client-error handler (src/http/client-error.ts): Node's header limit, RFC 6585 section 5.
+  REQUEST_HEADERS_TOO_LARGE: { status: 431, title: 'Request header fields too large' },
   IDEMPOTENCY_KEY_REUSED: { status: 422, title: 'Idempotency key reused' },
   RATE_LIMITED: { status: 429, title: 'Too many requests' },
   INTERNAL: { status: 500, title: 'Internal server error' },

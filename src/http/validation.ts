@@ -6,7 +6,9 @@
  * - Query and path values are strings on the wire, so they are converted, but only from
  *   their plain form: integers are decimal digits only (`0x10`, `1e1`, `1.0`, ` 5` are
  *   refused, where Ajv's own coercion would take them), and a parameter given twice is
- *   refused instead of being silently turned into an array.
+ *   refused instead of being silently turned into an array. So is a header the route
+ *   declares, when a hook hands it over as the list of its values (Node joins a repeated
+ *   header into one string; see src/http/idempotency.ts).
  * - Unknown query and body properties are refused (`additionalProperties: false`).
  */
 import { Ajv, type ErrorObject, type ValidateFunction } from 'ajv';
@@ -53,25 +55,34 @@ const wireAjv = newAjv(true);
 type ValidatorWithErrors = ((data: unknown) => boolean) & { errors?: ErrorObject[] | null };
 
 /**
- * Fastify validator compiler: bodies by the strict Ajv, query and path by the converting
- * one behind the plain-form checks.
+ * Fastify validator compiler: bodies by the strict Ajv, query, path and headers by the
+ * converting one, query and headers behind the plain-form checks.
  */
 export const validatorCompiler: FastifySchemaCompiler<FastifySchema> = ({ schema, httpPart }) => {
   if (httpPart === 'body') return bodyAjv.compile(schema);
   const validate = wireAjv.compile(schema);
-  if (httpPart !== 'querystring') return validate;
-  return plainQueryValidator(schema as QuerySchema, validate);
+  if (httpPart === 'querystring') return plainWireValidator(schema as WireSchema, validate, 'every');
+  // Only the headers the route declares: any other may come as a list (set-cookie), and a
+  // request carries a dozen headers that need no look.
+  if (httpPart === 'headers') return plainWireValidator(schema as WireSchema, validate, 'declared');
+  return validate;
 };
 
-interface QuerySchema {
+interface WireSchema {
   properties?: Record<string, { type?: string }>;
 }
 
-function plainQueryValidator(schema: QuerySchema, validate: ValidateFunction): ValidatorWithErrors {
+/**
+ * `validate` behind the plain-form checks of the `keys` of the data (`every` key, or those
+ * the schema `declared`): one value per key, integers written in decimal digits.
+ */
+function plainWireValidator(schema: WireSchema, validate: ValidateFunction, keys: 'every' | 'declared'): ValidatorWithErrors {
+  const declared = Object.keys(schema.properties ?? {});
   const integerKeys = new Set(Object.entries(schema.properties ?? {}).filter(([, s]) => s.type === 'integer').map(([k]) => k));
   const wrapper: ValidatorWithErrors = (data: unknown) => {
     const errors: ErrorObject[] = [];
-    for (const [key, value] of Object.entries((data ?? {}) as Record<string, unknown>)) {
+    const record = (data ?? {}) as Record<string, unknown>;
+    for (const [key, value] of keys === 'every' ? Object.entries(record) : declared.map((key) => [key, record[key]] as const)) {
       if (Array.isArray(value)) {
         errors.push(customError(key, 'singleValue', `must be given once, got ${value.length} values`, value));
       } else if (integerKeys.has(key) && typeof value === 'string' && !/^[0-9]+$/.test(value)) {

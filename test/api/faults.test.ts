@@ -97,9 +97,10 @@ describe('a value the grammar refuses: 400 at header.sandbox-fault, and nothing 
   it.each([
     ['unknown', /^must be one of drop-response, truncate-response, delay=<ms> \(0 to 30000\), error=<500\|502\|503\|504> \(names in lower case\), got "unknown"$/],
     ['Drop-Response', /names in lower case\), got "Drop-Response"$/],
-    ['delay=30001', /^delay=<ms> is at most 30000 ms, got "delay=30001"$/],
-    ['delay=1.5', /^delay=<ms> takes a whole number of milliseconds written with decimal digits only, from 0 to 30000/],
-    ['error=501', /^error=<status> takes one of 500, 502, 503, 504, got "error=501"$/],
+    // Every refusal names the allowed values (README, Fault injection).
+    ['delay=30001', /^delay=<ms> is at most 30000 ms, got "delay=30001"; one of drop-response, truncate-response, delay=<ms> \(0 to 30000\), error=<500\|502\|503\|504>$/],
+    ['delay=1.5', /^delay=<ms> takes a whole number of milliseconds written with decimal digits only, from 0 to 30000, got "delay=1.5"; one of drop-response, .*, error=<500\|502\|503\|504>$/],
+    ['error=501', /^error=<status> takes one of 500, 502, 503, 504, got "error=501"; one of drop-response, .*, error=<500\|502\|503\|504>$/],
     ['', /^must not be empty; one of drop-response/],
     ['drop-response, delay=10', /^must be given once, with one fault per request/],
   ])('%j', async (value, message) => {

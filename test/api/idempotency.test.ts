@@ -138,6 +138,18 @@ describe('POST /v1/orders with Idempotency-Key', () => {
     expect(await storedKeys(key)).toBe(1);
   });
 
+  it('takes the key as sent: the quoted form "abc" (the draft\'s sf-string) is another key than abc', async () => {
+    const bare = newKey('quoted');
+    const quoted = `"${bare}"`;
+    const first = await postOrder(quoted);
+    expectFirst(first, 201);
+    const other = await postOrder(bare);
+    expectFirst(other, 201);
+    expect((other.json() as Order).transactionId).not.toBe((first.json() as Order).transactionId);
+    expectReplayOf(await postOrder(quoted), first);
+    expect(await storedKeys(quoted)).toBe(1);
+  });
+
   it('without the header, the same body orders again each time', async () => {
     const a = (await postOrder(undefined)).json() as Order;
     const b = (await postOrder(undefined)).json() as Order;

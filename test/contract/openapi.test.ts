@@ -61,6 +61,10 @@ describe('openapi.json', () => {
     expect(readFileSync(new URL('openapi.json', root), 'utf8')).toBe(served);
   });
 
+  it('mentions no internal tracker reference ("issue 6") in what clients read', () => {
+    expect(served.match(/.{0,40}\bissues? *#?\d+.{0,40}/gi) ?? []).toEqual([]);
+  });
+
   it('passes `redocly lint` with no errors and no warnings', async () => {
     const { stdout, stderr } = await promisify(execFile)(new URL('node_modules/.bin/redocly', root).pathname, ['lint', 'openapi.json'], {
       cwd: root.pathname,

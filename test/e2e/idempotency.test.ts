@@ -8,6 +8,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { parseRawResponse, sendRaw } from '../helpers/raw-http.js';
 import { openServerDatabase, startServer, type ServerProcess } from '../helpers/server-process.js';
 
 const KEY = 'acme-idempotency-key-0001';
@@ -110,6 +111,66 @@ describe('the header on the wire', () => {
     });
     expect(res.status).toBe(400);
     expect(((await res.json()) as { errors: unknown[] }).errors).toEqual([{ path: 'header.idempotency-key', message: 'must be printable ASCII (0x20-0x7E): character 3 is 0xC3' }]);
+  });
+});
+
+describe('the header given twice', () => {
+  /** POST /v1/orders over a raw socket with `headerLines` as written (fetch would join them into one line). */
+  async function orderWithLines(headerLines: string[], body: unknown = { planCode: 'KD0001', quantity: 1 }) {
+    const { hostname, port } = new URL(a.baseUrl);
+    const payload = JSON.stringify(body);
+    const head = [
+      'POST /v1/orders HTTP/1.1',
+      `Host: ${hostname}:${port}`,
+      'Connection: close',
+      `Authorization: Bearer ${KEY}`,
+      'Content-Type: application/json',
+      `Content-Length: ${Buffer.byteLength(payload)}`,
+      ...headerLines,
+    ];
+    const response = parseRawResponse(await sendRaw(a.baseUrl, `${head.join('\r\n')}\r\n\r\n${payload}`));
+    return { statusLine: response.statusLine, headers: response.headers, body: JSON.parse(response.body.toString('utf8')) as Record<string, unknown> };
+  }
+
+  it('is a 400 at header.idempotency-key (Node would join the values into the valid key "a, b"), in any case, and stores nothing', async () => {
+    const before = countEsims();
+    for (const lines of [
+      ['Idempotency-Key: twice-a', 'Idempotency-Key: twice-b'],
+      ['Idempotency-Key: twice-a', 'idempotency-key: twice-a'],
+      ['IDEMPOTENCY-KEY: twice-a', 'Idempotency-Key: twice-b', 'Idempotency-Key: twice-c'],
+    ]) {
+      const res = await orderWithLines(lines);
+      expect(res.statusLine).toBe('HTTP/1.1 400 Bad Request');
+      expect(res.headers['content-type']).toBe('application/problem+json; charset=utf-8');
+      expect(res.body).toMatchObject({ code: 'VALIDATION_ERROR', detail: `header.idempotency-key must be given once, got ${lines.length} values` });
+      expect(res.body.errors).toEqual([{ path: 'header.idempotency-key', message: `must be given once, got ${lines.length} values` }]);
+    }
+    expect(countEsims()).toBe(before);
+    // Nothing stored under either key, nor under the joined one: each is a first use.
+    for (const key of ['twice-a', 'twice-b', 'twice-a, twice-b']) {
+      const first = await order(a, key);
+      expect(first.status, first.body).toBe(201);
+      expect(first.replayed).toBeNull();
+    }
+  });
+
+  it('is listed with the request\'s other invalid fields', async () => {
+    const res = await orderWithLines(['Idempotency-Key: both-a', 'Idempotency-Key: both-b'], { planCode: 'KD0001', quantity: 0 });
+    expect(res.statusLine).toBe('HTTP/1.1 400 Bad Request');
+    expect(res.body.errors).toEqual([
+      { path: 'body.quantity', message: 'must be >= 1' },
+      { path: 'header.idempotency-key', message: 'must be given once, got 2 values' },
+    ]);
+  });
+
+  it('once, a key holding ", " is one valid key', async () => {
+    const res = await orderWithLines(['Idempotency-Key: one, key'], { planCode: 'KD0001', quantity: QUANTITY });
+    expect(res.statusLine).toBe('HTTP/1.1 201 Created');
+    expect(res.headers['idempotent-replayed']).toBeUndefined();
+    const again = await order(a, 'one, key');
+    expect(again.status).toBe(201);
+    expect(again.replayed).toBe('true');
+    expect(JSON.parse(again.body)).toEqual(res.body);
   });
 });
 

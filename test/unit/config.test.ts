@@ -116,8 +116,8 @@ describe('loadConfig', () => {
     expect(configError({ PORT: 'abc' }).message).toBe('PORT: must be an integer from 0 to 65535, got "abc"');
     expect(configError({ PORT: '70000' }).message).toBe('PORT: must be an integer from 0 to 65535, got "70000"');
     expect(configError({ DATABASE_URL: 'mysql://x' }).message).toBe('DATABASE_URL: must start with sqlite: or postgres://, got "mysql://x"');
-    expect(configError({ RATE_LIMITS: 'maybe' }).message).toBe('RATE_LIMITS: must be on or off, got "maybe"');
-    expect(configError({ SANDBOX_FAULTS: 'disabled' }).message).toBe('SANDBOX_FAULTS: must be on or off, got "disabled"');
+    expect(configError({ RATE_LIMITS: 'maybe' }).message).toBe('RATE_LIMITS: must be on or off (or true/false, 1/0, yes/no), got "maybe"');
+    expect(configError({ SANDBOX_FAULTS: 'disabled' }).message).toBe('SANDBOX_FAULTS: must be on or off (or true/false, 1/0, yes/no), got "disabled"');
     expect(configError({ LOG_LEVEL: 'loud' }).message).toContain('got "loud"');
     expect(configError({ SMDP_ADDRESS: 'bad host' }).message).toBe('SMDP_ADDRESS: must be a host name (RFC 1123), got "bad host"');
   });

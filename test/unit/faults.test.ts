@@ -50,24 +50,24 @@ describe('parseSandboxFault refuses', () => {
   );
 
   it('delay=30001: one past the limit', () => {
-    expect(refusal(parseSandboxFault('delay=30001'))).toBe('delay=<ms> is at most 30000 ms, got "delay=30001"');
+    expect(refusal(parseSandboxFault('delay=30001'))).toBe(`delay=<ms> is at most 30000 ms, got "delay=30001"; one of ${ALLOWED}`);
   });
 
   it('a delay far past the limit', () => {
-    expect(refusal(parseSandboxFault('delay=99999999999999999999999'))).toBe('delay=<ms> is at most 30000 ms, got "delay=99999999999999999999999"');
+    expect(refusal(parseSandboxFault('delay=99999999999999999999999'))).toBe(`delay=<ms> is at most 30000 ms, got "delay=99999999999999999999999"; one of ${ALLOWED}`);
   });
 
   it.each(['delay=', 'delay=-1', 'delay=+5', 'delay=1.5', 'delay=1e3', 'delay=0x10', 'delay= 5', 'delay=5 ms', 'delay=5ms', 'delay=٣'])(
     '%j: a delay that is not plain decimal digits',
     (value) => {
       expect(refusal(parseSandboxFault(value))).toBe(
-        `delay=<ms> takes a whole number of milliseconds written with decimal digits only, from 0 to 30000, got ${JSON.stringify(value.trim())}`,
+        `delay=<ms> takes a whole number of milliseconds written with decimal digits only, from 0 to 30000, got ${JSON.stringify(value.trim())}; one of ${ALLOWED}`,
       );
     },
   );
 
   it.each(['error=501', 'error=400', 'error=5xx', 'error=', 'error= 503', 'error=0503'])('%j: a status that cannot be injected', (value) => {
-    expect(refusal(parseSandboxFault(value))).toBe(`error=<status> takes one of 500, 502, 503, 504, got ${JSON.stringify(value.trim())}`);
+    expect(refusal(parseSandboxFault(value))).toBe(`error=<status> takes one of 500, 502, 503, 504, got ${JSON.stringify(value.trim())}; one of ${ALLOWED}`);
   });
 
   it.each(['', ' ', '\t'])('%j: an empty value', (value) => {

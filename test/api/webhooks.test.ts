@@ -218,7 +218,7 @@ describe('clock rules made due by real time', () => {
     try {
       await app.call('PUT', '/v1/sandbox/webhook', { body: { url: hooks.url, events: ['esim.status_changed'] } });
       const esim = await orderOne(app);
-      real.set(new Date(Date.parse(esim.activationDeadline!) + 1).toISOString());
+      real.set(new Date(Date.parse(String(esim.activationDeadline)) + 1).toISOString());
       let list: { items: Delivery[] } = { items: [] };
       // Inject resolves without yielding to timers: sleep between looks, so the sweep can run.
       for (let look = 0; look < 200 && list.items.length === 0; look++) {

@@ -65,8 +65,11 @@ export function verifySignature(header: string, secret: string, body: string, no
 export function webhookUrlViolations(value: string): FieldViolation[] {
   const refuse = (message: string): FieldViolation[] => [{ path: 'body.url', message }];
   if (value.length > MAX_WEBHOOK_URL_LENGTH) return refuse(`must be at most ${MAX_WEBHOOK_URL_LENGTH} characters`);
+  if (/[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/.test(value)) return refuse('must be well-formed Unicode (no lone surrogates)');
   // eslint-disable-next-line no-control-regex
   if (/[\x00-\x20\x7f]/.test(value)) return refuse('must not contain spaces or control characters (percent-encode them: %20)');
+  const port = /^[a-z][a-z0-9+.-]*:\/\/(?:[^/?#@]*@)?(?:\[[^\]]*\]|[^/?#:]*):(\d+)(?:[/?#]|$)/i.exec(value)?.[1];
+  if (port !== undefined && (Number(port) < 1 || Number(port) > 65535)) return refuse(`must have a port from 1 to 65535, got ${port}`);
   let url: URL;
   try {
     url = new URL(value);

@@ -4,6 +4,9 @@
  * UTF-8 (RFC 8259 section 8.1); Fastify would otherwise decode invalid bytes to U+FFFD
  * and hand the route a planCode or day that the client never sent.
  * An empty body is refused like any invalid JSON, except by operations that take no body.
+ * A compressed body (`Content-Encoding` other than `identity`) is refused with 415, as RFC
+ * 9110 section 8.4.1 asks of a server that does not decode it: it would otherwise be read
+ * as plain JSON.
  */
 import { isUtf8 } from 'node:buffer';
 import type { FastifyInstance } from 'fastify';
@@ -15,6 +18,11 @@ export function installUtf8JsonParser(app: FastifyInstance): void {
   app.removeContentTypeParser('application/json');
   app.addContentTypeParser('application/json', { parseAs: 'buffer' }, (request, body, done) => {
     const bytes = body as Buffer;
+    const coding = request.headers['content-encoding'];
+    if (coding !== undefined && coding.trim().toLowerCase() !== 'identity') {
+      done(Object.assign(new Error(`Content-Encoding ${coding} is not supported: send the body uncompressed`), { code: 'FST_ERR_CTP_INVALID_MEDIA_TYPE', statusCode: 415 }), undefined);
+      return;
+    }
     // An operation that takes no body (clock reset) accepts an empty one, whatever the
     // Content-Type says: many clients send `Content-Type: application/json` on every call.
     if (bytes.length === 0 && request.routeOptions.schema?.body === undefined) {
@@ -25,6 +33,24 @@ export function installUtf8JsonParser(app: FastifyInstance): void {
       done(new DomainError('VALIDATION_ERROR', 'the request body is not valid UTF-8 (RFC 8259 requires UTF-8 JSON)', [{ path: 'body', message: 'must be UTF-8' }]), undefined);
       return;
     }
-    parseJson(request, bytes.toString('utf8'), done);
+    const text = bytes.toString('utf8');
+    parseJson(request, text, (error, value) => {
+      // secure-json-parse refuses these keys (prototype poisoning), and Fastify reports that as
+      // invalid JSON: when plain JSON.parse takes the text, that was the reason, so say so.
+      if (error && isPlainJson(text)) {
+        done(new DomainError('VALIDATION_ERROR', 'the request body has a __proto__ or constructor.prototype key, refused for safety', [{ path: 'body', message: 'must not have a __proto__ or constructor.prototype key' }]), undefined);
+        return;
+      }
+      done(error, value);
+    });
   });
+}
+
+function isPlainJson(text: string): boolean {
+  try {
+    JSON.parse(text);
+    return true;
+  } catch {
+    return false;
+  }
 }

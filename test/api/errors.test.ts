@@ -254,3 +254,30 @@ describe('malformed requests that never reach a route', () => {
     expect(res.json()).toMatchObject({ code: 'VALIDATION_ERROR', errors: [{ path: 'body', message: 'must be UTF-8' }] });
   });
 });
+
+describe('bodies the JSON parser refuses with a reason', () => {
+  let t: TestApp;
+  beforeAll(async () => {
+    t = await startTestApp({ RATE_LIMITS: 'off' });
+  });
+  afterAll(async () => t.close());
+
+  it.each(['gzip', 'br', 'deflate'])('Content-Encoding: %s is 415 naming the coding, and nothing is ordered', async (coding) => {
+    const res = await t.call('POST', '/v1/orders', { payload: JSON.stringify({ planCode: 'KD0001', quantity: 1 }), headers: { 'content-type': 'application/json', 'content-encoding': coding } });
+    const body = expectProblem(res, 415, 'UNSUPPORTED_MEDIA_TYPE');
+    expect(body.detail).toBe(`Content-Encoding ${coding} is not supported: send the body uncompressed`);
+    const next = await t.call('POST', '/v1/orders', { body: { planCode: 'KD0001', quantity: 1 } });
+    expect(next.statusCode).toBe(201);
+  });
+
+  it('Content-Encoding: identity is a plain body', async () => {
+    const res = await t.call('POST', '/v1/orders', { payload: JSON.stringify({ planCode: 'KD0001', quantity: 1 }), headers: { 'content-type': 'application/json', 'content-encoding': 'identity' } });
+    expect(res.statusCode).toBe(201);
+  });
+
+  it('a __proto__ key is refused as such, not as invalid JSON', async () => {
+    const res = await t.call('PUT', '/v1/sandbox/webhook', { payload: '{"url":"https://reseller.example/hooks","__proto__":{"x":1}}', headers: { 'content-type': 'application/json' } });
+    expectViolation(res, 'body', /__proto__ or constructor\.prototype key/);
+    expect((await t.call('GET', '/v1/sandbox/webhook')).statusCode).toBe(404);
+  });
+});

@@ -76,6 +76,11 @@ describe('delivery rules', () => {
     ['https://reseller.example/a b', /spaces or control characters/],
     ['http:reseller.example/hooks', /http:\/\/ or https:\/\/, then the host/],
     ['http:///reseller.example/hooks', /http:\/\/ or https:\/\/, then the host/],
+    ['https://reseller.example/\ud800', /well-formed Unicode/],
+    ['http://127.0.0.1:0/hooks', /port from 1 to 65535, got 0/],
+    ['http://127.0.0.1:99999/hooks', /port from 1 to 65535, got 99999/],
+    ['http://[::1]:65536/hooks', /port from 1 to 65535, got 65536/],
+    ['https://user@reseller.example:8443/hooks', /user name or password/],
   ])('URL %s', (url, message) => {
     const violations = webhookUrlViolations(url);
     if (message === null) expect(violations).toEqual([]);
@@ -100,6 +105,15 @@ describe('refusedAddressKind', () => {
     ['100.64.0.1', /carrier-grade NAT/],
     ['224.0.0.1', /multicast/],
     ['not-an-ip', /not an IP address/],
+    ['192.0.2.1', /documentation/],
+    ['192.88.99.1', /6to4 relay/],
+    ['::127.0.0.1', /IPv4-compatible/],
+    ['64:ff9b::7f00:1', /NAT64/],
+    ['64:ff9b:1::a00:1', /local-use NAT64/],
+    ['2002:7f00:1::', /6to4/],
+    ['2001:db8::1', /documentation/],
+    ['100::1', /discard-only/],
+    ['2001::1', /IETF protocol assignment/],
   ])('refuses %s', (address, kind) => {
     expect(refusedAddressKind(address)).toMatch(kind);
   });

@@ -234,6 +234,8 @@ function describeGot(data: unknown): string {
   if (data === null) return ', got null';
   if (Array.isArray(data)) return ', got an array';
   if (typeof data === 'object') return ', got an object';
+  // JSON.parse reads 1e400 as Infinity, which JSON.stringify would show as null.
+  if (typeof data === 'number' && !Number.isFinite(data)) return ', got a number too large to represent';
   return `, got ${JSON.stringify(data)}`;
 }
 

@@ -104,6 +104,13 @@ describe('the clock routes', () => {
       expect(await getClock()).toEqual({ now: real.iso(), offsetSeconds: 0 });
     });
 
+    it('1e400 days (Infinity once parsed) -> 400 naming a number too large, not null', async () => {
+      const res = await t.call('POST', '/v1/sandbox/clock/advance', { payload: '{"days":1e400}', headers: { 'content-type': 'application/json' } });
+      const body = expectViolation(res, 'body.days', /got a number too large to represent/);
+      expect(body.detail).not.toContain('null');
+      expect(await getClock()).toEqual({ now: real.iso(), offsetSeconds: 0 });
+    });
+
     it('accepts exactly 400 days, or 9600 hours', async () => {
       expect((await advanceClock(t, { days: 400 })).offsetSeconds).toBe(400 * 86_400);
       expect((await advanceClock(t, { hours: 9600 })).offsetSeconds).toBe(800 * 86_400);

@@ -2,9 +2,9 @@
  * The webhook contract (issue 6): the reseller's one endpoint under `/v1/sandbox/webhook`,
  * the events it can receive, the body of each delivery and the delivery log.
  */
-import { Type, type Static } from 'typebox';
+import { Type, type Static, type TSchema } from 'typebox';
 import { EXAMPLE_ICCIDS, EXAMPLE_TRANSACTION_ID } from './common.js';
-import { CONTRACT_STATUSES, INSTALL_STATUSES, PROVISION_STATUSES } from './esims.js';
+import { CONTRACT_STATUSES, Esim, INSTALL_STATUSES, PROVISION_STATUSES } from './esims.js';
 
 /** The event types, in the order the README lists them. */
 export const WEBHOOK_EVENT_TYPES = ['order.completed', 'esim.status_changed', 'esim.usage_updated'] as const;
@@ -163,19 +163,109 @@ export const DeliveryIdParams = Type.Object(
   { additionalProperties: false },
 );
 
-/** `data` of an order.completed event. */
-export interface OrderCompletedData {
-  transactionId: string;
-  planCode: string;
-  quantity: number;
-  /** The order's ICCIDs, in the order of the order response. */
-  iccids: string[];
+const EXAMPLE_PLAN_CODE = 'KD0001';
+
+/** `data` of an order.completed event: the order as committed. */
+export const OrderCompletedData = Type.Object(
+  {
+    transactionId: Type.String({ description: 'The order\'s transactionId, as `POST /v1/orders` answered it.', examples: [EXAMPLE_TRANSACTION_ID] }),
+    planCode: Type.String({ description: 'The plan ordered.', examples: [EXAMPLE_PLAN_CODE] }),
+    quantity: Type.Integer({ minimum: 1, maximum: 1000, description: 'Number of eSIMs ordered (1 to 1000).', examples: [2] }),
+    iccids: Type.Array(Type.String(), {
+      description: 'The ICCIDs of the ordered eSIMs, in the order of the order response.',
+      examples: [[...EXAMPLE_ICCIDS]],
+    }),
+  },
+  { additionalProperties: false, description: 'The committed order.' },
+);
+export type OrderCompletedData = Static<typeof OrderCompletedData>;
+
+const ICCID = Type.String({ description: 'The ICCID of the eSIM that changed.', examples: [EXAMPLE_ICCIDS[0]] });
+
+/** `data` of an esim.status_changed event: the status fields before and after, and the eSIM after. */
+export const EsimStatusChangedData = Type.Object(
+  {
+    iccid: ICCID,
+    previous: { ...EsimStatusSnapshot, description: 'The four status fields before the change.' },
+    current: { ...EsimStatusSnapshot, description: 'The four status fields after the change.' },
+    esim: { ...Esim, description: 'The whole eSIM after the change, as `GET /v1/esims/{iccid}` answers it.' },
+  },
+  { additionalProperties: false, description: 'What changed, and the eSIM after the change.' },
+);
+export type EsimStatusChangedData = Static<typeof EsimStatusChangedData>;
+
+/** `data` of an esim.usage_updated event: the total before and after (KB), and the eSIM after. */
+export const EsimUsageUpdatedData = Type.Object(
+  {
+    iccid: ICCID,
+    previousTotalDataUsage: Type.Integer({ minimum: 0, description: 'totalDataUsage before the change, in kilobytes (KB).', examples: [0] }),
+    totalDataUsage: Type.Integer({ minimum: 0, description: 'totalDataUsage after the change, in kilobytes (KB).', examples: [2048] }),
+    esim: { ...Esim, description: 'The whole eSIM after the change (its daily usage list included), as `GET /v1/esims/{iccid}` answers it.' },
+  },
+  { additionalProperties: false, description: 'The new data usage, and the eSIM after the change.' },
+);
+export type EsimUsageUpdatedData = Static<typeof EsimUsageUpdatedData>;
+
+/** The `data` of each event type. */
+export interface WebhookEventData {
+  'order.completed': OrderCompletedData;
+  'esim.status_changed': EsimStatusChangedData;
+  'esim.usage_updated': EsimUsageUpdatedData;
 }
 
-/** Example of a delivery body, for the docs. */
-export const EXAMPLE_ORDER_EVENT = {
-  id: EXAMPLE_EVENT_ID,
-  type: 'order.completed',
-  createdAt: '2026-11-29T12:00:00.000Z',
-  data: { transactionId: EXAMPLE_TRANSACTION_ID, planCode: 'KD0001', quantity: 2, iccids: [...EXAMPLE_ICCIDS] },
-};
+/**
+ * The body of one delivery (a POST to the endpoint): `{id, type, createdAt, data}` with the
+ * `data` of its type. `examples` is optional: the esim.* events would repeat a whole eSIM.
+ */
+function webhookEvent<Kind extends WebhookEventType, Data extends TSchema>(type: Kind, data: Data, description: string, examples?: unknown[]) {
+  return Type.Object(
+    {
+      id: Type.String({
+        format: 'uuid',
+        description: 'The event id: the same on every retry and redelivery of this event (drop duplicates by it); also sent as Sandbox-Event-Id.',
+        examples: [EXAMPLE_EVENT_ID],
+      }),
+      type: Type.Literal(type, { description: 'The event type; also sent as Sandbox-Event-Type.', examples: [type] }),
+      createdAt: Type.String({
+        format: 'date-time',
+        description: "When the change happened, on the reseller's sandbox clock (ISO 8601 UTC; an eSIM event's is the eSIM's lastUpdatedAt).",
+        examples: ['2026-11-29T12:00:00.000Z'],
+      }),
+      data,
+    },
+    { additionalProperties: false, description, ...(examples ? { examples } : {}) },
+  );
+}
+
+/** Body of an `order.completed` delivery. */
+export const OrderCompletedEvent = webhookEvent('order.completed', OrderCompletedData, 'An order committed: sent once per order, before any event of its eSIMs.', [
+  {
+    id: EXAMPLE_EVENT_ID,
+    type: 'order.completed',
+    createdAt: '2026-11-29T12:00:00.000Z',
+    data: { transactionId: EXAMPLE_TRANSACTION_ID, planCode: EXAMPLE_PLAN_CODE, quantity: 2, iccids: [...EXAMPLE_ICCIDS] },
+  },
+]);
+export type OrderCompletedEvent = Static<typeof OrderCompletedEvent>;
+
+/** Body of an `esim.status_changed` delivery. */
+export const EsimStatusChangedEvent = webhookEvent(
+  'esim.status_changed',
+  EsimStatusChangedData,
+  'contractStatus, profileProvisionStatus, profileInstallStatus or isServiceRestricted of an eSIM changed: emergency control, a lifecycle event or the sandbox clock.',
+);
+export type EsimStatusChangedEvent = Static<typeof EsimStatusChangedEvent>;
+
+/** Body of an `esim.usage_updated` delivery. */
+export const EsimUsageUpdatedEvent = webhookEvent('esim.usage_updated', EsimUsageUpdatedData, 'The daily data usage list of an eSIM changed.');
+export type EsimUsageUpdatedEvent = Static<typeof EsimUsageUpdatedEvent>;
+
+/** The body of any delivery. */
+export type WebhookEventBody = OrderCompletedEvent | EsimStatusChangedEvent | EsimUsageUpdatedEvent;
+
+/** The body schema of each event type, for the OpenAPI document. */
+export const WEBHOOK_EVENT_BODIES = {
+  'order.completed': OrderCompletedEvent,
+  'esim.status_changed': EsimStatusChangedEvent,
+  'esim.usage_updated': EsimUsageUpdatedEvent,
+} as const satisfies Record<WebhookEventType, TSchema>;

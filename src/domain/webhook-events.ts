@@ -2,23 +2,26 @@
  * Which webhook events a change produces (issue 6): pure functions of the state before and
  * after, so the same rule holds for API calls, lifecycle events and the sandbox clock.
  */
-import type { EsimStatusSnapshot, OrderCompletedData, WebhookEventType } from '../contract/webhooks.js';
+import type { EsimStatusSnapshot, OrderCompletedData, WebhookEventBody, WebhookEventData, WebhookEventType } from '../contract/webhooks.js';
 import type { EsimState } from './esim.js';
 
 /**
  * An event about to be written to the outbox: `orderingKey` groups the events that must
  * reach the receiver in the order they happened (one eSIM's ICCID, or an order's
  * transactionId); `createdAt` is the reseller's sandbox time of the change (as lastUpdatedAt).
+ * `data` is typed by `type` from the contract schemas that the OpenAPI document shows under `webhooks`.
  */
-export interface NewWebhookEvent {
-  type: WebhookEventType;
-  orderingKey: string;
-  /** A key whose earlier events must be delivered first too: an eSIM's order (its order.completed). */
-  afterKey: string | null;
-  iccid: string | null;
-  createdAt: string;
-  data: object;
-}
+export type NewWebhookEvent = {
+  [Type in WebhookEventType]: {
+    type: Type;
+    orderingKey: string;
+    /** A key whose earlier events must be delivered first too: an eSIM's order (its order.completed). */
+    afterKey: string | null;
+    iccid: string | null;
+    createdAt: string;
+    data: WebhookEventData[Type];
+  };
+}[WebhookEventType];
 
 /** The status fields of an eSIM, as an esim.status_changed event reports them. */
 export function statusSnapshot(esim: EsimState): EsimStatusSnapshot {
@@ -59,4 +62,16 @@ export function esimChangeEvents(before: EsimState, after: EsimState, at: string
 /** The `order.completed` event of a committed order; ordered by its transactionId. */
 export function orderCompletedEvent(data: OrderCompletedData, at: string): NewWebhookEvent {
   return { type: 'order.completed', orderingKey: data.transactionId, afterKey: null, iccid: null, createdAt: at, data };
+}
+
+/**
+ * The JSON body of a delivery of `event` (what the outbox stores and every attempt sends, byte
+ * for byte): `{id, type, createdAt, data}`, the shape the OpenAPI document shows under `webhooks`.
+ * @param eventId the event's UUID, kept across retries and redeliveries.
+ */
+export function webhookEventBody(eventId: string, event: NewWebhookEvent): string {
+  // The cast only joins `type` and `data` again: NewWebhookEvent already pairs them per type,
+  // which TypeScript does not follow through the spread fields.
+  const body = { id: eventId, type: event.type, createdAt: event.createdAt, data: event.data } as WebhookEventBody;
+  return JSON.stringify(body);
 }

@@ -9,8 +9,10 @@ import type { FastifyInstance } from 'fastify';
 import { Problem } from '../contract/common.js';
 import { DataPlan } from '../contract/plans.js';
 import { DataUsageDailyItem, Esim } from '../contract/esims.js';
+import { EsimStatusChangedEvent, EsimStatusSnapshot, EsimUsageUpdatedEvent, OrderCompletedEvent } from '../contract/webhooks.js';
 import { INJECTABLE_STATUSES, MAX_FAULT_DELAY_MS } from '../domain/faults.js';
 import { INJECTED_PROBLEMS } from './faults.js';
+import { webhooksObject } from './openapi-webhooks.js';
 
 const DESCRIPTION = `Sandbox API for eSIM Commerce service - Mock data for testing.
 
@@ -54,14 +56,25 @@ every response of a limited route carries \`X-RateLimit-Limit\`, \`X-RateLimit-R
  * Schemas shared by several operations, registered once by `$id` so that the document
  * names them under components.schemas and the routes refer to them with `Type.Ref(id)`.
  */
-const SHARED_SCHEMAS = { Problem, Esim, DataPlan, DataUsageDailyItem };
+const SHARED_SCHEMAS = {
+  Problem,
+  Esim,
+  DataPlan,
+  DataUsageDailyItem,
+  EsimStatusSnapshot,
+  OrderCompletedEvent,
+  EsimStatusChangedEvent,
+  EsimUsageUpdatedEvent,
+};
 
 /** Registers the shared schemas and the OpenAPI generator; call before any route is added. */
 export async function registerOpenApi(app: FastifyInstance): Promise<void> {
   for (const [id, schema] of Object.entries(SHARED_SCHEMAS)) app.addSchema({ ...schema, $id: id, title: id });
   await app.register(swagger, {
     transformObject: (documentObject) =>
-      declareSandboxFaultHeader(headerNamesAsWritten(referToSharedSchemas('openapiObject' in documentObject ? documentObject.openapiObject : documentObject.swaggerObject))),
+      declareSandboxFaultHeader(
+        headerNamesAsWritten(referToSharedSchemas(withWebhooks('openapiObject' in documentObject ? documentObject.openapiObject : documentObject.swaggerObject))),
+      ),
     refResolver: { buildLocalReference: (json, _baseUri, _fragment, i) => (typeof json.$id === 'string' ? json.$id : `def-${i}`) },
     openapi: {
       openapi: '3.1.0',
@@ -149,18 +162,32 @@ function declareSandboxFaultHeader<T extends object>(document: T): T {
   return doc;
 }
 
+/** Adds the webhook deliveries (src/http/openapi-webhooks.ts), before the shared schemas are referred to. */
+function withWebhooks<T extends object>(document: T): T {
+  return { ...document, webhooks: webhooksObject() };
+}
+
+/** The JSON text of a schema without its `description` (which a property may override). */
+const shapeText = (schema: object) => JSON.stringify({ ...schema, description: undefined });
+
 /**
  * Replaces every inline copy of a shared schema in the document by a `$ref` to it, so that
  * the contract code keeps plain, fully typed TypeBox schemas while the document names each
- * model once (Esim, DataPlan, ...) and stays small.
+ * model once (Esim, DataPlan, ...) and stays small. A copy with its own description
+ * (`{ ...Esim, description: 'The eSIM after the change' }`, a property saying what it holds)
+ * keeps it next to the `$ref`, as OpenAPI 3.1 (JSON Schema 2020-12) allows.
  */
 function referToSharedSchemas<T extends object>(document: T): T {
   const byText = new Map(Object.entries(SHARED_SCHEMAS).map(([id, schema]) => [JSON.stringify(schema), id]));
+  const byShape = new Map(Object.entries(SHARED_SCHEMAS).map(([id, schema]) => [shapeText(schema), id]));
   const visit = (node: unknown, insideComponent: string | null): unknown => {
     if (Array.isArray(node)) return node.map((item) => visit(item, insideComponent));
     if (node === null || typeof node !== 'object') return node;
     const id = byText.get(JSON.stringify(node));
     if (id !== undefined && id !== insideComponent) return { $ref: `#/components/schemas/${id}` };
+    const description = (node as { description?: unknown }).description;
+    const described = typeof description === 'string' ? byShape.get(shapeText(node)) : undefined;
+    if (described !== undefined && described !== insideComponent) return { $ref: `#/components/schemas/${described}`, description };
     return Object.fromEntries(Object.entries(node).map(([key, value]) => [key, visit(value, null)]));
   };
   const result = visit(document, null) as T & { components?: { schemas?: Record<string, unknown> } };

@@ -8,7 +8,7 @@
 import { randomUUID } from 'node:crypto';
 import type { Kysely, Selectable, SelectQueryBuilder, Transaction } from 'kysely';
 import type { DeliveryState, WebhookAttempt, WebhookDelivery, WebhookEndpoint, WebhookEventType } from '../contract/webhooks.js';
-import type { NewWebhookEvent } from '../domain/webhook-events.js';
+import { webhookEventBody, type NewWebhookEvent } from '../domain/webhook-events.js';
 import type { Database, WebhookDeliveryTable, WebhookEndpointTable } from './schema.js';
 
 /** An endpoint with the reseller it belongs to. */
@@ -122,7 +122,7 @@ export class WebhookRepository {
           iccid: event.iccid,
           ordering_key: event.orderingKey,
           after_key: event.afterKey,
-          payload: JSON.stringify({ id: eventId, type: event.type, createdAt: event.createdAt, data: event.data }),
+          payload: webhookEventBody(eventId, event),
           state: 'pending',
           attempt_count: 0,
           next_attempt_at: at,

@@ -34,6 +34,7 @@ interface Parameter {
 }
 interface Document {
   paths: Record<string, Record<string, Operation>>;
+  webhooks: Record<string, Record<string, Operation>>;
   components: { schemas: Record<string, Schema>; securitySchemes: Record<string, unknown>; parameters: Record<string, Parameter> };
 }
 
@@ -157,6 +158,35 @@ describe('openapi.json', () => {
     }
   });
 
+  it('describes each webhook delivery: a POST per event type with its body schema and the signed headers', () => {
+    const bodies = Object.fromEntries(
+      Object.entries(document.webhooks).map(([type, ops]) => [type, ops.post?.requestBody?.content['application/json']?.schema]),
+    );
+    expect(bodies).toEqual({
+      'order.completed': { $ref: '#/components/schemas/OrderCompletedEvent' },
+      'esim.status_changed': { $ref: '#/components/schemas/EsimStatusChangedEvent' },
+      'esim.usage_updated': { $ref: '#/components/schemas/EsimUsageUpdatedEvent' },
+    });
+    // The eSIM inside an event is the shared model, described where it is used.
+    const statusData = document.components.schemas.EsimStatusChangedEvent!.properties!.data!;
+    expect(statusData.properties!.esim).toMatchObject({ $ref: '#/components/schemas/Esim', description: expect.stringContaining('after the change') });
+    expect(statusData.properties!.previous).toMatchObject({ $ref: '#/components/schemas/EsimStatusSnapshot' });
+    for (const [type, ops] of Object.entries(document.webhooks)) {
+      const op = ops.post!;
+      expect(Object.keys(ops), type).toEqual(['post']);
+      expect(op.summary, type).toBeTruthy();
+      expect(Object.keys(op.responses).sort(), type).toEqual(['2XX', 'default']);
+      const headers = (op.parameters as Parameter[]).map((p) => `${p.in} ${p.name} ${p.required}`);
+      expect(headers, type).toEqual(
+        ['Sandbox-Signature', 'Sandbox-Event-Id', 'Sandbox-Event-Type', 'Sandbox-Delivery-Id', 'Sandbox-Delivery-Attempt', 'User-Agent'].map((name) => `header ${name} true`),
+      );
+      const signature = (op.parameters as Parameter[])[0]!;
+      expect(signature.schema.pattern, type).toBe('^t=[0-9]+,v1=[0-9a-f]{64}$');
+      expect(signature.description, type).toContain('HMAC-SHA256 of `<t>.<raw body>`');
+      expect((op.parameters as Parameter[])[2]!.schema.const, type).toBe(type);
+    }
+  });
+
   it('describes every parameter and every property, with examples', () => {
     const missing: string[] = [];
     const visit = (schema: Schema, where: string, needsDescription: boolean) => {
@@ -167,7 +197,7 @@ describe('openapi.json', () => {
       if (schema.items) visit(schema.items, `${where}[]`, false);
     };
     for (const [id, schema] of Object.entries(document.components.schemas)) visit(schema, id, false);
-    for (const [path, ops] of Object.entries(document.paths)) {
+    for (const [path, ops] of [...Object.entries(document.paths), ...Object.entries(document.webhooks)]) {
       for (const [method, op] of Object.entries(ops)) {
         for (const parameter of (op.parameters ?? []).map((p) => resolveParameter(document, p))) {
           if (!parameter.description) missing.push(`${method} ${path} ${parameter.name}: description`);
@@ -207,6 +237,7 @@ describe('openapi.json', () => {
     };
     walk(document.components, '/components');
     walk(document.paths, '/paths');
+    walk(document.webhooks, '/webhooks');
     expect(invalid).toEqual([]);
     expect(checked).toBeGreaterThan(80);
   });

@@ -4,12 +4,14 @@
  * receiver answering 500 gets the event again; one eSIM's events arrive in order; a
  * server killed between the commit and the delivery delivers after its restart; private
  * destinations are refused when WEBHOOK_ALLOW_PRIVATE=false, at registration and at delivery.
+ * Deliveries match the served document's `webhooks` (headers and body).
  */
 import { createHmac } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, afterEach, describe, expect, it } from 'vitest';
+import { assertDeliveryMatchesContract, type OpenApiDocument } from '../helpers/contract.js';
 import { startServer, type ServerProcess } from '../helpers/server-process.js';
 import { startReceiver, type ReceivedWebhook, type WebhookReceiver } from '../helpers/webhook-receiver.js';
 
@@ -107,6 +109,9 @@ describe('signed deliveries to a real receiver', () => {
     expect(usage.event.data).toMatchObject({ iccid: first, previousTotalDataUsage: 0, totalDataUsage: 2048 });
     for (const webhook of received) expect(signatureValid(webhook, secret)).toBe(true);
     expect(new Set(received.map((r) => r.event.id)).size).toBe(3);
+    // What came over the wire is what the server's own document declares under `webhooks`.
+    const document = (await (await fetch(`${server.baseUrl}/openapi.json`)).json()) as OpenApiDocument;
+    for (const webhook of received) expect(() => assertDeliveryMatchesContract(document, webhook.headers, webhook.body)).not.toThrow();
 
     // The clock passes the untouched eSIM's activation deadline: the change is announced at
     // the advance, stamped with the instant the rule took effect.

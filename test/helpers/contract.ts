@@ -11,6 +11,7 @@ const addFormats = addFormatsModule as unknown as typeof addFormatsModule.defaul
 
 export interface OpenApiDocument {
   paths: Record<string, Record<string, { responses: Record<string, { content?: Record<string, { schema: object }> }> }>>;
+  webhooks?: Record<string, { post?: { parameters?: { name: string; in: string; required?: boolean; schema: { type?: string } }[] } }>;
 }
 
 const ajv = new Ajv2020({ allErrors: true, strict: false });
@@ -67,4 +68,35 @@ export function assertMatchesContract(document: OpenApiDocument, method: string,
   if (!validate(response.json())) {
     throw new Error(`${method} ${url}: ${response.statusCode} body breaks the OpenAPI schema: ${ajv.errorsText(validate.errors)}\n${response.body.slice(0, 500)}`);
   }
+}
+
+/**
+ * A webhook delivery as a receiver got it must be what the document's `webhooks` entry for
+ * its type declares: every header parameter present and valid, the JSON body valid.
+ * @throws Error naming the header or the body's error.
+ */
+export function assertDeliveryMatchesContract(document: OpenApiDocument, headers: Record<string, string | string[] | undefined>, rawBody: string): void {
+  const type = String(headers['sandbox-event-type']);
+  const operation = document.webhooks?.[type]?.post;
+  if (!operation) throw new Error(`webhook ${type} is not declared in the OpenAPI document`);
+  const base = ['webhooks', type, 'post'];
+  for (const [i, parameter] of (operation.parameters ?? []).entries()) {
+    const value = headers[parameter.name.toLowerCase()];
+    if (value === undefined) {
+      if (parameter.required) throw new Error(`webhook ${type}: header ${parameter.name} is missing`);
+      continue;
+    }
+    // Header values are text; the document types a number as integer (style simple).
+    const typed = parameter.schema.type === 'integer' ? Number(value) : value;
+    const validate = validatorAt(document, [...base, 'parameters', String(i), 'schema']);
+    if (!validate(typed)) throw new Error(`webhook ${type}: header ${parameter.name}: ${JSON.stringify(value)} ${ajv.errorsText(validate.errors)}`);
+  }
+  assertWebhookBodyMatchesContract(document, type, rawBody);
+}
+
+/** @throws Error when `rawBody` breaks the body schema of the document's `webhooks` entry for `type`. */
+export function assertWebhookBodyMatchesContract(document: OpenApiDocument, type: string, rawBody: string): void {
+  if (!document.webhooks?.[type]?.post) throw new Error(`webhook ${type} is not declared in the OpenAPI document`);
+  const validate = validatorAt(document, ['webhooks', type, 'post', 'requestBody', 'content', 'application/json', 'schema']);
+  if (!validate(JSON.parse(rawBody))) throw new Error(`webhook ${type}: body breaks the OpenAPI schema: ${ajv.errorsText(validate.errors)}\n${rawBody.slice(0, 500)}`);
 }

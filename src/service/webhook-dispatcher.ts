@@ -39,7 +39,7 @@ export const WEBHOOK_USER_AGENT = 'esim-commerce-sandbox-webhooks/1';
 /** Sends the outbox. `start` it once; `kick` after queuing a delivery; `stop` before closing the database. */
 export class WebhookDispatcher {
   private timer: NodeJS.Timeout | null = null;
-  // Wake-ups for retries due before the next poll (a backoff shorter than pollMs).
+  // Wake-ups at the due time of each retry this process scheduled.
   private readonly retryTimers = new Set<NodeJS.Timeout>();
   private running: Promise<void> | null = null;
   private again = false;
@@ -156,7 +156,8 @@ export class WebhookDispatcher {
       state,
       nextAttemptAt,
     });
-    if (state === 'pending' && !result.aborted && waitMs < this.pollMs) this.wakeAfter(waitMs);
+    // Wake at the retry's due time rather than at the next poll after it (up to pollMs late).
+    if (state === 'pending' && !result.aborted) this.wakeAfter(waitMs);
     this.options.onAttempt?.(state === 'succeeded' ? 'delivered' : state === 'pending' ? 'retrying' : 'failed');
     if (state === 'failed') {
       this.options.log.warn({ deliveryId: delivery.id, eventType: delivery.eventType, resellerId: delivery.resellerId }, `webhook delivery failed after ${MAX_ATTEMPTS} attempts`);

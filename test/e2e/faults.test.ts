@@ -12,52 +12,59 @@ import net from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { parseRawResponse } from '../helpers/raw-http.js';
 import { openServerDatabase, startServer, type ServerProcess } from '../helpers/server-process.js';
 
 const KEY = 'acme-e2e-faults-0001';
 
 interface Wire {
-  /** Every byte the server sent before it closed the connection. */
+  /** Every byte the server sent before the connection closed. */
   bytes: Buffer;
   /** The socket error the client saw, if any (ECONNRESET). */
   error?: string;
 }
 
-/**
- * Sends one keep-alive HTTP/1.1 request on a fresh TCP connection and collects every byte
- * until the server closes it. Only for requests whose fault closes the connection: a
- * keep-alive response alone would leave it open.
- */
-function rawRequest(server: ServerProcess, method: string, path: string, fault: string, body?: unknown, extra: Record<string, string> = {}): Promise<Wire> {
-  const { hostname, port } = new URL(server.baseUrl);
+/** The text of one HTTP/1.1 request with the test's API key, `headers`, and a JSON `body` if given. */
+function requestText(baseUrl: string, method: string, path: string, headers: Record<string, string> = {}, body?: unknown): string {
   const payload = body === undefined ? '' : JSON.stringify(body);
-  const head = [
+  const lines = [
     `${method} ${path} HTTP/1.1`,
-    `Host: ${hostname}:${port}`,
-    'Connection: keep-alive',
-    `Authorization: Bearer ${KEY}`,
-    `Sandbox-Fault: ${fault}`,
-    ...Object.entries(extra).map(([name, value]) => `${name}: ${value}`),
+    `Host: ${new URL(baseUrl).host}`,
+    ...Object.entries({ Authorization: `Bearer ${KEY}`, ...headers }).map(([name, value]) => `${name}: ${value}`),
     ...(body === undefined ? [] : ['Content-Type: application/json', `Content-Length: ${Buffer.byteLength(payload)}`]),
   ];
+  return `${lines.join('\r\n')}\r\n\r\n${payload}`;
+}
+
+/**
+ * Writes `text` on a fresh TCP connection and collects every byte until the connection
+ * closes: by the server, or here after `closeAfterMs` when given (a connection the server
+ * keeps alive). Socket errors are kept, not thrown: a fault may reset the connection.
+ */
+function collect(baseUrl: string, text: string, closeAfterMs?: number): Promise<Wire> {
+  const { hostname, port } = new URL(baseUrl);
   return new Promise((resolve) => {
     const chunks: Buffer[] = [];
     let error: string | undefined;
     // write, not end: a half-closed client makes Node's server abort the request and end the connection.
-    const socket = net.connect(Number(port), hostname, () => socket.write(`${head.join('\r\n')}\r\n\r\n${payload}`));
+    const socket = net.connect(Number(port), hostname, () => socket.write(text));
     socket.on('data', (chunk: Buffer) => chunks.push(chunk));
     socket.on('error', (e: NodeJS.ErrnoException) => (error = e.code ?? e.message));
-    socket.on('close', () => resolve({ bytes: Buffer.concat(chunks), ...(error ? { error } : {}) }));
+    const timer = closeAfterMs === undefined ? undefined : setTimeout(() => socket.destroy(), closeAfterMs);
+    socket.on('close', () => {
+      clearTimeout(timer);
+      resolve({ bytes: Buffer.concat(chunks), ...(error ? { error } : {}) });
+    });
   });
 }
 
-/** Splits a raw HTTP/1.1 response into status line, headers (lower-case names) and body bytes. */
-function parseResponse(bytes: Buffer): { statusLine: string; headers: Record<string, string>; body: Buffer } {
-  const end = bytes.indexOf('\r\n\r\n');
-  expect(end, bytes.toString('latin1')).toBeGreaterThan(0);
-  const [statusLine, ...lines] = bytes.subarray(0, end).toString('latin1').split('\r\n');
-  const headers = Object.fromEntries(lines.map((line) => [line.slice(0, line.indexOf(':')).toLowerCase(), line.slice(line.indexOf(':') + 1).trim()]));
-  return { statusLine: statusLine!, headers, body: bytes.subarray(end + 4) };
+/**
+ * Sends one keep-alive request carrying `Sandbox-Fault: fault` and collects every byte until
+ * the server closes the connection. Only for faults that close it: a keep-alive response
+ * alone would leave it open.
+ */
+function rawRequest(server: ServerProcess, method: string, path: string, fault: string, body?: unknown, extra: Record<string, string> = {}): Promise<Wire> {
+  return collect(server.baseUrl, requestText(server.baseUrl, method, path, { Connection: 'keep-alive', 'Sandbox-Fault': fault, ...extra }, body));
 }
 
 async function call(server: ServerProcess, method: string, path: string, body?: unknown, headers: Record<string, string> = {}): Promise<{ status: number; body: any }> {
@@ -115,7 +122,7 @@ describe('Sandbox-Fault on a real server', () => {
 
   it('truncate-response: 201, the full Content-Length, fewer body bytes, and the transactionId to reconcile with', async () => {
     const wire = await rawRequest(server, 'POST', '/v1/orders', 'truncate-response', { planCode: 'KD0001', quantity: 5 });
-    const { statusLine, headers, body } = parseResponse(wire.bytes);
+    const { statusLine, headers, body } = parseRawResponse(wire.bytes);
     expect(statusLine).toBe('HTTP/1.1 201 Created');
     expect(headers['content-type']).toBe('application/json; charset=utf-8');
     expect(headers['x-request-id']).toMatch(/^[0-9a-f-]{36}$/);
@@ -226,7 +233,7 @@ describe('a lost response, retried with the same Idempotency-Key (issue 6)', () 
     const body = { planCode: 'KD0001', quantity: 4 };
     const key = { 'Idempotency-Key': 'lost-response-retry-0002' };
     const wire = await rawRequest(server, 'POST', '/v1/orders', 'truncate-response', body, key);
-    const cut = parseResponse(wire.bytes);
+    const cut = parseRawResponse(wire.bytes);
     const response = await fetch(`${server.baseUrl}/v1/orders`, {
       method: 'POST',
       headers: { authorization: `Bearer ${KEY}`, 'content-type': 'application/json', 'idempotency-key': key['Idempotency-Key'] },
@@ -260,33 +267,9 @@ describe('a connection the fault ends (pipelined requests, empty bodies)', () =>
   });
   afterAll(async () => server?.stop());
 
-  /** Writes `requests` (raw HTTP/1.1 request texts) in one go on one connection and collects every byte until the server closes it. */
-  function pipeline(requests: string[], closeAfterMs = 1000): Promise<string> {
-    const { hostname, port } = new URL(server.baseUrl);
-    return new Promise((resolve) => {
-      const chunks: Buffer[] = [];
-      const socket = net.connect(Number(port), hostname, () => socket.write(requests.join('')));
-      socket.on('data', (chunk: Buffer) => chunks.push(chunk));
-      socket.on('error', () => {});
-      // A connection the server keeps open is closed here after a while.
-      const timer = setTimeout(() => socket.destroy(), closeAfterMs);
-      socket.on('close', () => {
-        clearTimeout(timer);
-        resolve(Buffer.concat(chunks).toString('latin1'));
-      });
-    });
-  }
-
-  const request = (method: string, path: string, headers: Record<string, string> = {}, body?: unknown) => {
-    const payload = body === undefined ? '' : JSON.stringify(body);
-    const lines = [
-      `${method} ${path} HTTP/1.1`,
-      `Host: ${new URL(server.baseUrl).host}`,
-      ...Object.entries({ Authorization: `Bearer ${KEY}`, ...headers }).map(([name, value]) => `${name}: ${value}`),
-      ...(body === undefined ? [] : ['Content-Type: application/json', `Content-Length: ${Buffer.byteLength(payload)}`]),
-    ];
-    return `${lines.join('\r\n')}\r\n\r\n${payload}`;
-  };
+  /** Writes `requests` in one go on one connection; the bytes received until it closes (here after 1 s if the server keeps it). */
+  const pipeline = async (requests: string[]) => (await collect(server.baseUrl, requests.join(''), 1000)).bytes.toString('latin1');
+  const request = (method: string, path: string, headers: Record<string, string> = {}, body?: unknown) => requestText(server.baseUrl, method, path, headers, body);
   const order = () => request('POST', '/v1/orders', {}, { planCode: 'KD0001', quantity: 1 });
   const nextSequence = async () => {
     const res = await call(server, 'POST', '/v1/orders', { planCode: 'KD0001', quantity: 1 });

@@ -37,10 +37,19 @@ async function probeOnce(spec: LoadSpec, path: string, headers: Record<string, s
     signal: AbortSignal.timeout(30_000),
   });
   const body = await response.text();
-  return { status: response.status, bodyBytes: Buffer.byteLength(body), snippet: response.ok ? '' : body.slice(0, SNIPPET_CHARS) };
+  return {
+    status: response.status,
+    bodyBytes: Buffer.byteLength(body),
+    snippet: response.ok ? '' : body.slice(0, SNIPPET_CHARS),
+  };
 }
 
-function load(spec: LoadSpec, seconds: number, nextPath: () => string, headers: Record<string, string>): Promise<autocannon.Result> {
+function load(
+  spec: LoadSpec,
+  seconds: number,
+  nextPath: () => string,
+  headers: Record<string, string>,
+): Promise<autocannon.Result> {
   const random = spec.request.path.kind !== 'fixed';
   const request: autocannon.Request = {
     method: spec.request.method,
@@ -76,7 +85,9 @@ function figuresOf(result: autocannon.Result, loadgenCpuS: number): LoadFigures 
     non2xx: result.non2xx,
     errors: result.errors,
     timeouts: result.timeouts,
-    statusCodes: Object.fromEntries(Object.entries(result.statusCodeStats ?? {}).map(([code, stat]) => [code, stat.count ?? 0])),
+    statusCodes: Object.fromEntries(
+      Object.entries(result.statusCodeStats ?? {}).map(([code, stat]) => [code, stat.count ?? 0]),
+    ),
     // autocannon counts bytes (status line, headers and body) of 2xx responses only.
     bytesPerResponse: ok > 0 ? Math.round(result.throughput.total / ok) : null,
     loadgenCpuS,
@@ -90,7 +101,10 @@ function send(message: WorkerMessage, then: () => void = () => {}): void {
 if (process.send) {
   process.once('message', (spec: LoadSpec) => {
     run(spec)
-      .catch((error: unknown): WorkerReply => ({ ok: false, error: error instanceof Error ? error.message : String(error) }))
+      .catch((error: unknown): WorkerReply => ({
+        ok: false,
+        error: error instanceof Error ? error.message : String(error),
+      }))
       .then((reply) => send({ kind: 'done', reply }, () => process.exit(reply.ok ? 0 : 1)));
   });
 }

@@ -58,7 +58,11 @@ export function parseOptions(argv: readonly string[]): BenchOptions {
   });
   if (values.quick && values.scale) throw new Error('--quick and --scale exclude each other');
   const mode = values.quick ? 'quick' : values.scale ? 'scale' : 'default';
-  const defaults = { quick: { esims: 1_000, durationS: 2, warmupS: 0.5 }, default: { esims: 10_000, durationS: 10, warmupS: 2 }, scale: { esims: 1_000_000, durationS: 10, warmupS: 2 } }[mode];
+  const defaults = {
+    quick: { esims: 1_000, durationS: 2, warmupS: 0.5 },
+    default: { esims: 10_000, durationS: 10, warmupS: 2 },
+    scale: { esims: 1_000_000, durationS: 10, warmupS: 2 },
+  }[mode];
   return {
     mode,
     esims: integer('--esims', values.esims, defaults.esims, 1, 10_000_000),
@@ -66,7 +70,10 @@ export function parseOptions(argv: readonly string[]): BenchOptions {
     warmupS: seconds('--warmup', values.warmup, defaults.warmupS, 0),
     connections: integer('--connections', values.connections, 50, 1, 1000),
     repeat: integer('--repeat', values.repeat, 1, 1, 20),
-    only: (values.only ?? []).flatMap((v) => v.split(',')).map((v) => v.trim()).filter((v) => v !== ''),
+    only: (values.only ?? [])
+      .flatMap((v) => v.split(','))
+      .map((v) => v.trim())
+      .filter((v) => v !== ''),
     cpuProf: values['cpu-prof'] ?? false,
     help: values.help ?? false,
   };
@@ -75,13 +82,15 @@ export function parseOptions(argv: readonly string[]): BenchOptions {
 function integer(name: string, value: string | undefined, fallback: number, min: number, max: number): number {
   if (value === undefined) return fallback;
   const n = Number(value.replaceAll('_', ''));
-  if (!Number.isInteger(n) || n < min || n > max) throw new Error(`${name} must be an integer from ${min} to ${max}, got "${value}"`);
+  if (!Number.isInteger(n) || n < min || n > max)
+    throw new Error(`${name} must be an integer from ${min} to ${max}, got "${value}"`);
   return n;
 }
 
 function seconds(name: string, value: string | undefined, fallback: number, min: number): number {
   if (value === undefined) return fallback;
   const n = Number(value);
-  if (!Number.isFinite(n) || n < min || n > 3600) throw new Error(`${name} must be a number of seconds from ${min} to 3600, got "${value}"`);
+  if (!Number.isFinite(n) || n < min || n > 3600)
+    throw new Error(`${name} must be a number of seconds from ${min} to 3600, got "${value}"`);
   return n;
 }

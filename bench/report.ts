@@ -106,7 +106,8 @@ function medianFigures(list: readonly LoadFigures[]): LoadFigures {
   const med = (pick: (f: LoadFigures) => number) => median(list.map(pick))!;
   const sum = (pick: (f: LoadFigures) => number) => list.reduce((total, f) => total + pick(f), 0);
   const statusCodes: Record<string, number> = {};
-  for (const f of list) for (const [code, n] of Object.entries(f.statusCodes)) statusCodes[code] = (statusCodes[code] ?? 0) + n;
+  for (const f of list)
+    for (const [code, n] of Object.entries(f.statusCodes)) statusCodes[code] = (statusCodes[code] ?? 0) + n;
   const bytes = list.flatMap((f) => (f.bytesPerResponse === null ? [] : [f.bytesPerResponse]));
   return {
     requestsPerSec: med((f) => f.requestsPerSec),
@@ -130,7 +131,11 @@ function medianFigures(list: readonly LoadFigures[]): LoadFigures {
 
 function medianCpu(list: readonly CpuUsage[]): CpuUsage | null {
   if (list.length === 0) return null;
-  return { server: median(list.map((c) => c.server))!, loadgen: median(list.map((c) => c.loadgen))!, other: median(list.map((c) => c.other))! };
+  return {
+    server: median(list.map((c) => c.server))!,
+    loadgen: median(list.map((c) => c.loadgen))!,
+    other: median(list.map((c) => c.other))!,
+  };
 }
 
 /** Each round's ratios, then per ratio the median over the rounds: ratios stay within a round. */
@@ -138,7 +143,7 @@ export function medianRatios(rounds: readonly ScenarioResult[][]): Ratio[] {
   const perRound = rounds.map(computeRatios);
   return (perRound[0] ?? []).map((ratio, i) => ({
     ...ratio,
-    value: median(perRound.flatMap((round) => (round[i]?.value == null ? [] : [round[i]!.value!]))),
+    value: median(perRound.flatMap((round) => (round[i]?.value == null ? [] : [round[i].value]))),
   }));
 }
 
@@ -184,7 +189,9 @@ export function evaluateTargets(results: readonly ScenarioResult[], ratios: read
     .reduce<ScenarioResult | null>((top, r) => (top === null || r.peakRssMb! > top.peakRssMb! ? r : top), null);
   const peakRss = highest?.peakRssMb ?? null;
   const statusRss = results.find((r) => r.id === 'sandbox:status')?.peakRssMb ?? null;
-  const rssNote = highest ? `highest peak, in ${highest.id}${statusRss === null ? '' : `; eSIM status: ${statusRss.toFixed(0)} MB`}` : null;
+  const rssNote = highest
+    ? `highest peak, in ${highest.id}${statusRss === null ? '' : `; eSIM status: ${statusRss.toFixed(0)} MB`}`
+    : null;
   const perRead = ratioOf('eSIM status at N / at 10,000 (requests/s)');
   // Cost of a read is 1 / (requests/s): cost at N over cost at 10,000 is the inverse ratio.
   const costRatio = perRead ? 1 / perRead : null;
@@ -194,11 +201,29 @@ export function evaluateTargets(results: readonly ScenarioResult[], ratios: read
     atLeast('plans countryCode=JP&limit=10 >= 0.6x ceiling', ratioOf('sandbox / ceiling, plans JP'), 0.6),
     atLeast('eSIM status >= 10x Prism', ratioOf('sandbox / Prism, eSIM status'), 10),
     atLeast('order quantity 1 >= 0.25x ceiling', ratioOf('sandbox / ceiling, order q=1'), 0.25),
-    judge('order quantity 1000: p50 <= 50 ms', bigOrder ? `${fmtMs(bigOrder.latencyMs.p50)} ms` : null, bigOrder ? bigOrder.latencyMs.p50 <= 50 : null),
-    judge('order quantity 1000: p99 <= 150 ms', bigOrder ? `${fmtMs(bigOrder.latencyMs.p99)} ms` : null, bigOrder ? bigOrder.latencyMs.p99 <= 150 : null),
+    judge(
+      'order quantity 1000: p50 <= 50 ms',
+      bigOrder ? `${fmtMs(bigOrder.latencyMs.p50)} ms` : null,
+      bigOrder ? bigOrder.latencyMs.p50 <= 50 : null,
+    ),
+    judge(
+      'order quantity 1000: p99 <= 150 ms',
+      bigOrder ? `${fmtMs(bigOrder.latencyMs.p99)} ms` : null,
+      bigOrder ? bigOrder.latencyMs.p99 <= 150 : null,
+    ),
     peakRss !== null && !atScale
-      ? { label: RSS_TARGET, measured: `${peakRss.toFixed(0)} MB`, status: 'not measured', note: `${rssNote}; ${scaleNote}` }
-      : judge(RSS_TARGET, peakRss === null ? null : `${peakRss.toFixed(0)} MB`, peakRss === null ? null : peakRss <= 200, rssNote),
+      ? {
+          label: RSS_TARGET,
+          measured: `${peakRss.toFixed(0)} MB`,
+          status: 'not measured',
+          note: `${rssNote}; ${scaleNote}`,
+        }
+      : judge(
+          RSS_TARGET,
+          peakRss === null ? null : `${peakRss.toFixed(0)} MB`,
+          peakRss === null ? null : peakRss <= 200,
+          rssNote,
+        ),
     costRatio !== null && atScale
       ? judge(COST_TARGET, `${costRatio.toFixed(2)}x the cost at 10,000`, costRatio <= 1.1)
       : { label: COST_TARGET, measured: null, status: 'not measured', note: 'needs `--scale`' },
@@ -218,7 +243,9 @@ export function problemsOf(result: ScenarioResult): string[] {
   if (f.requests === 0) problems.push('no response at all');
   if (f.errors > 0) problems.push(`${f.errors} connection errors (${f.timeouts} timeouts)`);
   if (f.non2xx > 0) {
-    const codes = Object.entries(f.statusCodes).filter(([code]) => !code.startsWith('2')).map(([code, n]) => `${n} x ${code}`);
+    const codes = Object.entries(f.statusCodes)
+      .filter(([code]) => !code.startsWith('2'))
+      .map(([code, n]) => `${n} x ${code}`);
     problems.push(`${f.non2xx} non-2xx responses (${codes.join(', ')})`);
   }
   if (result.probe && (result.probe.status < 200 || result.probe.status > 299)) {
@@ -240,7 +267,11 @@ export function renderMarkdown(report: RunReport): string {
     `- Store: N = ${fmtInt(s.esims)} eSIMs; ${report.seeding.map((x) => `seeding ${fmtInt(x.esims)} took ${x.seconds.toFixed(1)} s (${x.fileMb.toFixed(0)} MB file)`).join('; ') || 'not seeded'}`,
     `- Load: autocannon ${report.tools.autocannon} in its own process, ${s.warmupS} s warm-up then ${s.durationS} s measured per scenario, ` +
       `${s.connections} connections (order q=1000: 1); every server started fresh for each scenario; Prism ${report.tools.prism}, static examples`,
-    ...(s.repeat > 1 ? [`- Rounds: ${s.repeat}, every scenario once per round; figures are medians over the rounds, ratios the median of each round's ratio`] : []),
+    ...(s.repeat > 1
+      ? [
+          `- Rounds: ${s.repeat}, every scenario once per round; figures are medians over the rounds, ratios the median of each round's ratio`,
+        ]
+      : []),
     ...(s.only.length > 0 ? [`- Only: ${s.only.join(', ')}`] : []),
     '',
     '| server | scenario | connections | duration s | requests/s | p50 ms | p99 ms | non-2xx | errors | peak RSS MB | bytes/resp | CPU % server/loadgen/other |',
@@ -261,7 +292,9 @@ export function renderMarkdown(report: RunReport): string {
     "process's VmHWM (start-up, warm-up and measurement). bytes/resp: a 2xx response on the wire, headers included.",
     'CPU %: of one core during the measured run (the machine has 200 with 2 cores) for the server, the load generator',
     'and everything else; a high "other" means the run shared the machine with other work.',
-    s.repeat > 1 ? `Medians of ${s.repeat} rounds.` : 'The issue judges targets on medians of 3 runs; this is one run (`--repeat 3` runs three rounds).',
+    s.repeat > 1
+      ? `Medians of ${s.repeat} rounds.`
+      : 'The issue judges targets on medians of 3 runs; this is one run (`--repeat 3` runs three rounds).',
   ];
   const shared = report.results.filter((r) => r.cpu && r.cpu.other >= SHARED_OTHER_CPU_PCT);
   if (shared.length > 0) {

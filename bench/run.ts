@@ -20,7 +20,16 @@ import { cpuSnapshot, cpuUsage, type CpuSnapshot } from './cpu.js';
 import { ROOT } from './dist.js';
 import type { LoadSpec } from './load-types.js';
 import { parseOptions, USAGE, type BenchOptions } from './options.js';
-import { combineRounds, evaluateTargets, medianRatios, problemsOf, renderMarkdown, writeReport, type RunReport, type ScenarioResult } from './report.js';
+import {
+  combineRounds,
+  evaluateTargets,
+  medianRatios,
+  problemsOf,
+  renderMarkdown,
+  writeReport,
+  type RunReport,
+  type ScenarioResult,
+} from './report.js';
 import { buildScenarios, selectScenarios, SMALL_STORE_ESIMS, type Scenario, type StoreKind } from './scenarios.js';
 import { seedStore, type SeedResult } from './seed.js';
 import { startCeiling, startPrism, startSandbox, stopAll, type ServerProcess } from './servers.js';
@@ -45,7 +54,11 @@ async function main(argv: readonly string[]): Promise<number> {
     process.stdout.write(USAGE);
     return 0;
   }
-  const all = buildScenarios({ esims: options.esims, connections: options.connections, scale: options.mode === 'scale' });
+  const all = buildScenarios({
+    esims: options.esims,
+    connections: options.connections,
+    scale: options.mode === 'scale',
+  });
   let scenarios: Scenario[];
   try {
     scenarios = selectScenarios(all, options.only);
@@ -71,8 +84,10 @@ async function main(argv: readonly string[]): Promise<number> {
   }
 
   try {
-    log(`bench (${options.mode}): ${scenarios.length} scenarios, N = ${options.esims.toLocaleString('en-US')}, ` +
-      `${options.warmupS} s warm-up + ${options.durationS} s each, ${options.connections} connections; temp ${tmp}`);
+    log(
+      `bench (${options.mode}): ${scenarios.length} scenarios, N = ${options.esims.toLocaleString('en-US')}, ` +
+        `${options.warmupS} s warm-up + ${options.durationS} s each, ${options.connections} connections; temp ${tmp}`,
+    );
     const stores = await seedStores(scenarios, options, tmp);
     const openapi = join(tmp, 'openapi.json');
     copyFileSync(join(ROOT, 'openapi.json'), openapi);
@@ -98,7 +113,11 @@ async function main(argv: readonly string[]): Promise<number> {
       machine: machineAtStart,
       code: codeVersion(),
       tools: { autocannon: versionOf('autocannon'), prism: versionOf('@stoplight/prism-cli') },
-      seeding: [...stores.values()].map((s) => ({ esims: s.esims, seconds: round(s.seconds, 2), fileMb: round(s.fileMb, 1) })),
+      seeding: [...stores.values()].map((s) => ({
+        esims: s.esims,
+        seconds: round(s.seconds, 2),
+        fileMb: round(s.fileMb, 1),
+      })),
       results,
       rounds,
       ratios,
@@ -119,21 +138,31 @@ async function main(argv: readonly string[]): Promise<number> {
 }
 
 /** Seeds the stores the selected scenarios need (none for the ceiling and Prism alone). */
-async function seedStores(scenarios: readonly Scenario[], options: BenchOptions, dir: string): Promise<Map<StoreKind, SeedResult>> {
+async function seedStores(
+  scenarios: readonly Scenario[],
+  options: BenchOptions,
+  dir: string,
+): Promise<Map<StoreKind, SeedResult>> {
   const stores = new Map<StoreKind, SeedResult>();
   const wanted = new Set(scenarios.map((s) => s.store).filter((s): s is StoreKind => s !== null));
   for (const kind of (['main', 'small'] as const).filter((k) => wanted.has(k))) {
     const esims = kind === 'main' ? options.esims : SMALL_STORE_ESIMS;
     log(`seeding ${esims.toLocaleString('en-US')} eSIMs through the store layer (orders of 1000)...`);
     const seeded = await seedStore({ file: join(dir, `${kind}.db`), esims, reseller: RESELLER, apiKey: API_KEY, log });
-    log(`  seeded ${esims.toLocaleString('en-US')} eSIMs in ${seeded.seconds.toFixed(1)} s (${seeded.fileMb.toFixed(0)} MB)`);
+    log(
+      `  seeded ${esims.toLocaleString('en-US')} eSIMs in ${seeded.seconds.toFixed(1)} s (${seeded.fileMb.toFixed(0)} MB)`,
+    );
     stores.set(kind, seeded);
   }
   return stores;
 }
 
 /** Runs the scenario list `--repeat` times, one scenario at a time. */
-async function runRounds(scenarios: readonly Scenario[], options: BenchOptions, context: StartContext): Promise<ScenarioResult[][]> {
+async function runRounds(
+  scenarios: readonly Scenario[],
+  options: BenchOptions,
+  context: StartContext,
+): Promise<ScenarioResult[][]> {
   const rounds: ScenarioResult[][] = [];
   for (let roundNo = 1; roundNo <= options.repeat; roundNo++) {
     if (options.repeat > 1) log(`round ${roundNo} of ${options.repeat}`);
@@ -174,14 +203,26 @@ function startServerFor(scenario: Scenario, context: StartContext): Promise<Serv
   // A previous server closed cleanly has removed them; a killed one may not have.
   for (const suffix of ['-wal', '-shm']) rmSync(dbFile + suffix, { force: true });
   copyFileSync(seeded.file, dbFile);
-  return startSandbox({ dbFile, reseller: RESELLER, apiKey: API_KEY, dir: context.tmp, cpuProfDir: context.profileDir, logName: `${scenario.name}.log` });
+  return startSandbox({
+    dbFile,
+    reseller: RESELLER,
+    apiKey: API_KEY,
+    dir: context.tmp,
+    cpuProfDir: context.profileDir,
+    logName: `${scenario.name}.log`,
+  });
 }
 
 /**
  * Starts a fresh server, loads it, reads its peak RSS and stops it. A failure to start or
  * to load is recorded in the result (the other scenarios still run).
  */
-async function runScenario(scenario: Scenario, start: () => Promise<ServerProcess>, storeEsims: number | null, options: BenchOptions): Promise<ScenarioResult> {
+async function runScenario(
+  scenario: Scenario,
+  start: () => Promise<ServerProcess>,
+  storeEsims: number | null,
+  options: BenchOptions,
+): Promise<ScenarioResult> {
   const result: ScenarioResult = {
     id: scenario.id,
     server: scenario.server,
@@ -195,7 +236,9 @@ async function runScenario(scenario: Scenario, start: () => Promise<ServerProces
     cpu: null,
     error: null,
   };
-  log(`- ${scenario.id}: ${scenario.title}, ${scenario.connections} connection${scenario.connections === 1 ? '' : 's'}`);
+  log(
+    `- ${scenario.id}: ${scenario.title}, ${scenario.connections} connection${scenario.connections === 1 ? '' : 's'}`,
+  );
   let server: ServerProcess | undefined;
   try {
     server = await start();
@@ -210,7 +253,10 @@ async function runScenario(scenario: Scenario, start: () => Promise<ServerProces
     const pid = server.pid;
     let before: CpuSnapshot | null = null;
     let after: CpuSnapshot | null = null;
-    const reply = await runLoad(spec, { measuring: () => (before = cpuSnapshot(pid)), done: () => (after = cpuSnapshot(pid)) });
+    const reply = await runLoad(spec, {
+      measuring: () => (before = cpuSnapshot(pid)),
+      done: () => (after = cpuSnapshot(pid)),
+    });
     // Read before stopping: VmHWM disappears with the process.
     result.peakRssMb = server.peakRssMb();
     if (reply.ok) {
@@ -228,7 +274,9 @@ async function runScenario(scenario: Scenario, start: () => Promise<ServerProces
   const f = result.figures;
   const problems = problemsOf(result);
   log(
-    (f ? `  ${Math.round(f.requestsPerSec).toLocaleString('en-US')} req/s, p50 ${f.latencyMs.p50} ms, p99 ${f.latencyMs.p99} ms` : '  no figures') +
+    (f
+      ? `  ${Math.round(f.requestsPerSec).toLocaleString('en-US')} req/s, p50 ${f.latencyMs.p50} ms, p99 ${f.latencyMs.p99} ms`
+      : '  no figures') +
       (result.peakRssMb === null ? '' : `, peak RSS ${result.peakRssMb.toFixed(0)} MB`) +
       (problems.length > 0 ? `\n  PROBLEM: ${problems.join('; ')}` : ''),
   );
@@ -257,8 +305,16 @@ function machine(): RunReport['machine'] {
 /** The commit measured, read-only git queries; nulls outside a git checkout. */
 function codeVersion(): RunReport['code'] {
   try {
-    const commit = execFileSync('git', ['rev-parse', '--short', 'HEAD'], { cwd: ROOT, encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] }).trim();
-    const status = execFileSync('git', ['status', '--porcelain', '--untracked-files=no'], { cwd: ROOT, encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] });
+    const commit = execFileSync('git', ['rev-parse', '--short', 'HEAD'], {
+      cwd: ROOT,
+      encoding: 'utf8',
+      stdio: ['ignore', 'pipe', 'ignore'],
+    }).trim();
+    const status = execFileSync('git', ['status', '--porcelain', '--untracked-files=no'], {
+      cwd: ROOT,
+      encoding: 'utf8',
+      stdio: ['ignore', 'pipe', 'ignore'],
+    });
     return { commit, uncommittedChanges: status.trim() !== '' };
   } catch {
     return { commit: null, uncommittedChanges: null };

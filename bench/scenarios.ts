@@ -15,7 +15,8 @@ export type StoreKind = 'main' | 'small';
  * `sandboxIccid(k)`, k drawn uniformly from 1..count by an LCG seeded with `seed`
  * (deterministic: the same run asks for the same eSIMs in the same order).
  */
-export type PathSpec = { kind: 'fixed'; path: string } | { kind: 'random-esim'; template: string; count: number; seed: number };
+export type PathSpec =
+  { kind: 'fixed'; path: string } | { kind: 'random-esim'; template: string; count: number; seed: number };
 
 /** One HTTP request shape. */
 export interface RequestSpec {
@@ -72,16 +73,37 @@ export function buildScenarios(options: ScenarioOptions): Scenario[] {
   });
   const list: Scenario[] = [
     // The ceiling takes exactly the sandbox's request stream, so the load generator does the same work for both.
-    scenario('ceiling', 'status', `constant eSIM status JSON (node:http), random ICCID paths`, null, status(esims), connections),
+    scenario(
+      'ceiling',
+      'status',
+      `constant eSIM status JSON (node:http), random ICCID paths`,
+      null,
+      status(esims),
+      connections,
+    ),
     scenario('sandbox', 'status', `eSIM status, random ICCID of ${fmt(esims)}`, 'main', status(esims), connections),
   ];
   if (options.scale) {
     list.push(
-      scenario('sandbox', 'status-10k', `eSIM status, random ICCID of ${fmt(SMALL_STORE_ESIMS)}`, 'small', status(SMALL_STORE_ESIMS), connections),
+      scenario(
+        'sandbox',
+        'status-10k',
+        `eSIM status, random ICCID of ${fmt(SMALL_STORE_ESIMS)}`,
+        'small',
+        status(SMALL_STORE_ESIMS),
+        connections,
+      ),
     );
   }
   list.push(
-    scenario('sandbox', 'plans-jp', 'plans ?countryCode=JP&limit=10', 'main', get('/v1/plans?countryCode=JP&limit=10'), connections),
+    scenario(
+      'sandbox',
+      'plans-jp',
+      'plans ?countryCode=JP&limit=10',
+      'main',
+      get('/v1/plans?countryCode=JP&limit=10'),
+      connections,
+    ),
     scenario('sandbox', 'plans-200', 'plans ?limit=200', 'main', get('/v1/plans?limit=200'), connections),
     scenario(
       'sandbox',
@@ -90,7 +112,12 @@ export function buildScenarios(options: ScenarioOptions): Scenario[] {
       'main',
       {
         method: 'PUT',
-        path: { kind: 'random-esim', template: '/v1/sandbox/esims/{iccid}/data-usage', count: esims, seed: 0x5eed_0002 },
+        path: {
+          kind: 'random-esim',
+          template: '/v1/sandbox/esims/{iccid}/data-usage',
+          count: esims,
+          seed: 0x5eed_0002,
+        },
         body: JSON.stringify(usageList(USAGE_DAYS)),
       },
       connections,
@@ -98,7 +125,14 @@ export function buildScenarios(options: ScenarioOptions): Scenario[] {
     scenario('sandbox', 'order-1', `order ${ORDER_PLAN} quantity 1`, 'main', order(1), connections),
     // Latency distribution of the largest order, one at a time: the target is p50/p99, not throughput.
     scenario('sandbox', 'order-1000', `order ${ORDER_PLAN} quantity 1000`, 'main', order(1000), 1),
-    scenario('prism', 'status', `Prism mock, GET /v1/esims/${PRISM_ICCID}`, null, get(`/v1/esims/${PRISM_ICCID}`), connections),
+    scenario(
+      'prism',
+      'status',
+      `Prism mock, GET /v1/esims/${PRISM_ICCID}`,
+      null,
+      get(`/v1/esims/${PRISM_ICCID}`),
+      connections,
+    ),
   );
   return list;
 }
@@ -122,7 +156,14 @@ function matches(s: Scenario, pattern: string): boolean {
   return s.id === pattern || s.server === pattern || s.name === pattern;
 }
 
-function scenario(server: ServerKind, name: string, title: string, store: StoreKind | null, request: RequestSpec, connections: number): Scenario {
+function scenario(
+  server: ServerKind,
+  name: string,
+  title: string,
+  store: StoreKind | null,
+  request: RequestSpec,
+  connections: number,
+): Scenario {
   return { id: `${server}:${name}`, server, name, title, store, request, connections };
 }
 
@@ -131,13 +172,20 @@ function get(path: string): RequestSpec {
 }
 
 function order(quantity: number): RequestSpec {
-  return { method: 'POST', path: { kind: 'fixed', path: '/v1/orders' }, body: JSON.stringify({ planCode: ORDER_PLAN, quantity }) };
+  return {
+    method: 'POST',
+    path: { kind: 'fixed', path: '/v1/orders' },
+    body: JSON.stringify({ planCode: ORDER_PLAN, quantity }),
+  };
 }
 
 /** `days` consecutive days from 2025-11-01, 100 MB (102400 KB) each. */
 function usageList(days: number): { day: string; usage: string }[] {
   const start = Date.UTC(2025, 10, 1);
-  return Array.from({ length: days }, (_, i) => ({ day: new Date(start + i * 86_400_000).toISOString().slice(0, 10), usage: '102400' }));
+  return Array.from({ length: days }, (_, i) => ({
+    day: new Date(start + i * 86_400_000).toISOString().slice(0, 10),
+    usage: '102400',
+  }));
 }
 
 function fmt(n: number): string {

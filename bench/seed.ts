@@ -71,29 +71,48 @@ export async function seedStore(options: SeedOptions): Promise<SeedResult> {
     await plans.sync(file.rows, file.version);
     const entry = (await plans.listAll()).find((p) => p.plan.planCode === ORDER_PLAN);
     if (!entry) throw new Error(`plan ${ORDER_PLAN} is not in the catalogue`);
-    const reseller = await new resellersRepo.ResellerRepository(store.db).upsertWithKey(options.reseller, auth.hashApiKey(options.apiKey), new Date());
+    const reseller = await new resellersRepo.ResellerRepository(store.db).upsertWithKey(
+      options.reseller,
+      auth.hashApiKey(options.apiKey),
+      new Date(),
+    );
 
     const repository = new esimsRepo.EsimRepository(store.db);
     const progressEvery = 100_000;
-    for (let done = 0; done < options.esims; ) {
+    for (let done = 0; done < options.esims;) {
       const quantity = Math.min(SEED_ORDER_SIZE, options.esims - done);
       const orderedAt = new Date();
-      await repository.placeOrder({ transactionId: randomUUID(), resellerId: reseller.id, planCode: ORDER_PLAN, createdAt: orderedAt }, quantity, (sequences) =>
-        sequences.map((sequence) =>
-          esim.newEsim(entry, { iccid: iccid.sandboxIccid(sequence), matchingId: matchingId.newMatchingId(), smdpAddress: SMDP_ADDRESS, orderedAt }),
-        ),
+      await repository.placeOrder(
+        { transactionId: randomUUID(), resellerId: reseller.id, planCode: ORDER_PLAN, createdAt: orderedAt },
+        quantity,
+        (sequences) =>
+          sequences.map((sequence) =>
+            esim.newEsim(entry, {
+              iccid: iccid.sandboxIccid(sequence),
+              matchingId: matchingId.newMatchingId(),
+              smdpAddress: SMDP_ADDRESS,
+              orderedAt,
+            }),
+          ),
       );
       const before = done;
       done += quantity;
       if (Math.floor(done / progressEvery) > Math.floor(before / progressEvery) && done < options.esims) {
-        options.log(`  seeded ${done.toLocaleString('en-US')} / ${options.esims.toLocaleString('en-US')} eSIMs (${secondsSince(started).toFixed(1)} s)`);
+        options.log(
+          `  seeded ${done.toLocaleString('en-US')} / ${options.esims.toLocaleString('en-US')} eSIMs (${secondsSince(started).toFixed(1)} s)`,
+        );
       }
     }
   } finally {
     // Closing checkpoints the WAL into the file, so the server starts on a compact file.
     await store.close();
   }
-  return { file: options.file, esims: options.esims, seconds: secondsSince(started), fileMb: statSync(options.file).size / 2 ** 20 };
+  return {
+    file: options.file,
+    esims: options.esims,
+    seconds: secondsSince(started),
+    fileMb: statSync(options.file).size / 2 ** 20,
+  };
 }
 
 function secondsSince(startMs: number): number {

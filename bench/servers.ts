@@ -52,7 +52,9 @@ process.on('exit', () => {
 export async function startCeiling(dir: string): Promise<ServerProcess> {
   const script = join(dir, 'ceiling.mjs');
   const source = readFileSync(join(ROOT, 'bench', 'ceiling.ts'), 'utf8');
-  const { outputText } = ts.transpileModule(source, { compilerOptions: { module: ts.ModuleKind.ESNext, target: ts.ScriptTarget.ES2022 } });
+  const { outputText } = ts.transpileModule(source, {
+    compilerOptions: { module: ts.ModuleKind.ESNext, target: ts.ScriptTarget.ES2022 },
+  });
   writeFileSync(script, outputText);
   const port = await freePort();
   return startServer({
@@ -150,7 +152,11 @@ interface StartOptions {
 async function startServer(options: StartOptions): Promise<ServerProcess> {
   const log = openSync(options.logFile, 'a');
   // Output to a file, not a pipe: a pipe nobody reads would block a chatty server.
-  const child = spawn(process.execPath, options.args, { cwd: ROOT, env: { ...process.env, ...options.env }, stdio: ['ignore', log, log] });
+  const child = spawn(process.execPath, options.args, {
+    cwd: ROOT,
+    env: { ...process.env, ...options.env },
+    stdio: ['ignore', log, log],
+  });
   closeSync(log);
   const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
   running.set(child, exited);
@@ -160,7 +166,14 @@ async function startServer(options: StartOptions): Promise<ServerProcess> {
 
   const baseUrl = `http://${HOST}:${options.port}`;
   const stop = () => stopChild(child, exited);
-  const server: ServerProcess = { name: options.name, pid, baseUrl, logFile: options.logFile, peakRssMb: () => peakRssMb(pid), stop };
+  const server: ServerProcess = {
+    name: options.name,
+    pid,
+    baseUrl,
+    logFile: options.logFile,
+    peakRssMb: () => peakRssMb(pid),
+    stop,
+  };
   try {
     await waitReady(options.name, child, baseUrl + options.readyPath, options.logFile);
   } catch (error) {
@@ -174,7 +187,9 @@ async function waitReady(name: string, child: ChildProcess, url: string, logFile
   const deadline = Date.now() + READY_TIMEOUT_MS;
   while (Date.now() < deadline) {
     if (child.exitCode !== null || child.signalCode !== null) {
-      throw new Error(`${name} exited (${child.exitCode ?? child.signalCode}) before answering; its log ends with:\n${tail(logFile)}`);
+      throw new Error(
+        `${name} exited (${child.exitCode ?? child.signalCode}) before answering; its log ends with:\n${tail(logFile)}`,
+      );
     }
     try {
       const response = await fetch(url, { signal: AbortSignal.timeout(1_000) });
@@ -185,7 +200,9 @@ async function waitReady(name: string, child: ChildProcess, url: string, logFile
     }
     await sleep(100);
   }
-  throw new Error(`${name} did not answer ${url} within ${READY_TIMEOUT_MS / 1000} s; its log ends with:\n${tail(logFile)}`);
+  throw new Error(
+    `${name} did not answer ${url} within ${READY_TIMEOUT_MS / 1000} s; its log ends with:\n${tail(logFile)}`,
+  );
 }
 
 async function stopChild(child: ChildProcess, exited: Promise<void>): Promise<void> {

@@ -29,7 +29,11 @@ export interface LoadHooks {
 export function runLoad(spec: LoadSpec, hooks: LoadHooks): Promise<WorkerReply> {
   return new Promise((resolve, reject) => {
     // tsx as an import hook: the worker is TypeScript, and this keeps it one `node` process.
-    const worker = fork(join(ROOT, 'bench', 'load.ts'), [], { cwd: ROOT, execArgv: ['--import', 'tsx'], stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
+    const worker = fork(join(ROOT, 'bench', 'load.ts'), [], {
+      cwd: ROOT,
+      execArgv: ['--import', 'tsx'],
+      stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
+    });
     workers.add(worker);
     let reply: WorkerReply | undefined;
     const limitS = spec.warmupS + spec.durationS + WORKER_SLACK_S;

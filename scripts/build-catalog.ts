@@ -157,7 +157,9 @@ interface PlanSpec {
 }
 
 /** Template constructor with the defaults most plans share. */
-function tpl(fields: Pick<PlanTemplate, 'type' | 'cap' | 'unit' | 'per' | 'days' | 'maxSpeed'> & Partial<PlanTemplate>): PlanTemplate {
+function tpl(
+  fields: Pick<PlanTemplate, 'type' | 'cap' | 'unit' | 'per' | 'days' | 'maxSpeed'> & Partial<PlanTemplate>,
+): PlanTemplate {
   return {
     reducedSpeed: 0,
     tethering: true,
@@ -177,8 +179,15 @@ function tpl(fields: Pick<PlanTemplate, 'type' | 'cap' | 'unit' | 'per' | 'days'
 const SEED_PLAN: PlanSpec = {
   area: { kind: 'home' },
   template: tpl({
-    type: 'UNLIMITED', cap: 1, unit: 'GB', per: 'DAY', days: 7, maxSpeed: 10000, reducedSpeed: 128,
-    telephony: 'VOICE_SMS_IN', topUp: false,
+    type: 'UNLIMITED',
+    cap: 1,
+    unit: 'GB',
+    per: 'DAY',
+    days: 7,
+    maxSpeed: 10000,
+    reducedSpeed: 128,
+    telephony: 'VOICE_SMS_IN',
+    topUp: false,
   }),
   overrides: {
     name: '1GB 7 Days Plan',
@@ -199,20 +208,87 @@ const CORE_TEMPLATES: readonly PlanTemplate[] = [
 
 /** Further single-country plans; each operator takes a few, chosen by index. */
 const EXTRA_TEMPLATES: readonly PlanTemplate[] = [
-  tpl({ type: 'FIXED', cap: 500, unit: 'MB', per: 'PLAN', days: 1, maxSpeed: 20000, tethering: false, topUp: false, unusedTerminationDays: 90, lteOnly: true }),
+  tpl({
+    type: 'FIXED',
+    cap: 500,
+    unit: 'MB',
+    per: 'PLAN',
+    days: 1,
+    maxSpeed: 20000,
+    tethering: false,
+    topUp: false,
+    unusedTerminationDays: 90,
+    lteOnly: true,
+  }),
   tpl({ type: 'FIXED', cap: 3, unit: 'GB', per: 'PLAN', days: 15, maxSpeed: 50000 }),
   tpl({ type: 'FIXED', cap: 10, unit: 'GB', per: 'PLAN', days: 30, maxSpeed: 150000, telephony: 'SMS_IN' }),
   tpl({ type: 'FIXED', cap: 20, unit: 'GB', per: 'PLAN', days: 30, maxSpeed: 150000 }),
   tpl({ type: 'FIXED', cap: 50, unit: 'GB', per: 'PLAN', days: 30, maxSpeed: 300000 }),
   tpl({ type: 'FIXED', cap: 1, unit: 'GB', per: 'DAY', days: 30, maxSpeed: 20000 }),
-  tpl({ type: 'UNLIMITED', cap: 500, unit: 'MB', per: 'DAY', days: 30, maxSpeed: 10000, reducedSpeed: 128, tethering: false, lteOnly: true }),
+  tpl({
+    type: 'UNLIMITED',
+    cap: 500,
+    unit: 'MB',
+    per: 'DAY',
+    days: 30,
+    maxSpeed: 10000,
+    reducedSpeed: 128,
+    tethering: false,
+    lteOnly: true,
+  }),
   tpl({ type: 'UNLIMITED', cap: 3, unit: 'GB', per: 'DAY', days: 10, maxSpeed: 150000, reducedSpeed: 1000 }),
   tpl({ type: 'UNLIMITED', cap: 30, unit: 'GB', per: 'PLAN', days: 15, maxSpeed: 150000, reducedSpeed: 1000 }),
-  tpl({ type: 'UNLIMITED', cap: 50, unit: 'GB', per: 'PLAN', days: 30, maxSpeed: 300000, reducedSpeed: 512, activation: 'INSTALL' }),
-  tpl({ type: 'FIXED', cap: 10, unit: 'GB', per: 'PLAN', days: 30, maxSpeed: 150000, telephony: 'VOICE_SMS_FULL', unusedTerminationDays: 30 }),
-  tpl({ type: 'FIXED', cap: 20, unit: 'GB', per: 'PLAN', days: 180, maxSpeed: 150000, telephony: 'SMS_IN', unusedTerminationDays: 365, activation: 'INSTALL' }),
-  tpl({ type: 'FIXED', cap: 50, unit: 'GB', per: 'PLAN', days: 365, maxSpeed: 150000, unusedTerminationDays: 365, activation: 'INSTALL' }),
-  tpl({ type: 'UNLIMITED', cap: 1, unit: 'GB', per: 'DAY', days: 15, maxSpeed: 50000, reducedSpeed: 256, telephony: 'VOICE_SMS_IN' }),
+  tpl({
+    type: 'UNLIMITED',
+    cap: 50,
+    unit: 'GB',
+    per: 'PLAN',
+    days: 30,
+    maxSpeed: 300000,
+    reducedSpeed: 512,
+    activation: 'INSTALL',
+  }),
+  tpl({
+    type: 'FIXED',
+    cap: 10,
+    unit: 'GB',
+    per: 'PLAN',
+    days: 30,
+    maxSpeed: 150000,
+    telephony: 'VOICE_SMS_FULL',
+    unusedTerminationDays: 30,
+  }),
+  tpl({
+    type: 'FIXED',
+    cap: 20,
+    unit: 'GB',
+    per: 'PLAN',
+    days: 180,
+    maxSpeed: 150000,
+    telephony: 'SMS_IN',
+    unusedTerminationDays: 365,
+    activation: 'INSTALL',
+  }),
+  tpl({
+    type: 'FIXED',
+    cap: 50,
+    unit: 'GB',
+    per: 'PLAN',
+    days: 365,
+    maxSpeed: 150000,
+    unusedTerminationDays: 365,
+    activation: 'INSTALL',
+  }),
+  tpl({
+    type: 'UNLIMITED',
+    cap: 1,
+    unit: 'GB',
+    per: 'DAY',
+    days: 15,
+    maxSpeed: 50000,
+    reducedSpeed: 256,
+    telephony: 'VOICE_SMS_IN',
+  }),
   tpl({ type: 'UNLIMITED', cap: 5, unit: 'GB', per: 'DAY', days: 3, maxSpeed: 300000, reducedSpeed: 1000 }),
   tpl({ type: 'FIXED', cap: 100, unit: 'GB', per: 'PLAN', days: 90, maxSpeed: 300000, unusedTerminationDays: 365 }),
 ];
@@ -220,10 +296,47 @@ const EXTRA_TEMPLATES: readonly PlanTemplate[] = [
 /** Multi-country plans; each region an operator sells gets two of these, chosen by index. */
 const REGION_TEMPLATES: readonly PlanTemplate[] = [
   tpl({ type: 'FIXED', cap: 5, unit: 'GB', per: 'PLAN', days: 15, maxSpeed: 50000, activation: 'COVERED_CONNECT' }),
-  tpl({ type: 'FIXED', cap: 20, unit: 'GB', per: 'PLAN', days: 30, maxSpeed: 150000, activation: 'COVERED_CONNECT', roaming5G: true }),
-  tpl({ type: 'UNLIMITED', cap: 2, unit: 'GB', per: 'DAY', days: 7, maxSpeed: 50000, reducedSpeed: 384, activation: 'COVERED_CONNECT' }),
-  tpl({ type: 'UNLIMITED', cap: 10, unit: 'GB', per: 'PLAN', days: 10, maxSpeed: 150000, reducedSpeed: 512, activation: 'COVERED_CONNECT', roaming5G: true }),
-  tpl({ type: 'FIXED', cap: 10, unit: 'GB', per: 'PLAN', days: 90, maxSpeed: 50000, telephony: 'SMS_IN', unusedTerminationDays: 365 }),
+  tpl({
+    type: 'FIXED',
+    cap: 20,
+    unit: 'GB',
+    per: 'PLAN',
+    days: 30,
+    maxSpeed: 150000,
+    activation: 'COVERED_CONNECT',
+    roaming5G: true,
+  }),
+  tpl({
+    type: 'UNLIMITED',
+    cap: 2,
+    unit: 'GB',
+    per: 'DAY',
+    days: 7,
+    maxSpeed: 50000,
+    reducedSpeed: 384,
+    activation: 'COVERED_CONNECT',
+  }),
+  tpl({
+    type: 'UNLIMITED',
+    cap: 10,
+    unit: 'GB',
+    per: 'PLAN',
+    days: 10,
+    maxSpeed: 150000,
+    reducedSpeed: 512,
+    activation: 'COVERED_CONNECT',
+    roaming5G: true,
+  }),
+  tpl({
+    type: 'FIXED',
+    cap: 10,
+    unit: 'GB',
+    per: 'PLAN',
+    days: 90,
+    maxSpeed: 50000,
+    telephony: 'SMS_IN',
+    unusedTerminationDays: 365,
+  }),
 ];
 
 /** How many extra single-country templates an operator sells. */
@@ -574,11 +687,20 @@ function assertUnique(values: readonly string[], what: string): void {
  * providers sorted by code, plans by planCode.
  */
 export function buildCatalog(): Catalog {
-  assertUnique(OPERATORS.map((o) => o.code), 'provider code');
-  assertUnique(OPERATORS.map((o) => o.prefix), 'plan code prefix');
+  assertUnique(
+    OPERATORS.map((o) => o.code),
+    'provider code',
+  );
+  assertUnique(
+    OPERATORS.map((o) => o.prefix),
+    'plan code prefix',
+  );
   const plans = OPERATORS.flatMap((operator, operatorIndex) => {
     const built = lineup(operator, operatorIndex).map((spec, i) => buildPlan(operator, operatorIndex, spec, i + 1));
-    assertUnique(built.map((p) => p.planName), `plan name of ${operator.code}`);
+    assertUnique(
+      built.map((p) => p.planName),
+      `plan name of ${operator.code}`,
+    );
     return built;
   });
   const providers = OPERATORS.map(({ code, name, country: home }) => ({ code, name, country: home }));
@@ -607,5 +729,7 @@ const runDirectly = process.argv[1] !== undefined && import.meta.url === pathToF
 if (runDirectly) {
   const catalog = buildCatalog();
   writeFileSync(CATALOG_FILE, serializeCatalog(catalog));
-  console.log(`wrote ${catalog.plans.length} plans from ${catalog.providers.length} providers to ${CATALOG_FILE.pathname}`);
+  console.log(
+    `wrote ${catalog.plans.length} plans from ${catalog.providers.length} providers to ${CATALOG_FILE.pathname}`,
+  );
 }

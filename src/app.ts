@@ -88,7 +88,11 @@ export async function buildApp(config: Config, options: BuildOptions = {}): Prom
       onQueued,
       ...(options.now ? { now: options.now } : {}),
     });
-    const webhooks = new WebhookService({ webhooks: webhookRepository, allowPrivate: config.webhookAllowPrivate, onQueued });
+    const webhooks = new WebhookService({
+      webhooks: webhookRepository,
+      allowPrivate: config.webhookAllowPrivate,
+      onQueued,
+    });
 
     const app = Fastify({
       logger: options.logger ?? { level: config.logLevel },
@@ -106,7 +110,12 @@ export async function buildApp(config: Config, options: BuildOptions = {}): Prom
       // A malformed %-escape in the path never reaches a route: answer it as a problem too.
       frameworkErrors: (error, request, reply) => {
         reply.header('X-Request-Id', request.id);
-        sendProblem(reply, problem('VALIDATION_ERROR', `the URL is malformed: ${error.message}`, request.id, [{ path: 'path', message: 'must be a valid URL path (malformed percent-escape)' }]));
+        sendProblem(
+          reply,
+          problem('VALIDATION_ERROR', `the URL is malformed: ${error.message}`, request.id, [
+            { path: 'path', message: 'must be a valid URL path (malformed percent-escape)' },
+          ]),
+        );
       },
       // What Node's HTTP parser refuses (a control character in a header, ...) never becomes
       // a request: answer it as a problem too, with a request id, and close the connection.
@@ -124,7 +133,10 @@ export async function buildApp(config: Config, options: BuildOptions = {}): Prom
     installProblemHandlers(app);
     app.addHook('onClose', async () => store.close());
     const metrics = new Metrics(async () => {
-      const { rows } = await sql<{ status: string; n: number | string }>`select contract_status as status, count(*) as n from esims group by contract_status`.execute(store.db);
+      const { rows } = await sql<{
+        status: string;
+        n: number | string;
+      }>`select contract_status as status, count(*) as n from esims group by contract_status`.execute(store.db);
       return Object.fromEntries(rows.map((row) => [row.status, Number(row.n)]));
     }, options.processMetrics);
     installMetrics(app, metrics);
@@ -147,7 +159,12 @@ export async function buildApp(config: Config, options: BuildOptions = {}): Prom
     await app.register(
       async (v1) => {
         requireApiKey(v1, resellers);
-        await registerRateLimits(v1, { enabled: config.rateLimits, metrics, redis: client, redisKeyPrefix: config.redisKeyPrefix });
+        await registerRateLimits(v1, {
+          enabled: config.rateLimits,
+          metrics,
+          redis: client,
+          redisKeyPrefix: config.redisKeyPrefix,
+        });
         // Sandbox-Fault (issue 6). Hooks of one kind run in the order they are added, and the
         // order matters: this preHandler comes before the idempotency preHandler, so that an
         // injected error answers before a key is claimed; this onSend comes after every other
@@ -160,7 +177,10 @@ export async function buildApp(config: Config, options: BuildOptions = {}): Prom
         // scope run in the order they are added: a preHandler added above this line (fault
         // injection's `error=`) answers before a key is claimed; an onSend added below it
         // (dropping, truncating, delaying the response) acts on a response already stored.
-        installIdempotency(v1, { repository: new IdempotencyRepository(store.db), ...(options.now ? { now: options.now } : {}) });
+        installIdempotency(v1, {
+          repository: new IdempotencyRepository(store.db),
+          ...(options.now ? { now: options.now } : {}),
+        });
         await v1.register(planRoutes, { service });
         await v1.register(orderRoutes, { service });
         await v1.register(esimRoutes, { service });
@@ -183,7 +203,9 @@ export async function buildApp(config: Config, options: BuildOptions = {}): Prom
     // them within a minute. Any instance may; the change re-checks in its transaction.
     let sweep: Promise<void> = Promise.resolve();
     const sweeper = setInterval(() => {
-      sweep = service.applyDueClockRules().catch((error: unknown) => app.log.warn({ err: error }, 'could not apply the clock rules due by real time'));
+      sweep = service
+        .applyDueClockRules()
+        .catch((error: unknown) => app.log.warn({ err: error }, 'could not apply the clock rules due by real time'));
     }, options.clockSweepMs ?? CLOCK_SWEEP_MS);
     sweeper.unref();
     // preClose runs before the server and the store close: attempts in flight end first.

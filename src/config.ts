@@ -6,9 +6,7 @@
  */
 
 /** Where the sandbox keeps its data: the embedded SQLite file or a PostgreSQL server. */
-export type DatabaseConfig =
-  | { kind: 'sqlite'; url: string; filename: string }
-  | { kind: 'postgres'; url: string };
+export type DatabaseConfig = { kind: 'sqlite'; url: string; filename: string } | { kind: 'postgres'; url: string };
 
 /** One reseller and one plain API key from `SANDBOX_API_KEYS="name:key,name2:key2"`. */
 export interface ApiKeySeed {
@@ -65,7 +63,8 @@ const RESELLER_NAME = /^[A-Za-z0-9._-]{1,64}$/;
 // An RFC 6750 b64token: what fits after "Bearer " unquoted; ',' and ':' stay free for the list syntax.
 const API_KEY = /^[A-Za-z0-9._~+/-]{8,256}=*$/;
 // RFC 1123 host name, optionally with a port: what an LPA accepts as SM-DP+ address.
-const HOST_NAME = /^(?=.{1,253}(:\d{1,5})?$)([A-Za-z0-9]([A-Za-z0-9-]{0,61}[A-Za-z0-9])?)(\.[A-Za-z0-9]([A-Za-z0-9-]{0,61}[A-Za-z0-9])?)*(:\d{1,5})?$/;
+const HOST_NAME =
+  /^(?=.{1,253}(:\d{1,5})?$)([A-Za-z0-9]([A-Za-z0-9-]{0,61}[A-Za-z0-9])?)(\.[A-Za-z0-9]([A-Za-z0-9-]{0,61}[A-Za-z0-9])?)*(:\d{1,5})?$/;
 
 /**
  * Reads the configuration from an environment map (usually `process.env`).
@@ -117,7 +116,8 @@ export function parseDatabaseUrl(url: string): DatabaseConfig {
   const value = url.trim();
   if (value.startsWith('sqlite:')) {
     const filename = value.slice('sqlite:'.length).replace(/^\/\/(?=\/)/, '');
-    if (filename === '') throw new ConfigError('DATABASE_URL', 'sqlite: needs a file path, e.g. sqlite:./data/sandbox.db');
+    if (filename === '')
+      throw new ConfigError('DATABASE_URL', 'sqlite: needs a file path, e.g. sqlite:./data/sandbox.db');
     return { kind: 'sqlite', url: value, filename };
   }
   if (/^postgres(ql)?:\/\//.test(value)) {
@@ -129,7 +129,10 @@ export function parseDatabaseUrl(url: string): DatabaseConfig {
     }
     const schema = parsed.searchParams.get('schema');
     if (schema !== null && !PG_SCHEMA.test(schema)) {
-      throw new ConfigError('DATABASE_URL', `schema= must be 1-63 of [a-z0-9_], not starting with a digit, got "${schema}"`);
+      throw new ConfigError(
+        'DATABASE_URL',
+        `schema= must be 1-63 of [a-z0-9_], not starting with a digit, got "${schema}"`,
+      );
     }
     return { kind: 'postgres', url: value };
   }
@@ -147,7 +150,11 @@ function parseRedisUrl(value: string | undefined): string | null {
 function parseRedisKeyPrefix(value: string | undefined): string {
   if (blank(value)) return 'esim-sandbox:rl:';
   const v = value.trim();
-  if (!/^[\x21-\x7e]{1,128}$/.test(v)) throw new ConfigError('REDIS_KEY_PREFIX', `must be 1-128 printable ASCII characters without spaces, got "${value}"`);
+  if (!/^[\x21-\x7e]{1,128}$/.test(v))
+    throw new ConfigError(
+      'REDIS_KEY_PREFIX',
+      `must be 1-128 printable ASCII characters without spaces, got "${value}"`,
+    );
   return v;
 }
 
@@ -183,7 +190,8 @@ function parseOnOff(name: string, value: string | undefined, fallback: boolean):
 function parseIntegerIn(name: string, value: string | undefined, fallback: number, min: number, max: number): number {
   if (blank(value)) return fallback;
   const v = value.trim();
-  if (!/^\d{1,9}$/.test(v) || Number(v) < min || Number(v) > max) throw new ConfigError(name, `must be an integer from ${min} to ${max}, got "${value}"`);
+  if (!/^\d{1,9}$/.test(v) || Number(v) < min || Number(v) > max)
+    throw new ConfigError(name, `must be an integer from ${min} to ${max}, got "${value}"`);
   return Number(v);
 }
 

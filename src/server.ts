@@ -39,8 +39,11 @@ async function main(): Promise<void> {
     app.log.info(`API keys configured for reseller(s): ${keys.resellers.join(', ')}`);
   }
   if (!config.rateLimits) app.log.warn('RATE_LIMITS=off: rate limits are disabled');
-  else if (config.redisUrl) app.log.info(`rate limits counted in Redis at ${redactUrl(config.redisUrl)} (keys ${config.redisKeyPrefix}*), shared by every instance using it`);
-  else app.log.info('rate limits counted in this process\'s memory (set REDIS_URL to share them between instances)');
+  else if (config.redisUrl)
+    app.log.info(
+      `rate limits counted in Redis at ${redactUrl(config.redisUrl)} (keys ${config.redisKeyPrefix}*), shared by every instance using it`,
+    );
+  else app.log.info("rate limits counted in this process's memory (set REDIS_URL to share them between instances)");
   if (!config.sandboxFaults) app.log.info('SANDBOX_FAULTS=off: the Sandbox-Fault header is ignored');
 
   let address: string;
@@ -48,7 +51,10 @@ async function main(): Promise<void> {
     address = await app.listen({ port: config.port, host: config.host });
   } catch (error) {
     await app.close();
-    const reason = (error as NodeJS.ErrnoException).code === 'EADDRINUSE' ? 'the port is in use; set PORT to a free one' : String((error as Error).message);
+    const reason =
+      (error as NodeJS.ErrnoException).code === 'EADDRINUSE'
+        ? 'the port is in use; set PORT to a free one'
+        : String((error as Error).message);
     throw new Error(`cannot listen on HOST=${config.host} PORT=${config.port}: ${reason}`, { cause: error });
   }
   app.log.info(`eSIM sandbox listening on ${address} (database ${where}); API reference at ${address}/docs`);
@@ -58,7 +64,9 @@ async function main(): Promise<void> {
     if (stopping) return;
     stopping = true;
     const started = Date.now();
-    app.log.info(`${signal}: closing (no new connections; waiting up to ${SHUTDOWN_GRACE_MS} ms for in-flight requests, then closing the database and Redis)`);
+    app.log.info(
+      `${signal}: closing (no new connections; waiting up to ${SHUTDOWN_GRACE_MS} ms for in-flight requests, then closing the database and Redis)`,
+    );
     const timer = setTimeout(() => {
       app.log.error(`shutdown took longer than ${SHUTDOWN_GRACE_MS} ms; exiting`);
       process.exit(1);

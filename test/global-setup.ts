@@ -11,7 +11,9 @@ import { adminQuery, dropSchemasLike, testDatabaseUrl } from './helpers/database
 export default async function setup(): Promise<() => Promise<void>> {
   const url = testDatabaseUrl();
   if (!url) {
-    console.log('Store: SQLite. PostgreSQL suite skipped: TEST_DATABASE_URL is not set (e.g. TEST_DATABASE_URL=postgres://postgres@127.0.0.1:5432/test npm test).');
+    console.log(
+      'Store: SQLite. PostgreSQL suite skipped: TEST_DATABASE_URL is not set (e.g. TEST_DATABASE_URL=postgres://postgres@127.0.0.1:5432/test npm test).',
+    );
     return async () => undefined;
   }
   const redacted = url.replace(/\/\/[^@/]*@/, '//***@');
@@ -19,8 +21,11 @@ export default async function setup(): Promise<() => Promise<void>> {
   // Inherited by the test workers, which are forked after this.
   // A prefix given by the caller (.ci/run, to drop the run's schemas even if vitest dies) is kept.
   const given = process.env.TEST_SCHEMA_PREFIX;
-  const prefix = (process.env.TEST_SCHEMA_PREFIX = given && /^test_[a-z0-9_]{1,40}$/.test(given) ? given : `test_${randomBytes(4).toString('hex')}_`);
-  console.log(`Store: PostgreSQL (${redacted}, ${String((rows[0] as { v: string }).v).split(' on ')[0]}), one schema per test app or server, named ${prefix}*.`);
+  const prefix = (process.env.TEST_SCHEMA_PREFIX =
+    given && /^test_[a-z0-9_]{1,40}$/.test(given) ? given : `test_${randomBytes(4).toString('hex')}_`);
+  console.log(
+    `Store: PostgreSQL (${redacted}, ${String((rows[0] as { v: string }).v).split(' on ')[0]}), one schema per test app or server, named ${prefix}*.`,
+  );
   return async () => {
     const dropped = await dropSchemasLike(prefix);
     if (dropped > 0) console.log(`Dropped ${dropped} leftover test schema(s) ${prefix}*.`);

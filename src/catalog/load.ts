@@ -35,10 +35,13 @@ export function loadCatalogFile(file: URL = CATALOG_FILE): LoadedCatalog {
   const rows = data.plans.map((plan, index): CatalogRow => {
     if (!Value.Check(DataPlan, plan)) {
       const [first] = Value.Errors(DataPlan, plan);
-      throw new Error(`catalogue plan #${index}: ${first?.instancePath ?? ''} ${first?.message ?? 'does not match DataPlan'}`);
+      throw new Error(
+        `catalogue plan #${index}: ${first?.instancePath ?? ''} ${first?.message ?? 'does not match DataPlan'}`,
+      );
     }
     const homeCountry = countryOf.get(plan.providerCode);
-    if (!homeCountry) throw new Error(`catalogue plan ${plan.planCode}: provider ${plan.providerCode} is not in providers`);
+    if (!homeCountry)
+      throw new Error(`catalogue plan ${plan.planCode}: provider ${plan.providerCode} is not in providers`);
     return { plan, homeCountry };
   });
   return { rows, version: createHash('sha256').update(text).digest('hex') };

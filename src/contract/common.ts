@@ -34,19 +34,28 @@ export const CalendarDate = (description: string) =>
  * rather than `anyOf`: the response serializer then writes it directly, where an `anyOf`
  * makes it validate the value at run time to pick a branch.
  */
-export const NullableString = (options: { description: string; examples: string[]; format?: string; pattern?: string }) =>
-  Type.Unsafe<string | null>({ type: ['string', 'null'], ...options });
+export const NullableString = (options: {
+  description: string;
+  examples: string[];
+  format?: string;
+  pattern?: string;
+}) => Type.Unsafe<string | null>({ type: ['string', 'null'], ...options });
 
 /** Nullable `YYYY-MM-DD` calendar date in Japan time. */
-export const NullableJstDate = (description: string, example: string) => NullableString({ format: 'date', description, examples: [example] });
+export const NullableJstDate = (description: string, example: string) =>
+  NullableString({ format: 'date', description, examples: [example] });
 
 /** Nullable ISO 8601 UTC instant. */
-export const NullableInstant = (description: string, example: string) => NullableString({ format: 'date-time', description, examples: [example] });
+export const NullableInstant = (description: string, example: string) =>
+  NullableString({ format: 'date-time', description, examples: [example] });
 
 /** One `{path, message}` entry of a validation problem. */
 export const ProblemFieldError = Type.Object(
   {
-    path: Type.String({ description: 'Where the invalid value is: `query.countryCode`, `path.iccid`, `body.quantity`, `body[2].day`.', examples: ['body.quantity'] }),
+    path: Type.String({
+      description: 'Where the invalid value is: `query.countryCode`, `path.iccid`, `body.quantity`, `body[2].day`.',
+      examples: ['body.quantity'],
+    }),
     message: Type.String({ description: 'The rule the value broke.', examples: ['must be <= 1000'] }),
   },
   { additionalProperties: false },
@@ -55,10 +64,19 @@ export const ProblemFieldError = Type.Object(
 /** RFC 9457 problem details, served as `application/problem+json`. */
 export const Problem = Type.Object(
   {
-    type: Type.String({ description: 'URI reference naming the problem type (RFC 9457).', examples: ['urn:esim-sandbox:problem:validation-error'] }),
-    title: Type.String({ description: 'Short, human-readable summary of the problem type.', examples: ['Validation error'] }),
+    type: Type.String({
+      description: 'URI reference naming the problem type (RFC 9457).',
+      examples: ['urn:esim-sandbox:problem:validation-error'],
+    }),
+    title: Type.String({
+      description: 'Short, human-readable summary of the problem type.',
+      examples: ['Validation error'],
+    }),
     status: Type.Integer({ description: 'The HTTP status code.', examples: [400] }),
-    detail: Type.String({ description: 'Human-readable explanation of this occurrence.', examples: ['body.quantity must be <= 1000'] }),
+    detail: Type.String({
+      description: 'Human-readable explanation of this occurrence.',
+      examples: ['body.quantity must be <= 1000'],
+    }),
     code: Type.String({
       description:
         'Stable machine-readable code: VALIDATION_ERROR, UNAUTHORIZED, PLAN_NOT_FOUND, ESIM_NOT_FOUND, ORDER_NOT_FOUND, NOT_FOUND, ' +
@@ -67,8 +85,13 @@ export const Problem = Type.Object(
         'Sandbox-Fault: error=<status> request, INJECTED_INTERNAL_ERROR, INJECTED_BAD_GATEWAY, INJECTED_SERVICE_UNAVAILABLE, INJECTED_GATEWAY_TIMEOUT.',
       examples: ['VALIDATION_ERROR'],
     }),
-    requestId: Type.String({ description: 'The X-Request-Id of the request, also in the logs.', examples: ['3f1c2b7e-8a4d-4b0e-9a51-0c6f0f3d2a10'] }),
-    errors: Type.Optional(Type.Array(ProblemFieldError, { description: 'One entry for each invalid field (validation errors only).' })),
+    requestId: Type.String({
+      description: 'The X-Request-Id of the request, also in the logs.',
+      examples: ['3f1c2b7e-8a4d-4b0e-9a51-0c6f0f3d2a10'],
+    }),
+    errors: Type.Optional(
+      Type.Array(ProblemFieldError, { description: 'One entry for each invalid field (validation errors only).' }),
+    ),
   },
   { additionalProperties: false, description: 'RFC 9457 problem details.' },
 );
@@ -77,6 +100,9 @@ export type Problem = Static<typeof Problem>;
 /** The rate-limit headers every authenticated response of a limited route carries. */
 export const rateLimitHeaders = {
   'X-RateLimit-Limit': Type.Integer({ description: 'Maximum number of requests allowed per minute', examples: [60] }),
-  'X-RateLimit-Remaining': Type.Integer({ description: 'Number of requests remaining in the current time window', examples: [59] }),
+  'X-RateLimit-Remaining': Type.Integer({
+    description: 'Number of requests remaining in the current time window',
+    examples: [59],
+  }),
   'X-RateLimit-Reset': Type.Integer({ description: 'Seconds until the rate limit resets', examples: [45] }),
 };

@@ -6,7 +6,15 @@ import { Type, type Static } from 'typebox';
 import { EXAMPLE_ICCIDS, EXAMPLE_TRANSACTION_ID, NullableInstant, NullableJstDate, NullableString } from './common.js';
 
 export const CONTRACT_STATUSES = ['ACTIVE', 'SUSPENDED', 'TERMINATED'] as const;
-export const PROVISION_STATUSES = ['RESERVATION_PENDING', 'RESERVED', 'FINALIZED', 'AVAILABLE', 'DOWNLOADED', 'CANCELED', 'ERROR'] as const;
+export const PROVISION_STATUSES = [
+  'RESERVATION_PENDING',
+  'RESERVED',
+  'FINALIZED',
+  'AVAILABLE',
+  'DOWNLOADED',
+  'CANCELED',
+  'ERROR',
+] as const;
 export const INSTALL_STATUSES = ['READY', 'CONFIRMATION_FAILED', 'DOWNLOADED', 'INSTALLED'] as const;
 
 /** One day of data usage: a calendar date and the kilobytes used that day (a decimal string). */
@@ -30,15 +38,18 @@ const ExampleUsage = [{ day: '2025-12-10', usage: '102400' }];
 export const Esim = Type.Object(
   {
     iccid: Type.String({
-      description: 'Unique identifier for this eSIM (ICCID). Use this value to query eSIM status or perform operations like emergency control.',
+      description:
+        'Unique identifier for this eSIM (ICCID). Use this value to query eSIM status or perform operations like emergency control.',
       examples: [EXAMPLE_ICCIDS[0]],
     }),
     homeCountry: Type.String({
-      description: 'Home country where this eSIM is primarily used (ISO 3166-1 alpha-2 code, e.g., JP for Japan, US for United States).',
+      description:
+        'Home country where this eSIM is primarily used (ISO 3166-1 alpha-2 code, e.g., JP for Japan, US for United States).',
       examples: ['JP'],
     }),
     roamingCountries: Type.Array(Type.String(), {
-      description: 'List of roaming countries where this eSIM can also be used (ISO 3166-1 alpha-2 codes). Empty array if no roaming is available.',
+      description:
+        'List of roaming countries where this eSIM can also be used (ISO 3166-1 alpha-2 codes). Empty array if no roaming is available.',
       examples: [['KR', 'CN', 'TW']],
     }),
     contractStatus: Type.Enum(CONTRACT_STATUSES, {
@@ -61,7 +72,8 @@ export const Esim = Type.Object(
       examples: ['READY'],
     }),
     isServiceRestricted: Type.Boolean({
-      description: 'Whether network access is currently blocked. True when emergency control (suspend) is active. Use emergency control API to release the restriction.',
+      description:
+        'Whether network access is currently blocked. True when emergency control (suspend) is active. Use emergency control API to release the restriction.',
       examples: [false],
     }),
     qrCode: Type.String({
@@ -71,11 +83,13 @@ export const Esim = Type.Object(
       examples: ['LPA:1$smdp.sandbox.example$K2F9Q-7ZJ4M-XW3TD-8HN6C'],
     }),
     smdpAddress: Type.String({
-      description: 'SM-DP+ server address for manual eSIM setup. Provide this to end users who cannot scan QR codes and need to enter details manually.',
+      description:
+        'SM-DP+ server address for manual eSIM setup. Provide this to end users who cannot scan QR codes and need to enter details manually.',
       examples: ['smdp.sandbox.example'],
     }),
     activationCode: Type.String({
-      description: 'Activation code for manual eSIM setup. Used together with smdpAddress when end users enter eSIM details manually instead of scanning QR code. (The SGP.22 matching ID.)',
+      description:
+        'Activation code for manual eSIM setup. Used together with smdpAddress when end users enter eSIM details manually instead of scanning QR code. (The SGP.22 matching ID.)',
       examples: ['K2F9Q-7ZJ4M-XW3TD-8HN6C'],
     }),
     activationDeadline: NullableInstant(
@@ -100,23 +114,34 @@ export const Esim = Type.Object(
     ),
     initialInsertionDevice: NullableString({
       pattern: '^[0-9]{15}$',
-      description: 'IMEI of the device where eSIM was first installed (15-digit). Null if not yet installed. Useful for tracking which device the end user is using.',
+      description:
+        'IMEI of the device where eSIM was first installed (15-digit). Null if not yet installed. Useful for tracking which device the end user is using.',
       examples: ['490154203237518'],
     }),
-    initialInsertionAt: NullableInstant('When the eSIM was first installed on a device (ISO 8601 UTC). Null if not yet installed.', '2025-12-01T10:00:00.000Z'),
+    initialInsertionAt: NullableInstant(
+      'When the eSIM was first installed on a device (ISO 8601 UTC). Null if not yet installed.',
+      '2025-12-01T10:00:00.000Z',
+    ),
     initialConnectionDevice: NullableString({
       pattern: '^[0-9]{15}$',
-      description: 'IMEI of the device that first connected to the network (15-digit). Null if never connected. May differ from initialInsertionDevice if user moved eSIM to another device.',
+      description:
+        'IMEI of the device that first connected to the network (15-digit). Null if never connected. May differ from initialInsertionDevice if user moved eSIM to another device.',
       examples: ['490154203237518'],
     }),
     dataUsageDailyList: Type.Array(DataUsageDailyItem, {
-      description: 'Daily data usage breakdown. Each entry contains the date and kilobytes (KB) used on that day. Empty array if no usage data is available yet.',
+      description:
+        'Daily data usage breakdown. Each entry contains the date and kilobytes (KB) used on that day. Empty array if no usage data is available yet.',
       examples: [ExampleUsage],
     }),
-    totalDataUsage: Type.Integer({ minimum: 0, description: 'Total cumulative data usage for this eSIM, in kilobytes (KB).', examples: [307200] }),
+    totalDataUsage: Type.Integer({
+      minimum: 0,
+      description: 'Total cumulative data usage for this eSIM, in kilobytes (KB).',
+      examples: [307200],
+    }),
     lastUpdatedAt: Type.String({
       format: 'date-time',
-      description: 'When this eSIM data was last synced from the carrier (ISO 8601 UTC). Data may be slightly delayed. For real-time status, call the eSIM status API again.',
+      description:
+        'When this eSIM data was last synced from the carrier (ISO 8601 UTC). Data may be slightly delayed. For real-time status, call the eSIM status API again.',
       examples: ['2026-01-22T10:30:00.000Z'],
     }),
   },
@@ -131,7 +156,12 @@ export type InstallStatus = (typeof INSTALL_STATUSES)[number];
 export const OrderRequest = Type.Object(
   {
     planCode: Type.String({ minLength: 1, maxLength: 64, description: 'Plan code', examples: ['KD0001'] }),
-    quantity: Type.Integer({ minimum: 1, maximum: 1000, description: 'Number of eSIMs to order (1-1000)', examples: [1] }),
+    quantity: Type.Integer({
+      minimum: 1,
+      maximum: 1000,
+      description: 'Number of eSIMs to order (1-1000)',
+      examples: [1],
+    }),
   },
   { additionalProperties: false, examples: [{ planCode: 'KD0001', quantity: 1 }] },
 );
@@ -140,7 +170,12 @@ export type OrderRequest = Static<typeof OrderRequest>;
 /** Response of `POST /v1/orders`. */
 export const OrderResponse = Type.Object(
   {
-    transactionId: Type.String({ format: 'uuid', description: 'Transaction ID (UUID format). Keep it: GET /v1/orders/{transactionId} lists the ICCIDs of this order.', examples: [EXAMPLE_TRANSACTION_ID] }),
+    transactionId: Type.String({
+      format: 'uuid',
+      description:
+        'Transaction ID (UUID format). Keep it: GET /v1/orders/{transactionId} lists the ICCIDs of this order.',
+      examples: [EXAMPLE_TRANSACTION_ID],
+    }),
     esims: Type.Array(Esim, { description: 'The eSIMs allocated by this order, one per quantity, in ICCID order.' }),
   },
   { additionalProperties: false },
@@ -150,7 +185,11 @@ export type OrderResponse = Static<typeof OrderResponse>;
 /** Path of `GET /v1/orders/{transactionId}`. */
 export const TransactionIdParams = Type.Object(
   {
-    transactionId: Type.String({ format: 'uuid', description: 'Transaction ID returned from Order eSIM API (UUID format)', examples: [EXAMPLE_TRANSACTION_ID] }),
+    transactionId: Type.String({
+      format: 'uuid',
+      description: 'Transaction ID returned from Order eSIM API (UUID format)',
+      examples: [EXAMPLE_TRANSACTION_ID],
+    }),
   },
   { additionalProperties: false },
 );
@@ -158,7 +197,11 @@ export const TransactionIdParams = Type.Object(
 /** Response of `GET /v1/orders/{transactionId}`. */
 export const OrderIccids = Type.Object(
   {
-    transactionId: Type.String({ format: 'uuid', description: 'Transaction ID (UUID format)', examples: [EXAMPLE_TRANSACTION_ID] }),
+    transactionId: Type.String({
+      format: 'uuid',
+      description: 'Transaction ID (UUID format)',
+      examples: [EXAMPLE_TRANSACTION_ID],
+    }),
     iccids: Type.Array(Type.String(), { description: 'List of allocated ICCIDs', examples: [[...EXAMPLE_ICCIDS]] }),
   },
   { additionalProperties: false },
@@ -180,7 +223,8 @@ export type EmergencyAction = Static<typeof EmergencyControlRequest>['action'];
 /** Body of `PUT /v1/sandbox/esims/{iccid}/data-usage`: the whole daily list, replacing the old one. */
 export const DataUsageRequest = Type.Array(DataUsageDailyItem, {
   maxItems: 1000,
-  description: 'Daily data usage list (0 to 1000 items, each day at most once). Replaces the whole list. 100MB = 102400KB (100 * 1024)',
+  description:
+    'Daily data usage list (0 to 1000 items, each day at most once). Replaces the whole list. 100MB = 102400KB (100 * 1024)',
   examples: [
     [
       { day: '2025-12-10', usage: '102400' },
@@ -195,7 +239,10 @@ export const DataUsageResponse = Type.Object(
   {
     message: Type.String({ description: 'Result message', examples: ['Data usage updated successfully'] }),
     iccid: Type.String({ description: 'ICCID', examples: [EXAMPLE_ICCIDS[0]] }),
-    dataUsageDailyList: Type.Array(DataUsageDailyItem, { description: 'Configured data usage list, by day', examples: [ExampleUsage] }),
+    dataUsageDailyList: Type.Array(DataUsageDailyItem, {
+      description: 'Configured data usage list, by day',
+      examples: [ExampleUsage],
+    }),
   },
   { additionalProperties: false },
 );

@@ -67,12 +67,14 @@ export const SandboxClock = Type.Object(
   {
     now: Type.String({
       format: 'date-time',
-      description: "The reseller's sandbox time (ISO 8601 UTC): real time + offsetSeconds. Every time-based field and rule of this reseller's eSIMs follows it.",
+      description:
+        "The reseller's sandbox time (ISO 8601 UTC): real time + offsetSeconds. Every time-based field and rule of this reseller's eSIMs follows it.",
       examples: ['2026-03-09T10:30:00.000Z'],
     }),
     offsetSeconds: Type.Integer({
       minimum: 0,
-      description: 'How far the sandbox clock is ahead of real time, in seconds (0 when it was never moved or was reset).',
+      description:
+        'How far the sandbox clock is ahead of real time, in seconds (0 when it was never moved or was reset).',
       examples: [691200],
     }),
   },
@@ -84,15 +86,26 @@ export type SandboxClock = Static<typeof SandboxClock>;
 export const ClockAdvanceRequest = Type.Object(
   {
     days: Type.Optional(
-      Type.Integer({ minimum: 0, maximum: MAX_ADVANCE_DAYS, description: 'Days (of 24 h) to move the clock forward (0 to 400).', examples: [8] }),
+      Type.Integer({
+        minimum: 0,
+        maximum: MAX_ADVANCE_DAYS,
+        description: 'Days (of 24 h) to move the clock forward (0 to 400).',
+        examples: [8],
+      }),
     ),
     hours: Type.Optional(
-      Type.Integer({ minimum: 0, maximum: MAX_ADVANCE_HOURS, description: 'Hours to move the clock forward (0 to 9600), added to days.', examples: [12] }),
+      Type.Integer({
+        minimum: 0,
+        maximum: MAX_ADVANCE_HOURS,
+        description: 'Hours to move the clock forward (0 to 9600), added to days.',
+        examples: [12],
+      }),
     ),
   },
   {
     additionalProperties: false,
-    description: 'How far to move the clock forward: days and hours together, at least 1 hour and at most 400 days (9600 hours) a call.',
+    description:
+      'How far to move the clock forward: days and hours together, at least 1 hour and at most 400 days (9600 hours) a call.',
     examples: [{ days: 8 }],
   },
 );

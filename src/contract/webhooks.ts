@@ -47,7 +47,10 @@ export const WebhookRegistration = Type.Object(
       }),
     ),
   },
-  { additionalProperties: false, examples: [{ url: EXAMPLE_URL, events: ['order.completed', 'esim.status_changed', 'esim.usage_updated'] }] },
+  {
+    additionalProperties: false,
+    examples: [{ url: EXAMPLE_URL, events: ['order.completed', 'esim.status_changed', 'esim.usage_updated'] }],
+  },
 );
 export type WebhookRegistration = Static<typeof WebhookRegistration>;
 
@@ -55,15 +58,26 @@ export type WebhookRegistration = Static<typeof WebhookRegistration>;
 export const WebhookEndpoint = Type.Object(
   {
     url: Type.String({ description: 'The URL events are POSTed to.', examples: [EXAMPLE_URL] }),
-    events: Type.Array(EventTypeSchema, { description: 'The event types sent to it.', examples: [[...WEBHOOK_EVENT_TYPES]] }),
+    events: Type.Array(EventTypeSchema, {
+      description: 'The event types sent to it.',
+      examples: [[...WEBHOOK_EVENT_TYPES]],
+    }),
     secret: Type.String({
       description:
         'The signing secret: each delivery carries `Sandbox-Signature: t=<unix seconds>,v1=<hex HMAC-SHA256 of "<t>.<raw body>" ' +
         'keyed with this secret (its UTF-8 bytes)>`. Replacing the endpoint keeps it; deleting it and registering again makes a new one.',
       examples: [EXAMPLE_SECRET],
     }),
-    createdAt: Type.String({ format: 'date-time', description: 'When the endpoint was registered (UTC, real time).', examples: ['2026-11-29T12:00:00.000Z'] }),
-    updatedAt: Type.String({ format: 'date-time', description: 'When it was last replaced (UTC, real time).', examples: ['2026-11-29T12:00:00.000Z'] }),
+    createdAt: Type.String({
+      format: 'date-time',
+      description: 'When the endpoint was registered (UTC, real time).',
+      examples: ['2026-11-29T12:00:00.000Z'],
+    }),
+    updatedAt: Type.String({
+      format: 'date-time',
+      description: 'When it was last replaced (UTC, real time).',
+      examples: ['2026-11-29T12:00:00.000Z'],
+    }),
   },
   { additionalProperties: false },
 );
@@ -73,9 +87,18 @@ export type WebhookEndpoint = Static<typeof WebhookEndpoint>;
 export const EsimStatusSnapshot = Type.Object(
   {
     contractStatus: Type.Enum([...CONTRACT_STATUSES], { description: 'Contract status', examples: ['ACTIVE'] }),
-    profileProvisionStatus: Type.Enum([...PROVISION_STATUSES], { description: 'Profile provision status', examples: ['AVAILABLE'] }),
-    profileInstallStatus: Type.Enum([...INSTALL_STATUSES], { description: 'Profile install status', examples: ['READY'] }),
-    isServiceRestricted: Type.Boolean({ description: 'Whether the service is restricted (suspended)', examples: [false] }),
+    profileProvisionStatus: Type.Enum([...PROVISION_STATUSES], {
+      description: 'Profile provision status',
+      examples: ['AVAILABLE'],
+    }),
+    profileInstallStatus: Type.Enum([...INSTALL_STATUSES], {
+      description: 'Profile install status',
+      examples: ['READY'],
+    }),
+    isServiceRestricted: Type.Boolean({
+      description: 'Whether the service is restricted (suspended)',
+      examples: [false],
+    }),
   },
   { additionalProperties: false },
 );
@@ -84,12 +107,26 @@ export type EsimStatusSnapshot = Static<typeof EsimStatusSnapshot>;
 /** One delivery attempt: when, how long, and what the receiver answered. */
 export const WebhookAttempt = Type.Object(
   {
-    attempt: Type.Integer({ minimum: 1, maximum: 8, description: 'Attempt number (1 to 8) of this delivery.', examples: [1] }),
+    attempt: Type.Integer({
+      minimum: 1,
+      maximum: 8,
+      description: 'Attempt number (1 to 8) of this delivery.',
+      examples: [1],
+    }),
     url: Type.String({ description: 'The URL it was sent to (the endpoint at that moment).', examples: [EXAMPLE_URL] }),
-    startedAt: Type.String({ format: 'date-time', description: 'When the request started (UTC, real time).', examples: ['2026-11-29T12:00:00.120Z'] }),
-    durationMs: Type.Integer({ minimum: 0, description: 'Milliseconds until the response headers came, or the failure.', examples: [42] }),
+    startedAt: Type.String({
+      format: 'date-time',
+      description: 'When the request started (UTC, real time).',
+      examples: ['2026-11-29T12:00:00.120Z'],
+    }),
+    durationMs: Type.Integer({
+      minimum: 0,
+      description: 'Milliseconds until the response headers came, or the failure.',
+      examples: [42],
+    }),
     statusCode: Type.Union([Type.Integer({ minimum: 100, maximum: 599 }), Type.Null()], {
-      description: "The receiver's HTTP status; null when no response came (refused, timeout, DNS, a refused destination).",
+      description:
+        "The receiver's HTTP status; null when no response came (refused, timeout, DNS, a refused destination).",
       examples: [200],
     }),
     error: Type.Union([Type.String(), Type.Null()], {
@@ -107,10 +144,21 @@ export type DeliveryState = (typeof DELIVERY_STATES)[number];
 /** A delivery of one event to the endpoint, with its attempts. */
 export const WebhookDelivery = Type.Object(
   {
-    id: Type.String({ format: 'uuid', description: 'Delivery id (redeliver with it).', examples: [EXAMPLE_DELIVERY_ID] }),
-    eventId: Type.String({ format: 'uuid', description: 'The event id: the `id` of the body (a redelivery sends the same event).', examples: [EXAMPLE_EVENT_ID] }),
+    id: Type.String({
+      format: 'uuid',
+      description: 'Delivery id (redeliver with it).',
+      examples: [EXAMPLE_DELIVERY_ID],
+    }),
+    eventId: Type.String({
+      format: 'uuid',
+      description: 'The event id: the `id` of the body (a redelivery sends the same event).',
+      examples: [EXAMPLE_EVENT_ID],
+    }),
     eventType: EventTypeSchema,
-    iccid: Type.Union([Type.String(), Type.Null()], { description: 'The eSIM of an esim.* event, else null.', examples: [EXAMPLE_ICCIDS[0]] }),
+    iccid: Type.Union([Type.String(), Type.Null()], {
+      description: 'The eSIM of an esim.* event, else null.',
+      examples: [EXAMPLE_ICCIDS[0]],
+    }),
     status: Type.Enum([...DELIVERY_STATES], {
       description:
         'pending: waiting for its next attempt (or for an earlier event of the same eSIM); succeeded: the receiver answered 2xx; ' +
@@ -122,8 +170,15 @@ export const WebhookDelivery = Type.Object(
       description: 'When the next attempt is due (UTC, real time), null unless pending.',
       examples: [null],
     }),
-    redeliveryOf: Type.Union([Type.String({ format: 'uuid' }), Type.Null()], { description: 'The delivery this one resends, or null.', examples: [null] }),
-    createdAt: Type.String({ format: 'date-time', description: 'When the delivery was queued (UTC, real time).', examples: ['2026-11-29T12:00:00.100Z'] }),
+    redeliveryOf: Type.Union([Type.String({ format: 'uuid' }), Type.Null()], {
+      description: 'The delivery this one resends, or null.',
+      examples: [null],
+    }),
+    createdAt: Type.String({
+      format: 'date-time',
+      description: 'When the delivery was queued (UTC, real time).',
+      examples: ['2026-11-29T12:00:00.100Z'],
+    }),
   },
   { additionalProperties: false },
 );
@@ -132,8 +187,24 @@ export type WebhookDelivery = Static<typeof WebhookDelivery>;
 /** Query of `GET /v1/sandbox/webhook/deliveries`. */
 export const DeliveryQuery = Type.Object(
   {
-    page: Type.Optional(Type.Integer({ minimum: 1, maximum: Number.MAX_SAFE_INTEGER, default: 1, description: 'Page number (1-based)', examples: [1] })),
-    limit: Type.Optional(Type.Integer({ minimum: 1, maximum: 200, default: 20, description: 'Deliveries per page (1-200)', examples: [20] })),
+    page: Type.Optional(
+      Type.Integer({
+        minimum: 1,
+        maximum: Number.MAX_SAFE_INTEGER,
+        default: 1,
+        description: 'Page number (1-based)',
+        examples: [1],
+      }),
+    ),
+    limit: Type.Optional(
+      Type.Integer({
+        minimum: 1,
+        maximum: 200,
+        default: 20,
+        description: 'Deliveries per page (1-200)',
+        examples: [20],
+      }),
+    ),
   },
   { additionalProperties: false },
 );
@@ -159,7 +230,13 @@ export type DeliveryPage = Static<typeof DeliveryPage>;
 
 /** Path of `POST /v1/sandbox/webhook/deliveries/{deliveryId}/redeliver`. */
 export const DeliveryIdParams = Type.Object(
-  { deliveryId: Type.String({ format: 'uuid', description: 'A delivery id from the delivery list', examples: [EXAMPLE_DELIVERY_ID] }) },
+  {
+    deliveryId: Type.String({
+      format: 'uuid',
+      description: 'A delivery id from the delivery list',
+      examples: [EXAMPLE_DELIVERY_ID],
+    }),
+  },
   { additionalProperties: false },
 );
 
@@ -168,9 +245,17 @@ const EXAMPLE_PLAN_CODE = 'KD0001';
 /** `data` of an order.completed event: the order as committed. */
 export const OrderCompletedData = Type.Object(
   {
-    transactionId: Type.String({ description: 'The order\'s transactionId, as `POST /v1/orders` answered it.', examples: [EXAMPLE_TRANSACTION_ID] }),
+    transactionId: Type.String({
+      description: "The order's transactionId, as `POST /v1/orders` answered it.",
+      examples: [EXAMPLE_TRANSACTION_ID],
+    }),
     planCode: Type.String({ description: 'The plan ordered.', examples: [EXAMPLE_PLAN_CODE] }),
-    quantity: Type.Integer({ minimum: 1, maximum: 1000, description: 'Number of eSIMs ordered (1 to 1000).', examples: [2] }),
+    quantity: Type.Integer({
+      minimum: 1,
+      maximum: 1000,
+      description: 'Number of eSIMs ordered (1 to 1000).',
+      examples: [2],
+    }),
     iccids: Type.Array(Type.String(), {
       description: 'The ICCIDs of the ordered eSIMs, in the order of the order response.',
       examples: [[...EXAMPLE_ICCIDS]],
@@ -198,9 +283,21 @@ export type EsimStatusChangedData = Static<typeof EsimStatusChangedData>;
 export const EsimUsageUpdatedData = Type.Object(
   {
     iccid: ICCID,
-    previousTotalDataUsage: Type.Integer({ minimum: 0, description: 'totalDataUsage before the change, in kilobytes (KB).', examples: [0] }),
-    totalDataUsage: Type.Integer({ minimum: 0, description: 'totalDataUsage after the change, in kilobytes (KB).', examples: [2048] }),
-    esim: { ...Esim, description: 'The whole eSIM after the change (its daily usage list included), as `GET /v1/esims/{iccid}` answers it.' },
+    previousTotalDataUsage: Type.Integer({
+      minimum: 0,
+      description: 'totalDataUsage before the change, in kilobytes (KB).',
+      examples: [0],
+    }),
+    totalDataUsage: Type.Integer({
+      minimum: 0,
+      description: 'totalDataUsage after the change, in kilobytes (KB).',
+      examples: [2048],
+    }),
+    esim: {
+      ...Esim,
+      description:
+        'The whole eSIM after the change (its daily usage list included), as `GET /v1/esims/{iccid}` answers it.',
+    },
   },
   { additionalProperties: false, description: 'The new data usage, and the eSIM after the change.' },
 );
@@ -217,18 +314,25 @@ export interface WebhookEventData {
  * The body of one delivery (a POST to the endpoint): `{id, type, createdAt, data}` with the
  * `data` of its type. `examples` is optional: the esim.* events would repeat a whole eSIM.
  */
-function webhookEvent<Kind extends WebhookEventType, Data extends TSchema>(type: Kind, data: Data, description: string, examples?: unknown[]) {
+function webhookEvent<Kind extends WebhookEventType, Data extends TSchema>(
+  type: Kind,
+  data: Data,
+  description: string,
+  examples?: unknown[],
+) {
   return Type.Object(
     {
       id: Type.String({
         format: 'uuid',
-        description: 'The event id: the same on every retry and redelivery of this event (drop duplicates by it); also sent as Sandbox-Event-Id.',
+        description:
+          'The event id: the same on every retry and redelivery of this event (drop duplicates by it); also sent as Sandbox-Event-Id.',
         examples: [EXAMPLE_EVENT_ID],
       }),
       type: Type.Literal(type, { description: 'The event type; also sent as Sandbox-Event-Type.', examples: [type] }),
       createdAt: Type.String({
         format: 'date-time',
-        description: "When the change happened, on the reseller's sandbox clock (ISO 8601 UTC; an eSIM event's is the eSIM's lastUpdatedAt).",
+        description:
+          "When the change happened, on the reseller's sandbox clock (ISO 8601 UTC; an eSIM event's is the eSIM's lastUpdatedAt).",
         examples: ['2026-11-29T12:00:00.000Z'],
       }),
       data,
@@ -238,14 +342,24 @@ function webhookEvent<Kind extends WebhookEventType, Data extends TSchema>(type:
 }
 
 /** Body of an `order.completed` delivery. */
-export const OrderCompletedEvent = webhookEvent('order.completed', OrderCompletedData, 'An order committed: sent once per order, before any event of its eSIMs.', [
-  {
-    id: EXAMPLE_EVENT_ID,
-    type: 'order.completed',
-    createdAt: '2026-11-29T12:00:00.000Z',
-    data: { transactionId: EXAMPLE_TRANSACTION_ID, planCode: EXAMPLE_PLAN_CODE, quantity: 2, iccids: [...EXAMPLE_ICCIDS] },
-  },
-]);
+export const OrderCompletedEvent = webhookEvent(
+  'order.completed',
+  OrderCompletedData,
+  'An order committed: sent once per order, before any event of its eSIMs.',
+  [
+    {
+      id: EXAMPLE_EVENT_ID,
+      type: 'order.completed',
+      createdAt: '2026-11-29T12:00:00.000Z',
+      data: {
+        transactionId: EXAMPLE_TRANSACTION_ID,
+        planCode: EXAMPLE_PLAN_CODE,
+        quantity: 2,
+        iccids: [...EXAMPLE_ICCIDS],
+      },
+    },
+  ],
+);
 export type OrderCompletedEvent = Static<typeof OrderCompletedEvent>;
 
 /** Body of an `esim.status_changed` delivery. */
@@ -257,7 +371,11 @@ export const EsimStatusChangedEvent = webhookEvent(
 export type EsimStatusChangedEvent = Static<typeof EsimStatusChangedEvent>;
 
 /** Body of an `esim.usage_updated` delivery. */
-export const EsimUsageUpdatedEvent = webhookEvent('esim.usage_updated', EsimUsageUpdatedData, 'The daily data usage list of an eSIM changed.');
+export const EsimUsageUpdatedEvent = webhookEvent(
+  'esim.usage_updated',
+  EsimUsageUpdatedData,
+  'The daily data usage list of an eSIM changed.',
+);
 export type EsimUsageUpdatedEvent = Static<typeof EsimUsageUpdatedEvent>;
 
 /** The body of any delivery. */

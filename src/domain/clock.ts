@@ -60,10 +60,17 @@ export function clockMoveViolations(body: unknown): FieldViolation[] {
   if (!valid(days) || !valid(hours)) return [];
   const totalHours = ((days as number | undefined) ?? 0) * 24 + ((hours as number | undefined) ?? 0);
   if (totalHours === 0) {
-    return [{ path: 'body', message: 'must move the clock forward: give days or hours (or both), at least 1 hour in all' }];
+    return [
+      { path: 'body', message: 'must move the clock forward: give days or hours (or both), at least 1 hour in all' },
+    ];
   }
   if (totalHours > MAX_ADVANCE_HOURS) {
-    return [{ path: 'body', message: `must move the clock at most ${MAX_ADVANCE_DAYS} days (${MAX_ADVANCE_HOURS} hours) a call, got ${totalHours} hours` }];
+    return [
+      {
+        path: 'body',
+        message: `must move the clock at most ${MAX_ADVANCE_DAYS} days (${MAX_ADVANCE_HOURS} hours) a call, got ${totalHours} hours`,
+      },
+    ];
   }
   return [];
 }
@@ -103,13 +110,24 @@ export const CLOCK_RULES: readonly ClockRule[] = [
     name: 'the day after expiresOn (Japan time)',
     from: ['ACTIVATED'],
     takesEffect: (esim) => (esim.expiresOn === null ? null : jstStartOfDay(addDays(esim.expiresOn, 1)).getTime()),
-    apply: (esim, at) => ({ ...esim, contractStatus: 'TERMINATED', terminatedOn: addDays(esim.expiresOn!, 1), lastUpdatedAt: isoInstant(at) }),
+    apply: (esim, at) => ({
+      ...esim,
+      contractStatus: 'TERMINATED',
+      terminatedOn: addDays(esim.expiresOn!, 1),
+      lastUpdatedAt: isoInstant(at),
+    }),
   },
   {
     name: 'activationDeadline passed, never installed',
     from: ['READY', 'DOWNLOADED', 'CONFIRMATION_FAILED'],
     takesEffect: (esim) => (esim.activationDeadline === null ? null : Date.parse(esim.activationDeadline)),
-    apply: (esim, at) => ({ ...esim, contractStatus: 'TERMINATED', profileProvisionStatus: 'CANCELED', terminatedOn: jstDate(at), lastUpdatedAt: isoInstant(at) }),
+    apply: (esim, at) => ({
+      ...esim,
+      contractStatus: 'TERMINATED',
+      profileProvisionStatus: 'CANCELED',
+      terminatedOn: jstDate(at),
+      lastUpdatedAt: isoInstant(at),
+    }),
   },
 ];
 

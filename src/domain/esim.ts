@@ -77,12 +77,20 @@ export interface EmergencyOutcome {
  */
 export function applyEmergencyAction(esim: EsimState, action: EmergencyAction, now: Date): EmergencyOutcome {
   if (esim.contractStatus === 'TERMINATED') {
-    throw new DomainError('ESIM_TERMINATED', `eSIM ${esim.iccid} is TERMINATED; emergency control (${action}) applies only to ACTIVE or SUSPENDED eSIMs`);
+    throw new DomainError(
+      'ESIM_TERMINATED',
+      `eSIM ${esim.iccid} is TERMINATED; emergency control (${action}) applies only to ACTIVE or SUSPENDED eSIMs`,
+    );
   }
   const target = action === 'suspend' ? 'SUSPENDED' : 'ACTIVE';
   if (esim.contractStatus === target) return { esim, changed: false };
   return {
-    esim: { ...esim, contractStatus: target, isServiceRestricted: action === 'suspend', lastUpdatedAt: isoInstant(now) },
+    esim: {
+      ...esim,
+      contractStatus: target,
+      isServiceRestricted: action === 'suspend',
+      lastUpdatedAt: isoInstant(now),
+    },
     changed: true,
   };
 }
@@ -95,7 +103,9 @@ export function applyEmergencyAction(esim: EsimState, action: EmergencyAction, n
 export function withUsage(esim: EsimState, list: DataUsageDailyItem[], totalKb: number, now: Date): EsimState {
   const same =
     list.length === esim.dataUsageDailyList.length &&
-    list.every((item, i) => item.day === esim.dataUsageDailyList[i]?.day && item.usage === esim.dataUsageDailyList[i]?.usage);
+    list.every(
+      (item, i) => item.day === esim.dataUsageDailyList[i]?.day && item.usage === esim.dataUsageDailyList[i]?.usage,
+    );
   if (same) return esim;
   return { ...esim, dataUsageDailyList: list, totalDataUsage: totalKb, lastUpdatedAt: isoInstant(now) };
 }

@@ -51,7 +51,8 @@ const TRUNCATE: SandboxFault = { kind: 'truncate-response' };
  */
 export function parseSandboxFault(value: string | readonly string[]): SandboxFaultParse {
   if (typeof value !== 'string') {
-    if (value.length !== 1) return refuse(`must be given once, with one fault per request (got ${value.length} values)`);
+    if (value.length !== 1)
+      return refuse(`must be given once, with one fault per request (got ${value.length} values)`);
     return parseSandboxFault(value[0]!);
   }
   const text = value.trim();
@@ -62,7 +63,9 @@ export function parseSandboxFault(value: string | readonly string[]): SandboxFau
   if (text.startsWith('delay=')) {
     const digits = text.slice('delay='.length);
     if (!/^[0-9]+$/.test(digits)) {
-      return refuse(`delay=<ms> takes a whole number of milliseconds written with decimal digits only, from 0 to ${MAX_FAULT_DELAY_MS}, got ${quote(text)}`);
+      return refuse(
+        `delay=<ms> takes a whole number of milliseconds written with decimal digits only, from 0 to ${MAX_FAULT_DELAY_MS}, got ${quote(text)}`,
+      );
     }
     const ms = Number(digits);
     if (ms > MAX_FAULT_DELAY_MS) return refuse(`delay=<ms> is at most ${MAX_FAULT_DELAY_MS} ms, got ${quote(text)}`);
@@ -70,11 +73,20 @@ export function parseSandboxFault(value: string | readonly string[]): SandboxFau
   }
   if (text.startsWith('error=')) {
     const status = INJECTABLE_STATUSES.find((s) => String(s) === text.slice('error='.length));
-    if (status === undefined) return refuse(`error=<status> takes one of ${INJECTABLE_STATUSES.join(', ')}, got ${quote(text)}`);
+    if (status === undefined)
+      return refuse(`error=<status> takes one of ${INJECTABLE_STATUSES.join(', ')}, got ${quote(text)}`);
     return { ok: true, fault: { kind: 'error', status } };
   }
   // An unknown value: the rule is the list itself.
-  return { ok: false, violations: [{ path: SANDBOX_FAULT_PATH, message: `must be one of ${SANDBOX_FAULT_VALUES} (names in lower case), got ${quote(text)}` }] };
+  return {
+    ok: false,
+    violations: [
+      {
+        path: SANDBOX_FAULT_PATH,
+        message: `must be one of ${SANDBOX_FAULT_VALUES} (names in lower case), got ${quote(text)}`,
+      },
+    ],
+  };
 }
 
 /**

@@ -23,7 +23,8 @@ export const IDEMPOTENCY_LEASE_MS = 60 * 1000;
  */
 export function idempotencyKeyProblem(value: string): string | null {
   if (value.length === 0) return 'must not be empty: 1 to 255 printable ASCII characters (0x20-0x7E)';
-  if (value.length > IDEMPOTENCY_KEY_MAX_LENGTH) return `must be at most ${IDEMPOTENCY_KEY_MAX_LENGTH} characters, got ${value.length}`;
+  if (value.length > IDEMPOTENCY_KEY_MAX_LENGTH)
+    return `must be at most ${IDEMPOTENCY_KEY_MAX_LENGTH} characters, got ${value.length}`;
   let position = 0;
   // By code point. Node reads header values as Latin-1, one character per byte, so over
   // HTTP the character named is a byte (UTF-8 "é" arrives as 0xC3 0xA9): say it as one.
@@ -31,7 +32,8 @@ export function idempotencyKeyProblem(value: string): string | null {
     position++;
     const code = char.codePointAt(0)!;
     if (code < 0x20 || code > 0x7e) {
-      const named = code <= 0xff ? `0x${code.toString(16).toUpperCase().padStart(2, '0')}` : `U+${code.toString(16).toUpperCase()}`;
+      const named =
+        code <= 0xff ? `0x${code.toString(16).toUpperCase().padStart(2, '0')}` : `U+${code.toString(16).toUpperCase()}`;
       return `must be printable ASCII (0x20-0x7E): character ${position} is ${named}`;
     }
   }

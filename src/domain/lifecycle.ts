@@ -30,7 +30,14 @@ import type { EsimState } from './esim.js';
  * is; else CONFIRMATION_FAILED when the installation failed; else ACTIVATED once a device
  * connected (`activatedOn` set); else its `profileInstallStatus` (READY, DOWNLOADED, INSTALLED).
  */
-export const LIFECYCLE_STATES = ['READY', 'DOWNLOADED', 'INSTALLED', 'ACTIVATED', 'CONFIRMATION_FAILED', 'TERMINATED'] as const;
+export const LIFECYCLE_STATES = [
+  'READY',
+  'DOWNLOADED',
+  'INSTALLED',
+  'ACTIVATED',
+  'CONFIRMATION_FAILED',
+  'TERMINATED',
+] as const;
 export type LifecycleState = (typeof LIFECYCLE_STATES)[number];
 
 /** The lifecycle state of an eSIM (see `LIFECYCLE_STATES`). */
@@ -65,7 +72,13 @@ export interface Transition {
 }
 
 const LIVE: readonly ContractStatus[] = ['ACTIVE', 'SUSPENDED'];
-const NOT_TERMINATED: readonly LifecycleState[] = ['READY', 'DOWNLOADED', 'INSTALLED', 'ACTIVATED', 'CONFIRMATION_FAILED'];
+const NOT_TERMINATED: readonly LifecycleState[] = [
+  'READY',
+  'DOWNLOADED',
+  'INSTALLED',
+  'ACTIVATED',
+  'CONFIRMATION_FAILED',
+];
 
 const download = (esim: EsimState, { at }: EventContext): EsimState => ({
   ...esim,
@@ -93,7 +106,13 @@ const installFailed = (esim: EsimState, { at }: EventContext): EsimState => ({
 // expiresOn = activatedOn + validityDays - 1: the day of activation is the first day of validity.
 const firstConnect = (esim: EsimState, { at, imei, validityDays }: EventContext): EsimState => {
   const activatedOn = jstDate(at);
-  return { ...esim, initialConnectionDevice: imei, activatedOn, expiresOn: addDays(activatedOn, validityDays - 1), lastUpdatedAt: isoInstant(at) };
+  return {
+    ...esim,
+    initialConnectionDevice: imei,
+    activatedOn,
+    expiresOn: addDays(activatedOn, validityDays - 1),
+    lastUpdatedAt: isoInstant(at),
+  };
 };
 
 const terminate = (esim: EsimState, { at }: EventContext): EsimState => ({
@@ -113,9 +132,21 @@ const terminate = (esim: EsimState, { at }: EventContext): EsimState => ({
 export const TRANSITIONS: readonly Transition[] = [
   { event: 'download', from: ['READY'], to: 'DOWNLOADED', contract: LIVE, apply: download },
   // From READY an install implies the download first (downloadedAt, profile DOWNLOADED).
-  { event: 'install', from: ['READY'], to: 'INSTALLED', contract: LIVE, apply: (esim, context) => install(download(esim, context), context) },
+  {
+    event: 'install',
+    from: ['READY'],
+    to: 'INSTALLED',
+    contract: LIVE,
+    apply: (esim, context) => install(download(esim, context), context),
+  },
   { event: 'install', from: ['DOWNLOADED'], to: 'INSTALLED', contract: LIVE, apply: install },
-  { event: 'install_failed', from: ['READY', 'DOWNLOADED'], to: 'CONFIRMATION_FAILED', contract: LIVE, apply: installFailed },
+  {
+    event: 'install_failed',
+    from: ['READY', 'DOWNLOADED'],
+    to: 'CONFIRMATION_FAILED',
+    contract: LIVE,
+    apply: installFailed,
+  },
   { event: 'connect', from: ['INSTALLED'], to: 'ACTIVATED', contract: ['ACTIVE'], apply: firstConnect },
   // Later connections change nothing, not even lastUpdatedAt.
   { event: 'connect', from: ['ACTIVATED'], to: 'ACTIVATED', contract: ['ACTIVE'], apply: (esim) => esim },
@@ -125,7 +156,9 @@ export const TRANSITIONS: readonly Transition[] = [
 /** The row of the table for this event on this eSIM, or undefined when the event does not apply. */
 export function transitionFor(esim: EsimState, event: LifecycleEvent): Transition | undefined {
   const state = lifecycleState(esim);
-  return TRANSITIONS.find((t) => t.event === event && t.from.includes(state) && t.contract.includes(esim.contractStatus));
+  return TRANSITIONS.find(
+    (t) => t.event === event && t.from.includes(state) && t.contract.includes(esim.contractStatus),
+  );
 }
 
 /** The events that apply to the eSIM now, in the order of `LIFECYCLE_EVENTS` as the table lists them. */
@@ -142,7 +175,10 @@ export function allowedEvents(esim: EsimState): LifecycleEvent[] {
  */
 export function applyLifecycleEvent(esim: EsimState, event: LifecycleEvent, context: EventContext): EsimState {
   if (esim.contractStatus === 'TERMINATED') {
-    throw new DomainError('ESIM_TERMINATED', `eSIM ${esim.iccid} is TERMINATED (terminatedOn ${esim.terminatedOn ?? 'unknown'}); no lifecycle event applies to a TERMINATED eSIM`);
+    throw new DomainError(
+      'ESIM_TERMINATED',
+      `eSIM ${esim.iccid} is TERMINATED (terminatedOn ${esim.terminatedOn ?? 'unknown'}); no lifecycle event applies to a TERMINATED eSIM`,
+    );
   }
   const transition = transitionFor(esim, event);
   if (!transition) {
@@ -172,10 +208,17 @@ export function eventInstant(esim: EsimState, occurredAt: string | undefined, no
   if (occurredAt === undefined) return new Date(Math.max(now.getTime(), Date.parse(esim.lastUpdatedAt)));
   const at = new Date(occurredAt);
   if (at.getTime() > now.getTime()) {
-    throw new RuleViolation([{ path: 'body.occurredAt', message: `must not be later than the sandbox clock's now (${isoInstant(now)})` }]);
+    throw new RuleViolation([
+      { path: 'body.occurredAt', message: `must not be later than the sandbox clock's now (${isoInstant(now)})` },
+    ]);
   }
   if (at.getTime() < Date.parse(esim.lastUpdatedAt)) {
-    throw new RuleViolation([{ path: 'body.occurredAt', message: `must not be earlier than the eSIM's lastUpdatedAt (${esim.lastUpdatedAt}): events are recorded in order` }]);
+    throw new RuleViolation([
+      {
+        path: 'body.occurredAt',
+        message: `must not be earlier than the eSIM's lastUpdatedAt (${esim.lastUpdatedAt}): events are recorded in order`,
+      },
+    ]);
   }
   return at;
 }
@@ -195,13 +238,22 @@ export function lifecycleRequestViolations(body: unknown): FieldViolation[] {
   if (typeof event === 'string' && (LIFECYCLE_EVENTS as readonly string[]).includes(event)) {
     const takesImei = EVENTS_WITH_IMEI.includes(event as LifecycleEvent);
     if (takesImei && imei === undefined) {
-      violations.push({ path: 'body.imei', message: `is required for the ${event} event (the device's 15-digit IMEI)` });
+      violations.push({
+        path: 'body.imei',
+        message: `is required for the ${event} event (the device's 15-digit IMEI)`,
+      });
     } else if (!takesImei && imei !== undefined) {
-      violations.push({ path: 'body.imei', message: `is not taken by the ${event} event; only ${EVENTS_WITH_IMEI.join(' and ')} carry an IMEI` });
+      violations.push({
+        path: 'body.imei',
+        message: `is not taken by the ${event} event; only ${EVENTS_WITH_IMEI.join(' and ')} carry an IMEI`,
+      });
     }
   }
   if (typeof occurredAt === 'string' && Number.isNaN(Date.parse(occurredAt))) {
-    violations.push({ path: 'body.occurredAt', message: 'must be an ISO 8601 date-time with a time zone, e.g. 2026-03-01T10:00:00.000Z' });
+    violations.push({
+      path: 'body.occurredAt',
+      message: 'must be an ISO 8601 date-time with a time zone, e.g. 2026-03-01T10:00:00.000Z',
+    });
   }
   return violations;
 }

@@ -32,7 +32,9 @@ export interface Page<T> {
  * every other coverage country (DESIGN.md section 3).
  */
 export function toCatalogPlan(plan: DataPlan, providerCountry: string): CatalogPlan {
-  const roamingCountries = [...new Set(plan.coverages.map((c) => c.code))].filter((code) => code !== providerCountry).sort();
+  const roamingCountries = [...new Set(plan.coverages.map((c) => c.code))]
+    .filter((code) => code !== providerCountry)
+    .sort();
   return { plan, homeCountry: providerCountry, roamingCountries };
 }
 
@@ -52,7 +54,12 @@ export function matchesFilter(entry: CatalogPlan, filter: PlanFilter): boolean {
  * A page past the end has no items but true metadata (DESIGN.md section 2, Validation).
  * @param page 1-based page number; @param limit items per page (1-200).
  */
-export function searchPlans(catalog: readonly CatalogPlan[], filter: PlanFilter, page: number, limit: number): Page<DataPlan> {
+export function searchPlans(
+  catalog: readonly CatalogPlan[],
+  filter: PlanFilter,
+  page: number,
+  limit: number,
+): Page<DataPlan> {
   const matching = catalog.filter((entry) => matchesFilter(entry, filter)).sort(byPlanCode);
   const start = (page - 1) * limit;
   return {

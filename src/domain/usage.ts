@@ -38,7 +38,10 @@ export function usageListViolations(items: unknown, bodyPath = 'body'): FieldVio
       if (!isCalendarDate(day)) {
         violations.push({ path: `${at}.day`, message: 'must be a real calendar date YYYY-MM-DD' });
       } else if (firstIndexOfDay.has(day)) {
-        violations.push({ path: `${at}.day`, message: `repeats ${day}, already given at ${bodyPath}[${firstIndexOfDay.get(day)}]; each day may appear once` });
+        violations.push({
+          path: `${at}.day`,
+          message: `repeats ${day}, already given at ${bodyPath}[${firstIndexOfDay.get(day)}]; each day may appear once`,
+        });
       } else {
         firstIndexOfDay.set(day, index);
       }
@@ -49,11 +52,15 @@ export function usageListViolations(items: unknown, bodyPath = 'body'): FieldVio
       return;
     }
     const kb = BigInt(usage);
-    if (kb > MAX_USAGE_KB) violations.push({ path: `${at}.usage`, message: `must be at most ${MAX_USAGE_KB} KB (2^53 - 1)` });
+    if (kb > MAX_USAGE_KB)
+      violations.push({ path: `${at}.usage`, message: `must be at most ${MAX_USAGE_KB} KB (2^53 - 1)` });
     total += kb;
   });
   if (violations.length === 0 && total > MAX_USAGE_KB) {
-    violations.push({ path: bodyPath, message: `must have a usage sum of at most ${MAX_USAGE_KB} KB (2^53 - 1), got ${total}` });
+    violations.push({
+      path: bodyPath,
+      message: `must have a usage sum of at most ${MAX_USAGE_KB} KB (2^53 - 1), got ${total}`,
+    });
   }
   return violations;
 }

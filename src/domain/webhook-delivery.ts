@@ -46,7 +46,13 @@ function signatureOf(secret: string, unixSeconds: number, body: string): string 
  * value must match and `t` be within `toleranceSeconds` of `nowSeconds`. Used by the tests
  * and shown in the README.
  */
-export function verifySignature(header: string, secret: string, body: string, nowSeconds: number, toleranceSeconds = 300): boolean {
+export function verifySignature(
+  header: string,
+  secret: string,
+  body: string,
+  nowSeconds: number,
+  toleranceSeconds = 300,
+): boolean {
   const match = /^t=(\d+),v1=([0-9a-f]{64})$/.exec(header);
   if (!match) return false;
   const t = Number(match[1]);
@@ -65,19 +71,24 @@ export function verifySignature(header: string, secret: string, body: string, no
 export function webhookUrlViolations(value: string): FieldViolation[] {
   const refuse = (message: string): FieldViolation[] => [{ path: 'body.url', message }];
   if (value.length > MAX_WEBHOOK_URL_LENGTH) return refuse(`must be at most ${MAX_WEBHOOK_URL_LENGTH} characters`);
-  if (/[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/.test(value)) return refuse('must be well-formed Unicode (no lone surrogates)');
+  if (/[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/.test(value))
+    return refuse('must be well-formed Unicode (no lone surrogates)');
   // eslint-disable-next-line no-control-regex
-  if (/[\x00-\x20\x7f]/.test(value)) return refuse('must not contain spaces or control characters (percent-encode them: %20)');
+  if (/[\x00-\x20\x7f]/.test(value))
+    return refuse('must not contain spaces or control characters (percent-encode them: %20)');
   const port = /^[a-z][a-z0-9+.-]*:\/\/(?:[^/?#@]*@)?(?:\[[^\]]*\]|[^/?#:]*):(\d+)(?:[/?#]|$)/i.exec(value)?.[1];
-  if (port !== undefined && (Number(port) < 1 || Number(port) > 65535)) return refuse(`must have a port from 1 to 65535, got ${port}`);
+  if (port !== undefined && (Number(port) < 1 || Number(port) > 65535))
+    return refuse(`must have a port from 1 to 65535, got ${port}`);
   let url: URL;
   try {
     url = new URL(value);
   } catch {
     return refuse('must be an absolute URL (https://host/path)');
   }
-  if (url.protocol !== 'http:' && url.protocol !== 'https:') return refuse(`must use http or https, got ${url.protocol.replace(/:$/, '')}`);
-  if (!/^https?:\/\/[^/?#]/i.test(value)) return refuse('must be written as an absolute URL: http:// or https://, then the host (https://host/path)');
+  if (url.protocol !== 'http:' && url.protocol !== 'https:')
+    return refuse(`must use http or https, got ${url.protocol.replace(/:$/, '')}`);
+  if (!/^https?:\/\/[^/?#]/i.test(value))
+    return refuse('must be written as an absolute URL: http:// or https://, then the host (https://host/path)');
   if (url.hostname === '') return refuse('must name a host');
   if (url.username !== '' || url.password !== '') return refuse('must not carry a user name or password');
   if (url.hash !== '') return refuse('must not have a fragment (#...): it is never sent');

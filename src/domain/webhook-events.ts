@@ -2,7 +2,13 @@
  * Which webhook events a change produces (issue 6): pure functions of the state before and
  * after, so the same rule holds for API calls, lifecycle events and the sandbox clock.
  */
-import type { EsimStatusSnapshot, OrderCompletedData, WebhookEventBody, WebhookEventData, WebhookEventType } from '../contract/webhooks.js';
+import type {
+  EsimStatusSnapshot,
+  OrderCompletedData,
+  WebhookEventBody,
+  WebhookEventData,
+  WebhookEventType,
+} from '../contract/webhooks.js';
 import type { EsimState } from './esim.js';
 
 /**
@@ -41,7 +47,12 @@ export function statusSnapshot(esim: EsimState): EsimStatusSnapshot {
  * @param at the reseller's sandbox time of the change (ISO 8601 UTC).
  * @param transactionId the eSIM's order: its events go out after the order's order.completed.
  */
-export function esimChangeEvents(before: EsimState, after: EsimState, at: string, transactionId: string | null = null): NewWebhookEvent[] {
+export function esimChangeEvents(
+  before: EsimState,
+  after: EsimState,
+  at: string,
+  transactionId: string | null = null,
+): NewWebhookEvent[] {
   const events: NewWebhookEvent[] = [];
   const previous = statusSnapshot(before);
   const current = statusSnapshot(after);
@@ -53,7 +64,12 @@ export function esimChangeEvents(before: EsimState, after: EsimState, at: string
     events.push({
       ...base,
       type: 'esim.usage_updated',
-      data: { iccid: after.iccid, previousTotalDataUsage: before.totalDataUsage, totalDataUsage: after.totalDataUsage, esim: after },
+      data: {
+        iccid: after.iccid,
+        previousTotalDataUsage: before.totalDataUsage,
+        totalDataUsage: after.totalDataUsage,
+        esim: after,
+      },
     });
   }
   return events;

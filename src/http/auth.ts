@@ -40,7 +40,11 @@ export function requireApiKey(scope: FastifyInstance, resellers: ResellerReposit
   scope.addHook('onRequest', (request: FastifyRequest, _reply, done) => {
     const key = bearerToken(request.headers.authorization);
     if (key === undefined) {
-      done(new HttpProblem('UNAUTHORIZED', 'send your API key as Authorization: Bearer <key>', { 'WWW-Authenticate': REALM }));
+      done(
+        new HttpProblem('UNAUTHORIZED', 'send your API key as Authorization: Bearer <key>', {
+          'WWW-Authenticate': REALM,
+        }),
+      );
       return;
     }
     const hash = hashApiKey(key);
@@ -52,7 +56,11 @@ export function requireApiKey(scope: FastifyInstance, resellers: ResellerReposit
     }
     resellers.findByKeyHash(hash).then((reseller) => {
       if (!reseller) {
-        done(new HttpProblem('UNAUTHORIZED', 'the API key is not known', { 'WWW-Authenticate': `${REALM}, error="invalid_token"` }));
+        done(
+          new HttpProblem('UNAUTHORIZED', 'the API key is not known', {
+            'WWW-Authenticate': `${REALM}, error="invalid_token"`,
+          }),
+        );
         return;
       }
       if (cache.size >= CACHE_LIMIT) cache.clear();

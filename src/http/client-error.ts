@@ -78,7 +78,10 @@ export function clientErrorHandler(this: { log: FastifyBaseLogger }, error: Pars
     socket.write(response);
     const answered = response.slice('HTTP/1.1 '.length, response.indexOf('\r\n'));
     // The request id only where the client was given it (a problem), so that it finds this line.
-    this.log.info({ ...(response.includes(requestId) ? { requestId } : {}), clientError: error.code }, `client error ${error.code} (${error.reason ?? error.message}): answered ${answered}; connection closed`);
+    this.log.info(
+      { ...(response.includes(requestId) ? { requestId } : {}), clientError: error.code },
+      `client error ${error.code} (${error.reason ?? error.message}): answered ${answered}; connection closed`,
+    );
   }
   socket.destroy(error);
 }

@@ -20,7 +20,14 @@
  * invalid one, so that turning rehearsal off on a shared deployment breaks no client.
  */
 import type { Socket } from 'node:net';
-import type { FastifyReply, FastifyRequest, HookHandlerDoneFunction, onRequestHookHandler, onSendHookHandler, preHandlerHookHandler } from 'fastify';
+import type {
+  FastifyReply,
+  FastifyRequest,
+  HookHandlerDoneFunction,
+  onRequestHookHandler,
+  onSendHookHandler,
+  preHandlerHookHandler,
+} from 'fastify';
 import { parseSandboxFault, truncatedLength, type InjectableStatus, type SandboxFault } from '../domain/faults.js';
 import type { Metrics } from './metrics.js';
 import { problem, sendProblem, type InjectedProblemCode } from './problem.js';
@@ -93,7 +100,10 @@ export function faultHooks({ enabled, metrics }: FaultOptions): FaultHooks {
   /** Logs the one line of a response a fault cut short and records it as a response (Fastify's onResponse does not run). */
   const cutShort = (request: FastifyRequest, reply: FastifyReply, fault: string, what: string): void => {
     metrics.observe(request, reply);
-    request.log.info({ res: reply, responseTime: reply.elapsedTime, sandboxFault: fault }, `Sandbox-Fault: ${fault}: ${what}; connection closed`);
+    request.log.info(
+      { res: reply, responseTime: reply.elapsedTime, sandboxFault: fault },
+      `Sandbox-Fault: ${fault}: ${what}; connection closed`,
+    );
   };
 
   const drop = (request: FastifyRequest, reply: FastifyReply): void => {
@@ -103,21 +113,31 @@ export function faultHooks({ enabled, metrics }: FaultOptions): FaultHooks {
     cutShort(request, reply, 'drop-response', `the ${reply.statusCode} response was not sent`);
   };
 
-  const truncate = (request: FastifyRequest, reply: FastifyReply, payload: unknown, done: HookHandlerDoneFunction): void => {
+  const truncate = (
+    request: FastifyRequest,
+    reply: FastifyReply,
+    payload: unknown,
+    done: HookHandlerDoneFunction,
+  ): void => {
     const body = typeof payload === 'string' ? Buffer.from(payload) : Buffer.isBuffer(payload) ? payload : NO_BODY;
     if (request.method === 'HEAD' || body.length === 0) {
       // No body to cut (HEAD, 204): the headers go whole, and Node closes the connection after
       // them. Without Connection: close a keep-alive client would take the complete answer and
       // send its next request on a socket the server is closing.
       reply.header('Connection', 'close');
-      request.log.info({ sandboxFault: 'truncate-response' }, `Sandbox-Fault: truncate-response: the ${reply.statusCode} response has no body to cut; sent whole with Connection: close`);
+      request.log.info(
+        { sandboxFault: 'truncate-response' },
+        `Sandbox-Fault: truncate-response: the ${reply.statusCode} response has no body to cut; sent whole with Connection: close`,
+      );
       done();
       return;
     }
     const keep = truncatedLength(body.length);
     reply.hijack();
     const res = reply.raw;
-    const headers = Object.fromEntries(Object.entries(reply.getHeaders()).filter(([, value]) => value !== undefined)) as Record<string, string | number | string[]>;
+    const headers = Object.fromEntries(
+      Object.entries(reply.getHeaders()).filter(([, value]) => value !== undefined),
+    ) as Record<string, string | number | string[]>;
     res.writeHead(reply.statusCode, { ...headers, 'content-length': String(body.length) });
     // Headers and the kept bytes go out together; the connection closes once the socket has written them.
     if (keep === 0) res.flushHeaders();

@@ -71,17 +71,33 @@ export function installIdempotency(scope: FastifyInstance, options: IdempotencyO
   const sweep = (at: Date, request: FastifyRequest) => {
     if (at.getTime() - lastSweep < SWEEP_INTERVAL_MS) return;
     lastSweep = at.getTime();
-    sweeping = repository.deleteExpired(at, SWEEP_LIMIT).catch((error: unknown) => request.log.warn({ err: error }, 'idempotency keys: the sweep of expired keys failed'));
+    sweeping = repository
+      .deleteExpired(at, SWEEP_LIMIT)
+      .catch((error: unknown) =>
+        request.log.warn({ err: error }, 'idempotency keys: the sweep of expired keys failed'),
+      );
   };
 
   /** Claims the key or answers for it. @returns true when the reply was sent (a replay). */
   const begin = async (request: FastifyRequest, reply: FastifyReply, key: string): Promise<boolean> => {
-    const fingerprint = requestFingerprint({ method: request.method, route: request.routeOptions.url ?? request.url, params: request.params, body: request.body });
+    const fingerprint = requestFingerprint({
+      method: request.method,
+      route: request.routeOptions.url ?? request.url,
+      params: request.params,
+      body: request.body,
+    });
     const owner = randomUUID();
     for (let attempt = 0; attempt < CLAIM_ATTEMPTS; attempt++) {
       const at = now();
       sweep(at, request);
-      const claim: IdempotencyClaim = { scope: request.apiKeyHash, key, fingerprint, owner, claimedAt: at, expiresAt: new Date(at.getTime() + IDEMPOTENCY_TTL_MS) };
+      const claim: IdempotencyClaim = {
+        scope: request.apiKeyHash,
+        key,
+        fingerprint,
+        owner,
+        claimedAt: at,
+        expiresAt: new Date(at.getTime() + IDEMPOTENCY_TTL_MS),
+      };
       if (await repository.claim(claim)) return own(request, claim);
       const stored = await repository.find(claim.scope, key);
       if (!stored) continue; // released or swept since the insert: claim it anew
@@ -91,12 +107,18 @@ export function installIdempotency(scope: FastifyInstance, options: IdempotencyO
           continue;
         case 'take-over-abandoned':
           if (await repository.takeOverAbandoned(claim, stored.owner)) {
-            request.log.warn({ idempotencyKey: key, claimedAt: stored.claimedAt }, 'idempotency key: taking over a claim left in flight past its lease (its process stopped before storing a response)');
+            request.log.warn(
+              { idempotencyKey: key, claimedAt: stored.claimedAt },
+              'idempotency key: taking over a claim left in flight past its lease (its process stopped before storing a response)',
+            );
             return own(request, { ...claim, expiresAt: new Date(stored.expiresAt) });
           }
           continue;
         case 'reused':
-          throw new HttpProblem('IDEMPOTENCY_KEY_REUSED', `the Idempotency-Key "${key}" was used with a different request (method, path or body) in the last 24 hours; use a new key for a new request`);
+          throw new HttpProblem(
+            'IDEMPOTENCY_KEY_REUSED',
+            `the Idempotency-Key "${key}" was used with a different request (method, path or body) in the last 24 hours; use a new key for a new request`,
+          );
         case 'in-use':
           throw inUse(key);
         case 'replay':
@@ -169,13 +191,21 @@ function own(request: FastifyRequest, claim: IdempotencyClaim): false {
 }
 
 function inUse(key: string): HttpProblem {
-  return new HttpProblem('IDEMPOTENCY_KEY_IN_USE', `a request with the Idempotency-Key "${key}" is still in flight; retry after it completes`, { 'Retry-After': '1' });
+  return new HttpProblem(
+    'IDEMPOTENCY_KEY_IN_USE',
+    `a request with the Idempotency-Key "${key}" is still in flight; retry after it completes`,
+    { 'Retry-After': '1' },
+  );
 }
 
 /** Sends a stored response exactly as it was first sent, marked as a replay. */
 function replay(reply: FastifyReply, stored: StoredKeyRow): void {
   const response = stored.response!;
-  reply.code(response.statusCode).header('content-type', response.contentType).header('Idempotent-Replayed', 'true').send(response.body);
+  reply
+    .code(response.statusCode)
+    .header('content-type', response.contentType)
+    .header('Idempotent-Replayed', 'true')
+    .send(response.body);
 }
 
 /**
@@ -183,7 +213,12 @@ function replay(reply: FastifyReply, stored: StoredKeyRow): void {
  * releases the key on a 5xx: an unexpected failure rolled the operation back, and storing
  * it would pin a transient failure to the key for 24 hours.
  */
-async function finish(repository: IdempotencyRepository, claim: IdempotencyClaim, reply: FastifyReply, payload: unknown): Promise<void> {
+async function finish(
+  repository: IdempotencyRepository,
+  claim: IdempotencyClaim,
+  reply: FastifyReply,
+  payload: unknown,
+): Promise<void> {
   // Every response of these routes is serialized JSON, a string here; anything else could
   // not be replayed byte for byte, so the key is released rather than stored wrong.
   if (reply.statusCode >= 500 || typeof payload !== 'string') {
@@ -194,6 +229,14 @@ async function finish(repository: IdempotencyRepository, claim: IdempotencyClaim
   // A crash between the operation's commit and this update leaves the key in flight: after
   // the lease another request takes it over and the operation runs a second time. That
   // window cannot close without storing the response in the operation's own transaction.
-  const stored = await repository.complete(claim.scope, claim.key, claim.owner, { statusCode: reply.statusCode, contentType, body: payload });
-  if (!stored) reply.log.warn({ idempotencyKey: claim.key }, 'idempotency key: the claim was taken over (this request outlived the lease); its response is not stored');
+  const stored = await repository.complete(claim.scope, claim.key, claim.owner, {
+    statusCode: reply.statusCode,
+    contentType,
+    body: payload,
+  });
+  if (!stored)
+    reply.log.warn(
+      { idempotencyKey: claim.key },
+      'idempotency key: the claim was taken over (this request outlived the lease); its response is not stored',
+    );
 }

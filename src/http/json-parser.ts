@@ -20,7 +20,13 @@ export function installUtf8JsonParser(app: FastifyInstance): void {
     const bytes = body as Buffer;
     const coding = request.headers['content-encoding'];
     if (coding !== undefined && coding.trim().toLowerCase() !== 'identity') {
-      done(Object.assign(new Error(`Content-Encoding ${coding} is not supported: send the body uncompressed`), { code: 'FST_ERR_CTP_INVALID_MEDIA_TYPE', statusCode: 415 }), undefined);
+      done(
+        Object.assign(new Error(`Content-Encoding ${coding} is not supported: send the body uncompressed`), {
+          code: 'FST_ERR_CTP_INVALID_MEDIA_TYPE',
+          statusCode: 415,
+        }),
+        undefined,
+      );
       return;
     }
     // An operation that takes no body (clock reset) accepts an empty one, whatever the
@@ -30,7 +36,12 @@ export function installUtf8JsonParser(app: FastifyInstance): void {
       return;
     }
     if (!isUtf8(bytes)) {
-      done(new DomainError('VALIDATION_ERROR', 'the request body is not valid UTF-8 (RFC 8259 requires UTF-8 JSON)', [{ path: 'body', message: 'must be UTF-8' }]), undefined);
+      done(
+        new DomainError('VALIDATION_ERROR', 'the request body is not valid UTF-8 (RFC 8259 requires UTF-8 JSON)', [
+          { path: 'body', message: 'must be UTF-8' },
+        ]),
+        undefined,
+      );
       return;
     }
     const text = bytes.toString('utf8');
@@ -38,7 +49,14 @@ export function installUtf8JsonParser(app: FastifyInstance): void {
       // secure-json-parse refuses these keys (prototype poisoning), and Fastify reports that as
       // invalid JSON: when plain JSON.parse takes the text, that was the reason, so say so.
       if (error && isPlainJson(text)) {
-        done(new DomainError('VALIDATION_ERROR', 'the request body has a __proto__ or constructor.prototype key, refused for safety', [{ path: 'body', message: 'must not have a __proto__ or constructor.prototype key' }]), undefined);
+        done(
+          new DomainError(
+            'VALIDATION_ERROR',
+            'the request body has a __proto__ or constructor.prototype key, refused for safety',
+            [{ path: 'body', message: 'must not have a __proto__ or constructor.prototype key' }],
+          ),
+          undefined,
+        );
         return;
       }
       done(error, value);

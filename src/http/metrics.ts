@@ -70,7 +70,7 @@ export class Metrics {
   });
   readonly rateLimitStoreErrors = new Counter({
     name: 'sandbox_rate_limit_store_errors_total',
-    help: 'Rate-limit counter operations that Redis did not answer; each was counted in this instance\'s memory instead.',
+    help: "Rate-limit counter operations that Redis did not answer; each was counted in this instance's memory instead.",
     registers: [this.registry],
   });
 
@@ -86,7 +86,8 @@ export class Metrics {
       registers: [this.registry],
       async collect() {
         const counts = await countEsims();
-        for (const status of new Set([...CONTRACT_STATUSES, ...Object.keys(counts)])) this.set({ contract_status: status }, counts[status] ?? 0);
+        for (const status of new Set([...CONTRACT_STATUSES, ...Object.keys(counts)]))
+          this.set({ contract_status: status }, counts[status] ?? 0);
       },
     });
     if (processMetrics) collectDefaultMetrics({ register: this.registry, prefix: 'sandbox_' });
@@ -98,7 +99,12 @@ export class Metrics {
     this.requests.inc(labels);
     this.latency.observe(labels, reply.elapsedTime / 1000);
     const replayed = reply.getHeader('idempotent-replayed') === 'true';
-    if (reply.statusCode === 201 && !replayed && request.method === 'POST' && request.routeOptions.url === '/v1/orders') {
+    if (
+      reply.statusCode === 201 &&
+      !replayed &&
+      request.method === 'POST' &&
+      request.routeOptions.url === '/v1/orders'
+    ) {
       this.ordersCreated.inc();
       const quantity = (request.body as { quantity?: unknown } | undefined)?.quantity;
       if (typeof quantity === 'number') this.esimsCreated.inc(quantity);

@@ -9,7 +9,12 @@ import type { FastifyInstance } from 'fastify';
 import { Problem } from '../contract/common.js';
 import { DataPlan } from '../contract/plans.js';
 import { DataUsageDailyItem, Esim } from '../contract/esims.js';
-import { EsimStatusChangedEvent, EsimStatusSnapshot, EsimUsageUpdatedEvent, OrderCompletedEvent } from '../contract/webhooks.js';
+import {
+  EsimStatusChangedEvent,
+  EsimStatusSnapshot,
+  EsimUsageUpdatedEvent,
+  OrderCompletedEvent,
+} from '../contract/webhooks.js';
 import { INJECTABLE_STATUSES, MAX_FAULT_DELAY_MS } from '../domain/faults.js';
 import { INJECTED_PROBLEMS } from './faults.js';
 import { webhooksObject } from './openapi-webhooks.js';
@@ -73,9 +78,17 @@ export async function registerOpenApi(app: FastifyInstance): Promise<void> {
   await app.register(swagger, {
     transformObject: (documentObject) =>
       declareSandboxFaultHeader(
-        headerNamesAsWritten(referToSharedSchemas(withWebhooks('openapiObject' in documentObject ? documentObject.openapiObject : documentObject.swaggerObject))),
+        headerNamesAsWritten(
+          referToSharedSchemas(
+            withWebhooks(
+              'openapiObject' in documentObject ? documentObject.openapiObject : documentObject.swaggerObject,
+            ),
+          ),
+        ),
       ),
-    refResolver: { buildLocalReference: (json, _baseUri, _fragment, i) => (typeof json.$id === 'string' ? json.$id : `def-${i}`) },
+    refResolver: {
+      buildLocalReference: (json, _baseUri, _fragment, i) => (typeof json.$id === 'string' ? json.$id : `def-${i}`),
+    },
     openapi: {
       openapi: '3.1.0',
       info: {
@@ -95,7 +108,11 @@ export async function registerOpenApi(app: FastifyInstance): Promise<void> {
       ],
       components: {
         securitySchemes: {
-          bearerAuth: { type: 'http', scheme: 'bearer', description: 'The reseller API key, sent as `Authorization: Bearer <key>`.' },
+          bearerAuth: {
+            type: 'http',
+            scheme: 'bearer',
+            description: 'The reseller API key, sent as `Authorization: Bearer <key>`.',
+          },
         },
       },
       security: [{ bearerAuth: [] }],
@@ -114,7 +131,8 @@ export async function registerDocs(app: FastifyInstance): Promise<void> {
     staticCSP: true,
     // The sandbox runs on plain http (often a LAN address): upgrading the page's own asset
     // requests to https would leave it blank, and it calls no validator.
-    transformStaticCSP: (header) => header.replace(/ ?upgrade-insecure-requests;/, '').replace(' validator.swagger.io', ''),
+    transformStaticCSP: (header) =>
+      header.replace(/ ?upgrade-insecure-requests;/, '').replace(' validator.swagger.io', ''),
   });
 }
 
@@ -129,7 +147,7 @@ const SANDBOX_FAULT_PARAMETER = {
     'that fails those gets that answer):\n\n' +
     '- `drop-response`: the operation runs and commits, then the connection closes with no response at all;\n' +
     '- `truncate-response`: the operation commits; the status line, the headers (Content-Length of the whole body) and the ' +
-    'first half of the body (at least 100 bytes, never all of it: an order\'s `transactionId` is always there) are sent, then ' +
+    "first half of the body (at least 100 bytes, never all of it: an order's `transactionId` is always there) are sent, then " +
     'the connection closes;\n' +
     `- \`delay=<ms>\`: 0 to ${MAX_FAULT_DELAY_MS} milliseconds, decimal digits only: the operation runs, then its response waits;\n` +
     `- \`error=<${INJECTABLE_STATUSES.join('|')}>\`: nothing is done; the answer is a problem with that status and code ` +
@@ -151,7 +169,10 @@ const SANDBOX_FAULT_PARAMETER = {
  * with `SANDBOX_FAULTS=off` no value can be refused, and a request without it costs nothing.
  */
 function declareSandboxFaultHeader<T extends object>(document: T): T {
-  const doc = document as T & { paths?: Record<string, Record<string, { parameters?: unknown[] }>>; components?: Record<string, unknown> };
+  const doc = document as T & {
+    paths?: Record<string, Record<string, { parameters?: unknown[] }>>;
+    components?: Record<string, unknown>;
+  };
   doc.components = { ...doc.components, parameters: { SandboxFault: SANDBOX_FAULT_PARAMETER } };
   for (const [path, operations] of Object.entries(doc.paths ?? {})) {
     if (!path.startsWith('/v1/')) continue;
@@ -187,7 +208,8 @@ function referToSharedSchemas<T extends object>(document: T): T {
     if (id !== undefined && id !== insideComponent) return { $ref: `#/components/schemas/${id}` };
     const description = (node as { description?: unknown }).description;
     const described = typeof description === 'string' ? byShape.get(shapeText(node)) : undefined;
-    if (described !== undefined && described !== insideComponent) return { $ref: `#/components/schemas/${described}`, description };
+    if (described !== undefined && described !== insideComponent)
+      return { $ref: `#/components/schemas/${described}`, description };
     return Object.fromEntries(Object.entries(node).map(([key, value]) => [key, visit(value, null)]));
   };
   const result = visit(document, null) as T & { components?: { schemas?: Record<string, unknown> } };
@@ -210,11 +232,17 @@ function referToSharedSchemas<T extends object>(document: T): T {
  * HTTP header names are case-insensitive (RFC 9110 section 5.1), so only the display changes.
  */
 function headerNamesAsWritten<T extends object>(document: T): T {
-  const paths = (document as { paths?: Record<string, Record<string, { parameters?: { in: string; name: string }[] }>> }).paths ?? {};
+  const paths =
+    (document as { paths?: Record<string, Record<string, { parameters?: { in: string; name: string }[] }>> }).paths ??
+    {};
   for (const operations of Object.values(paths)) {
     for (const operation of Object.values(operations)) {
       for (const parameter of operation.parameters ?? []) {
-        if (parameter.in === 'header') parameter.name = parameter.name.replace(/(^|-)([a-z])/g, (_match, dash: string, letter: string) => dash + letter.toUpperCase());
+        if (parameter.in === 'header')
+          parameter.name = parameter.name.replace(
+            /(^|-)([a-z])/g,
+            (_match, dash: string, letter: string) => dash + letter.toUpperCase(),
+          );
       }
     }
   }

@@ -29,7 +29,8 @@ export type ProblemCode =
  * the RFC 9110 reason phrase, so that a client (and its logs) can tell a rehearsed failure
  * from a real one (INTERNAL, NOT_READY).
  */
-export type InjectedProblemCode = 'INJECTED_INTERNAL_ERROR' | 'INJECTED_BAD_GATEWAY' | 'INJECTED_SERVICE_UNAVAILABLE' | 'INJECTED_GATEWAY_TIMEOUT';
+export type InjectedProblemCode =
+  'INJECTED_INTERNAL_ERROR' | 'INJECTED_BAD_GATEWAY' | 'INJECTED_SERVICE_UNAVAILABLE' | 'INJECTED_GATEWAY_TIMEOUT';
 
 const PROBLEMS: Record<ProblemCode, { status: number; title: string }> = {
   VALIDATION_ERROR: { status: 400, title: 'Validation error' },
@@ -110,14 +111,20 @@ export function toProblem(error: FastifyError | Error, request: FastifyRequest):
   const fastifyError = error as FastifyError & { validationContext?: string };
   if (fastifyError.validation) {
     const all = requestViolations(request);
-    const errors = all.length > 0 ? all : toViolations(fastifyError.validation as never, fastifyError.validationContext ?? 'body');
+    const errors =
+      all.length > 0 ? all : toViolations(fastifyError.validation as never, fastifyError.validationContext ?? 'body');
     return problem('VALIDATION_ERROR', errors.map((e) => `${e.path} ${e.message}`).join('; '), requestId, errors);
   }
   const mapped = fastifyError.code ? FASTIFY_CODES[fastifyError.code] : undefined;
-  if (mapped === 'PAYLOAD_TOO_LARGE') return problem(mapped, 'the request body is larger than 1 MiB (1048576 bytes)', requestId);
+  if (mapped === 'PAYLOAD_TOO_LARGE')
+    return problem(mapped, 'the request body is larger than 1 MiB (1048576 bytes)', requestId);
   if (mapped === 'UNSUPPORTED_MEDIA_TYPE') {
     if (error.message.startsWith('Content-Encoding')) return problem(mapped, error.message, requestId);
-    return problem(mapped, `the request body must be application/json, got ${request.headers['content-type'] ?? 'no Content-Type'}`, requestId);
+    return problem(
+      mapped,
+      `the request body must be application/json, got ${request.headers['content-type'] ?? 'no Content-Type'}`,
+      requestId,
+    );
   }
   if (mapped === 'VALIDATION_ERROR' || error instanceof SyntaxError || fastifyError.statusCode === 400) {
     const detail = `the request body is not valid JSON: ${error.message}`;

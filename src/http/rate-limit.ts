@@ -11,8 +11,17 @@ import { Redis } from 'ioredis';
 import { routeLabel, type Metrics } from './metrics.js';
 import { HttpProblem } from './problem.js';
 
-type LocalStoreCtor = new (continueExceeding: boolean, exponentialBackoff: boolean, cache: number) => FastifyRateLimitStore;
-type RedisStoreCtor = new (continueExceeding: boolean, exponentialBackoff: boolean, redis: Redis, key: string) => FastifyRateLimitStore;
+type LocalStoreCtor = new (
+  continueExceeding: boolean,
+  exponentialBackoff: boolean,
+  cache: number,
+) => FastifyRateLimitStore;
+type RedisStoreCtor = new (
+  continueExceeding: boolean,
+  exponentialBackoff: boolean,
+  redis: Redis,
+  key: string,
+) => FastifyRateLimitStore;
 // The plugin's own fixed-window stores; they are CommonJS and not exported by name.
 const requireCjs = createRequire(import.meta.url);
 const LocalStore = requireCjs('@fastify/rate-limit/store/LocalStore') as LocalStoreCtor;
@@ -122,7 +131,10 @@ export async function openRedis(url: string, log: FastifyBaseLogger, connectWith
       }),
     ]);
   } catch (error) {
-    log.warn({ err: error }, `rate limits: Redis at ${redactUrl(url)} is not reachable at start-up; serving with per-instance limits until it is`);
+    log.warn(
+      { err: error },
+      `rate limits: Redis at ${redactUrl(url)} is not reachable at start-up; serving with per-instance limits until it is`,
+    );
   } finally {
     clearTimeout(timer);
   }
@@ -172,7 +184,9 @@ export interface RateLimitOptions {
 export async function registerRateLimits(scope: FastifyInstance, options: RateLimitOptions): Promise<void> {
   if (!options.enabled) return;
   const { metrics, redis } = options;
-  const shared = redis ? new SharedRedisStore(redis, options.redisKeyPrefix ?? DEFAULT_REDIS_KEY_PREFIX, metrics, scope.log) : new SharedLocalStore();
+  const shared = redis
+    ? new SharedRedisStore(redis, options.redisKeyPrefix ?? DEFAULT_REDIS_KEY_PREFIX, metrics, scope.log)
+    : new SharedLocalStore();
   await scope.register(rateLimit, {
     global: false,
     timeWindow: WINDOW_MS,
@@ -184,9 +198,13 @@ export async function registerRateLimits(scope: FastifyInstance, options: RateLi
     // The auth hook ran first (instance hooks precede route hooks), so the key hash is set;
     // the route makes the key per operation. HEAD is the GET operation without a body
     // (Fastify adds it for every GET), so it spends the GET's quota.
-    keyGenerator: (request) => `${request.apiKeyHash}:${request.method === 'HEAD' ? 'GET' : request.method}:${request.routeOptions.url}`,
+    keyGenerator: (request) =>
+      `${request.apiKeyHash}:${request.method === 'HEAD' ? 'GET' : request.method}:${request.routeOptions.url}`,
     errorResponseBuilder: (_request, context) =>
-      new HttpProblem('RATE_LIMITED', `rate limit of ${context.max} requests per minute exceeded for this API key and operation; retry in ${Math.ceil(context.ttl / 1000)} s`),
+      new HttpProblem(
+        'RATE_LIMITED',
+        `rate limit of ${context.max} requests per minute exceeded for this API key and operation; retry in ${Math.ceil(context.ttl / 1000)} s`,
+      ),
   });
 }
 

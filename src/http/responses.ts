@@ -32,14 +32,22 @@ const retryAfter = {
 };
 
 const injectedRetryAfter = {
-  'Retry-After': { type: 'integer', description: 'Seconds to wait before retrying (RFC 9110 delay-seconds): always 1 for an injected 503', examples: [1] },
+  'Retry-After': {
+    type: 'integer',
+    description: 'Seconds to wait before retrying (RFC 9110 delay-seconds): always 1 for an injected 503',
+    examples: [1],
+  },
 };
 
 // Every /v1 operation can be made to answer these with Sandbox-Fault: error=<status> (issue 6).
 const INJECTED_CODES = Object.values(INJECTED_PROBLEMS);
 
 const retryInUse = {
-  'Retry-After': { type: 'integer', description: 'With IDEMPOTENCY_KEY_IN_USE only: seconds to wait before retrying with the same Idempotency-Key', examples: [1] },
+  'Retry-After': {
+    type: 'integer',
+    description: 'With IDEMPOTENCY_KEY_IN_USE only: seconds to wait before retrying with the same Idempotency-Key',
+    examples: [1],
+  },
 };
 
 // Problems answered before an idempotent operation claims its key (body parsing): never
@@ -72,7 +80,15 @@ export function responses(spec: ResponseSpec): Record<number, unknown> {
   const headers = limited ? rateLimitHeaders : undefined;
   const idempotent = spec.idempotent ?? false;
   const keyProblems: ProblemCode[] = idempotent ? ['IDEMPOTENCY_KEY_IN_USE', 'IDEMPOTENCY_KEY_REUSED'] : [];
-  const codes: ProblemCode[] = ['VALIDATION_ERROR', 'UNAUTHORIZED', ...(spec.problems ?? []), ...keyProblems, ...(limited ? ['RATE_LIMITED' as const] : []), 'INTERNAL', ...INJECTED_CODES];
+  const codes: ProblemCode[] = [
+    'VALIDATION_ERROR',
+    'UNAUTHORIZED',
+    ...(spec.problems ?? []),
+    ...keyProblems,
+    ...(limited ? ['RATE_LIMITED' as const] : []),
+    'INTERNAL',
+    ...INJECTED_CODES,
+  ];
   const successHeaders = idempotent ? { ...headers, ...idempotentReplayedHeader } : headers;
   // The operation's own refusals (404, 409 ESIM_TERMINATED) are stored and replayed.
   const replayable = new Set((spec.problems ?? []).filter((code) => !BEFORE_CLAIM.has(code)).map(statusOf));
@@ -87,7 +103,10 @@ export function responses(spec: ResponseSpec): Record<number, unknown> {
   const byStatus = new Map<number, ProblemCode[]>();
   for (const code of codes) byStatus.set(statusOf(code), [...(byStatus.get(statusOf(code)) ?? []), code]);
   for (const [status, list] of byStatus) {
-    const described = status === 404 || status === 409 ? `${PROBLEM_DESCRIPTIONS[status]} (${list.join(', ')})` : PROBLEM_DESCRIPTIONS[status];
+    const described =
+      status === 404 || status === 409
+        ? `${PROBLEM_DESCRIPTIONS[status]} (${list.join(', ')})`
+        : PROBLEM_DESCRIPTIONS[status];
     const problemHeaders =
       status === 429
         ? { ...rateLimitHeaders, ...retryAfter }
@@ -108,7 +127,11 @@ export function responses(spec: ResponseSpec): Record<number, unknown> {
 }
 
 /** The headers of an idempotent operation's problem response of `status`. */
-function idempotentProblemHeaders(status: number, headers: Record<string, unknown> | undefined, replayable: boolean): Record<string, unknown> | undefined {
+function idempotentProblemHeaders(
+  status: number,
+  headers: Record<string, unknown> | undefined,
+  replayable: boolean,
+): Record<string, unknown> | undefined {
   const replayed = replayable ? idempotentReplayedHeader : {};
   const inUse = status === 409 ? retryInUse : {};
   const all = { ...headers, ...replayed, ...inUse };

@@ -76,13 +76,23 @@ interface WireSchema {
  * `validate` behind the plain-form checks of the `keys` of the data (`every` key, or those
  * the schema `declared`): one value per key, integers written in decimal digits.
  */
-function plainWireValidator(schema: WireSchema, validate: ValidateFunction, keys: 'every' | 'declared'): ValidatorWithErrors {
+function plainWireValidator(
+  schema: WireSchema,
+  validate: ValidateFunction,
+  keys: 'every' | 'declared',
+): ValidatorWithErrors {
   const declared = Object.keys(schema.properties ?? {});
-  const integerKeys = new Set(Object.entries(schema.properties ?? {}).filter(([, s]) => s.type === 'integer').map(([k]) => k));
+  const integerKeys = new Set(
+    Object.entries(schema.properties ?? {})
+      .filter(([, s]) => s.type === 'integer')
+      .map(([k]) => k),
+  );
   const wrapper: ValidatorWithErrors = (data: unknown) => {
     const errors: ErrorObject[] = [];
     const record = (data ?? {}) as Record<string, unknown>;
-    for (const [key, value] of keys === 'every' ? Object.entries(record) : declared.map((key) => [key, record[key]] as const)) {
+    for (const [key, value] of keys === 'every'
+      ? Object.entries(record)
+      : declared.map((key) => [key, record[key]] as const)) {
       if (Array.isArray(value)) {
         errors.push(customError(key, 'singleValue', `must be given once, got ${value.length} values`, value));
       } else if (integerKeys.has(key) && typeof value === 'string' && !/^[0-9]+$/.test(value)) {
@@ -138,7 +148,12 @@ export function requestViolations(request: FastifyRequest): FieldViolation[] {
     if (!partSchema) continue;
     let validate = partValidators.get(partSchema);
     if (!validate) {
-      validate = validatorCompiler({ schema: partSchema, httpPart: part, method: request.method, url: request.url }) as ValidatorWithErrors;
+      validate = validatorCompiler({
+        schema: partSchema,
+        httpPart: part,
+        method: request.method,
+        url: request.url,
+      }) as ValidatorWithErrors;
       partValidators.set(partSchema, validate);
     }
     const data = request[property] ?? null;
@@ -161,7 +176,11 @@ export function toViolations(errors: readonly ErrorObject[], part: string): Fiel
   // key's length and characters) says more than its pattern and length bounds.
   const explained = new Set(relevant.filter((e) => e.keyword === 'format').map((e) => e.instancePath));
   const restated = new Set(['pattern', 'minLength', 'maxLength']);
-  return onePerField(relevant.filter((e) => !(restated.has(e.keyword) && explained.has(e.instancePath))).map((error) => describe(error, root)));
+  return onePerField(
+    relevant
+      .filter((e) => !(restated.has(e.keyword) && explained.has(e.instancePath)))
+      .map((error) => describe(error, root)),
+  );
 }
 
 /** Keeps the first violation of each field, so that one field gets one message. */
@@ -175,11 +194,17 @@ function describe(error: ErrorObject, root: string): FieldViolation {
   const params = error.params as Record<string, unknown>;
   switch (error.keyword) {
     case 'additionalProperties':
-      return { path: join(path, String(params.additionalProperty)), message: `is not a known property${allowedList(error)}` };
+      return {
+        path: join(path, String(params.additionalProperty)),
+        message: `is not a known property${allowedList(error)}`,
+      };
     case 'required':
       return { path: join(path, String(params.missingProperty)), message: 'is required' };
     case 'enum':
-      return { path, message: `must be one of ${(params.allowedValues as unknown[]).map((v) => JSON.stringify(v)).join(', ')}` };
+      return {
+        path,
+        message: `must be one of ${(params.allowedValues as unknown[]).map((v) => JSON.stringify(v)).join(', ')}`,
+      };
     case 'format':
       return { path, message: formatMessage(String(params.format), error.data) };
     case 'pattern':
@@ -226,7 +251,10 @@ function article(type: string): string {
     array: 'a JSON array',
     null: 'null',
   };
-  return type.split(',').map((t) => names[t] ?? t).join(' or ');
+  return type
+    .split(',')
+    .map((t) => names[t] ?? t)
+    .join(' or ');
 }
 
 function describeGot(data: unknown): string {

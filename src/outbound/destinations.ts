@@ -24,7 +24,9 @@ export async function resolveHost(hostname: string): Promise<LookupAddress[]> {
   const bare = hostname.replace(/^\[(.*)\]$/, '$1');
   if (isIP(bare)) return [{ address: bare, family: isIP(bare) }];
   return new Promise((resolve, reject) => {
-    dnsLookup(bare, { all: true, verbatim: true } satisfies LookupAllOptions, (error, addresses) => (error ? reject(error) : resolve(addresses)));
+    dnsLookup(bare, { all: true, verbatim: true } satisfies LookupAllOptions, (error, addresses) =>
+      error ? reject(error) : resolve(addresses),
+    );
   });
 }
 
@@ -49,14 +51,20 @@ export function refusal(hostname: string, addresses: readonly LookupAddress[]): 
  */
 export function guardedLookup(allowPrivate: boolean): LookupFunction | undefined {
   if (allowPrivate) return undefined;
-  return ((hostname: string, options: object, callback: (error: Error | null, address: string | LookupAddress[], family?: number) => void) => {
+  return ((
+    hostname: string,
+    options: object,
+    callback: (error: Error | null, address: string | LookupAddress[], family?: number) => void,
+  ) => {
     dnsLookup(hostname, { ...options, all: true }, (error, addresses) => {
       if (error) return callback(error, []);
       const why = refusal(hostname, addresses);
       if (why !== null) return callback(new RefusedDestination(why), []);
       if ((options as { all?: boolean }).all) return callback(null, addresses);
       const [first] = addresses;
-      return first ? callback(null, first.address, first.family) : callback(new Error(`${hostname} resolves to no address`), []);
+      return first
+        ? callback(null, first.address, first.family)
+        : callback(new Error(`${hostname} resolves to no address`), []);
     });
-  }) as LookupFunction;
+  });
 }

@@ -41,7 +41,12 @@ export function sendWebhook(webhook: OutgoingWebhook): Promise<SendResult> {
     const finish = (statusCode: number | null, error: string | null) => {
       if (settled) return;
       settled = true;
-      resolve({ statusCode, error, durationMs: elapsed(), aborted: webhook.signal?.aborted === true && statusCode === null });
+      resolve({
+        statusCode,
+        error,
+        durationMs: elapsed(),
+        aborted: webhook.signal?.aborted === true && statusCode === null,
+      });
     };
     let url: URL;
     try {
@@ -62,7 +67,11 @@ export function sendWebhook(webhook: OutgoingWebhook): Promise<SendResult> {
       url,
       {
         method: 'POST',
-        headers: { ...webhook.headers, 'content-type': 'application/json', 'content-length': String(Buffer.byteLength(webhook.body)) },
+        headers: {
+          ...webhook.headers,
+          'content-type': 'application/json',
+          'content-length': String(Buffer.byteLength(webhook.body)),
+        },
         timeout: webhook.timeoutMs,
         agent: false,
         ...(webhook.signal ? { signal: webhook.signal } : {}),

@@ -12,7 +12,11 @@ import { loadConfig } from '../config.js';
 export async function renderOpenApi(): Promise<string> {
   const dir = mkdtempSync(join(tmpdir(), 'esim-sandbox-openapi-'));
   try {
-    const config = loadConfig({ DATABASE_URL: `sqlite:${join(dir, 'sandbox.db')}`, SANDBOX_API_KEYS: 'docs:docs-key-000', LOG_LEVEL: 'silent' });
+    const config = loadConfig({
+      DATABASE_URL: `sqlite:${join(dir, 'sandbox.db')}`,
+      SANDBOX_API_KEYS: 'docs:docs-key-000',
+      LOG_LEVEL: 'silent',
+    });
     const { app } = await buildApp(config);
     try {
       const response = await app.inject({ method: 'GET', url: '/openapi.json' });
@@ -24,4 +28,3 @@ export async function renderOpenApi(): Promise<string> {
     rmSync(dir, { recursive: true, force: true });
   }
 }
-

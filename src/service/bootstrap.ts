@@ -18,7 +18,11 @@ export type KeyBootstrap =
  * reseller `demo` with a random 32-byte base64url key and returns it (the only time the
  * plain key exists: it is logged once, then only its hash remains).
  */
-export async function bootstrapKeys(resellers: ResellerRepository, seeds: readonly ApiKeySeed[], now: Date): Promise<KeyBootstrap> {
+export async function bootstrapKeys(
+  resellers: ResellerRepository,
+  seeds: readonly ApiKeySeed[],
+  now: Date,
+): Promise<KeyBootstrap> {
   if (seeds.length > 0) {
     for (const seed of seeds) await resellers.upsertWithKey(seed.reseller, hashApiKey(seed.key), now);
     return { kind: 'configured', resellers: [...new Set(seeds.map((s) => s.reseller))] };

@@ -69,20 +69,40 @@ export class SandboxService {
    * Orders `quantity` (1-1000) eSIMs of a plan, all in one transaction.
    * @throws DomainError PLAN_NOT_FOUND when the plan code is not in the catalogue.
    */
-  async placeOrder(resellerId: string, planCode: string, quantity: number): Promise<{ transactionId: string; esims: EsimState[] }> {
+  async placeOrder(
+    resellerId: string,
+    planCode: string,
+    quantity: number,
+  ): Promise<{ transactionId: string; esims: EsimState[] }> {
     const entry = this.byPlanCode.get(planCode);
-    if (!entry) throw new DomainError('PLAN_NOT_FOUND', `no data plan with planCode "${planCode}"; list plans with GET /v1/plans`);
+    if (!entry)
+      throw new DomainError(
+        'PLAN_NOT_FOUND',
+        `no data plan with planCode "${planCode}"; list plans with GET /v1/plans`,
+      );
     const transactionId = randomUUID();
     const orderedAt = clockNow(this.realNow(), await this.deps.clocks.offsetSeconds(resellerId));
     const announce: Announcement<EsimState[]> = {
-      events: (esims) => [orderCompletedEvent({ transactionId, planCode, quantity, iccids: esims.map((esim) => esim.iccid) }, isoInstant(orderedAt))],
+      events: (esims) => [
+        orderCompletedEvent(
+          { transactionId, planCode, quantity, iccids: esims.map((esim) => esim.iccid) },
+          isoInstant(orderedAt),
+        ),
+      ],
       queuedAt: this.realNow(),
     };
     const esims = await this.deps.esims.placeOrder(
       { transactionId, resellerId, planCode, createdAt: orderedAt },
       quantity,
       (sequences) =>
-        sequences.map((sequence) => newEsim(entry, { iccid: sandboxIccid(sequence), matchingId: newMatchingId(), smdpAddress: this.deps.smdpAddress, orderedAt })),
+        sequences.map((sequence) =>
+          newEsim(entry, {
+            iccid: sandboxIccid(sequence),
+            matchingId: newMatchingId(),
+            smdpAddress: this.deps.smdpAddress,
+            orderedAt,
+          }),
+        ),
       announce,
     );
     this.queued(announce);
@@ -162,7 +182,9 @@ export class SandboxService {
   async advanceClock(resellerId: string, move: ClockAdvanceRequest): Promise<SandboxClock> {
     assertNoViolations(clockMoveViolations(move));
     const seconds = moveSeconds(move);
-    const offset = await this.deps.clocks.update(resellerId, this.realNow(), (current) => advancedOffset(current, seconds));
+    const offset = await this.deps.clocks.update(resellerId, this.realNow(), (current) =>
+      advancedOffset(current, seconds),
+    );
     await this.applyClockRules(resellerId, clockNow(this.realNow(), offset));
     return this.clockAt(offset);
   }
@@ -174,7 +196,10 @@ export class SandboxService {
    */
   async applyDueClockRules(): Promise<void> {
     for (const resellerId of (await this.deps.webhooks?.subscribers('esim.status_changed')) ?? []) {
-      await this.applyClockRules(resellerId, clockNow(this.realNow(), await this.deps.clocks.offsetSeconds(resellerId)));
+      await this.applyClockRules(
+        resellerId,
+        clockNow(this.realNow(), await this.deps.clocks.offsetSeconds(resellerId)),
+      );
     }
   }
 
@@ -214,7 +239,11 @@ export class SandboxService {
    * change is still stored and the refusal passes through.
    * @throws DomainError ESIM_NOT_FOUND, or what `change` throws.
    */
-  private async change(resellerId: string, iccid: string, change: (esim: EsimState, context: ChangeContext) => EsimState): Promise<EsimState> {
+  private async change(
+    resellerId: string,
+    iccid: string,
+    change: (esim: EsimState, context: ChangeContext) => EsimState,
+  ): Promise<EsimState> {
     let refusal: { error: unknown } | undefined;
     const announce: Announcement<{ before: EsimState; after: EsimState; transactionId: string }> = {
       events: ({ before, after, transactionId }) => esimChangeEvents(before, after, after.lastUpdatedAt, transactionId),

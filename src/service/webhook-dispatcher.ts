@@ -71,7 +71,9 @@ export class WebhookDispatcher {
     if (this.timer) clearTimeout(this.timer);
     this.timer = null;
     this.running = this.drain()
-      .catch((error: unknown) => this.options.log.warn({ err: error }, 'webhook dispatcher: could not read the outbox; trying again'))
+      .catch((error: unknown) =>
+        this.options.log.warn({ err: error }, 'webhook dispatcher: could not read the outbox; trying again'),
+      )
       .finally(() => {
         this.running = null;
         if (this.stopped) return;
@@ -115,7 +117,8 @@ export class WebhookDispatcher {
       if (due.length === 0) return;
       const leaseUntil = new Date(now.getTime() + this.timeoutMs + 5_000);
       const leased: DueDelivery[] = [];
-      for (const delivery of due) if (await this.options.webhooks.lease(delivery.id, now, leaseUntil)) leased.push(delivery);
+      for (const delivery of due)
+        if (await this.options.webhooks.lease(delivery.id, now, leaseUntil)) leased.push(delivery);
       if (leased.length === 0) return;
       await Promise.all(leased.map((delivery) => this.attempt(delivery)));
     }
@@ -150,9 +153,18 @@ export class WebhookDispatcher {
     // Cut short by a shutdown: due again at once, at the next start (here or on another instance).
     const waitMs = result.aborted ? 0 : retryDelayMs(attempt, this.options.backoffMs, Math.random());
     const nextAttemptAt = state === 'pending' ? new Date(Date.now() + waitMs) : null;
-    const error = result.aborted ? 'the sandbox shut down during the attempt (the receiver may have the event); due again at the next start' : result.error;
+    const error = result.aborted
+      ? 'the sandbox shut down during the attempt (the receiver may have the event); due again at the next start'
+      : result.error;
     await webhooks.recordAttempt(delivery.id, {
-      attempt: { attempt, url: endpoint.url, startedAt: startedAt.toISOString(), durationMs: result.durationMs, statusCode: result.statusCode, error },
+      attempt: {
+        attempt,
+        url: endpoint.url,
+        startedAt: startedAt.toISOString(),
+        durationMs: result.durationMs,
+        statusCode: result.statusCode,
+        error,
+      },
       state,
       nextAttemptAt,
     });
@@ -160,7 +172,10 @@ export class WebhookDispatcher {
     if (state === 'pending' && !result.aborted) this.wakeAfter(waitMs);
     this.options.onAttempt?.(state === 'succeeded' ? 'delivered' : state === 'pending' ? 'retrying' : 'failed');
     if (state === 'failed') {
-      this.options.log.warn({ deliveryId: delivery.id, eventType: delivery.eventType, resellerId: delivery.resellerId }, `webhook delivery failed after ${MAX_ATTEMPTS} attempts`);
+      this.options.log.warn(
+        { deliveryId: delivery.id, eventType: delivery.eventType, resellerId: delivery.resellerId },
+        `webhook delivery failed after ${MAX_ATTEMPTS} attempts`,
+      );
     }
   }
 }

@@ -4,7 +4,13 @@
  * use cases (src/service/sandbox.ts) in their own transactions; the dispatcher sends them.
  */
 import { randomBytes } from 'node:crypto';
-import { WEBHOOK_EVENT_TYPES, type DeliveryPage, type WebhookDelivery, type WebhookEndpoint, type WebhookRegistration } from '../contract/webhooks.js';
+import {
+  WEBHOOK_EVENT_TYPES,
+  type DeliveryPage,
+  type WebhookDelivery,
+  type WebhookEndpoint,
+  type WebhookRegistration,
+} from '../contract/webhooks.js';
 import { DomainError, RuleViolation } from '../domain/errors.js';
 import { webhookUrlViolations } from '../domain/webhook-delivery.js';
 import { refusal, resolveHost } from '../outbound/destinations.js';
@@ -40,12 +46,22 @@ export class WebhookService {
    *   credentials or a fragment, does not resolve, or (WEBHOOK_ALLOW_PRIVATE=false)
    *   resolves to a refused address.
    */
-  async register(resellerId: string, request: WebhookRegistration): Promise<{ endpoint: WebhookEndpoint; created: boolean }> {
+  async register(
+    resellerId: string,
+    request: WebhookRegistration,
+  ): Promise<{ endpoint: WebhookEndpoint; created: boolean }> {
     const violations = webhookUrlViolations(request.url);
     if (violations.length > 0) throw new RuleViolation(violations);
     if (!this.deps.allowPrivate) await this.assertPublic(new URL(request.url).hostname);
-    const events = request.events ? WEBHOOK_EVENT_TYPES.filter((type) => request.events!.includes(type)) : [...WEBHOOK_EVENT_TYPES];
-    const { endpoint, created } = await this.deps.webhooks.putEndpoint(resellerId, { url: request.url, events }, newSigningSecret(), this.realNow());
+    const events = request.events
+      ? WEBHOOK_EVENT_TYPES.filter((type) => request.events!.includes(type))
+      : [...WEBHOOK_EVENT_TYPES];
+    const { endpoint, created } = await this.deps.webhooks.putEndpoint(
+      resellerId,
+      { url: request.url, events },
+      newSigningSecret(),
+      this.realNow(),
+    );
     return { endpoint: publicEndpoint(endpoint), created };
   }
 
@@ -77,7 +93,8 @@ export class WebhookService {
    */
   async redeliver(resellerId: string, deliveryId: string): Promise<WebhookDelivery> {
     const id = deliveryId.toLowerCase();
-    if (!(await this.deps.webhooks.find(resellerId, id))) throw new DomainError('DELIVERY_NOT_FOUND', `no webhook delivery with id ${deliveryId}`);
+    if (!(await this.deps.webhooks.find(resellerId, id)))
+      throw new DomainError('DELIVERY_NOT_FOUND', `no webhook delivery with id ${deliveryId}`);
     if (!(await this.deps.webhooks.endpoint(resellerId))) throw notRegistered('WEBHOOK_NOT_REGISTERED');
     const delivery = await this.deps.webhooks.redeliver(resellerId, id, this.realNow());
     if (!delivery) throw new DomainError('DELIVERY_NOT_FOUND', `no webhook delivery with id ${deliveryId}`);
@@ -93,7 +110,10 @@ export class WebhookService {
       throw new RuleViolation([{ path: 'body.url', message: `must name a host that resolves: ${hostname} does not` }]);
     }
     const why = refusal(hostname, addresses);
-    if (why !== null) throw new RuleViolation([{ path: 'body.url', message: `must not resolve to a loopback, private or link-local address: ${why}` }]);
+    if (why !== null)
+      throw new RuleViolation([
+        { path: 'body.url', message: `must not resolve to a loopback, private or link-local address: ${why}` },
+      ]);
   }
 }
 

@@ -22,7 +22,11 @@ export class ClockRepository {
     // clock row may not exist yet, so the reseller's row is locked instead: two advances of
     // one reseller's clock, on any instances, add up instead of one overwriting the other.
     this.lockReseller =
-      dialect === 'postgres' ? precompile(['reseller?'], (resellerId: string) => db.selectFrom('resellers').select('id').where('id', '=', resellerId).forUpdate()) : undefined;
+      dialect === 'postgres'
+        ? precompile(['reseller?'], (resellerId: string) =>
+            db.selectFrom('resellers').select('id').where('id', '=', resellerId).forUpdate(),
+          )
+        : undefined;
     this.selectOffset = precompile(['reseller?'], (resellerId: string) =>
       db.selectFrom('sandbox_clocks').select('offset_seconds').where('reseller_id', '=', resellerId),
     );
@@ -50,7 +54,9 @@ export class ClockRepository {
       await trx
         .insertInto('sandbox_clocks')
         .values(values)
-        .onConflict((oc) => oc.column('reseller_id').doUpdateSet({ offset_seconds: next, updated_at: values.updated_at }))
+        .onConflict((oc) =>
+          oc.column('reseller_id').doUpdateSet({ offset_seconds: next, updated_at: values.updated_at }),
+        )
         .execute();
       return next;
     });

@@ -7,7 +7,19 @@
 import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
 import SqliteDatabase from 'better-sqlite3';
-import { CompiledQuery, Kysely, sql, Migrator, PostgresAdapter, PostgresDialect, SqliteDialect, SqliteDriver, type DatabaseConnection, type Driver, type SqliteDatabase as KyselySqliteDatabase } from 'kysely';
+import {
+  CompiledQuery,
+  Kysely,
+  sql,
+  Migrator,
+  PostgresAdapter,
+  PostgresDialect,
+  SqliteDialect,
+  SqliteDriver,
+  type DatabaseConnection,
+  type Driver,
+  type SqliteDatabase as KyselySqliteDatabase,
+} from 'kysely';
 import pg from 'pg';
 import { PG_SCHEMA, type DatabaseConfig } from '../config.js';
 import { migrationProvider } from './migrations/index.js';
@@ -39,7 +51,10 @@ export async function openStore(config: DatabaseConfig): Promise<Store> {
   try {
     database = openSqlite(config.filename);
   } catch (error) {
-    throw new Error(`DATABASE_URL=${config.url}: cannot open the SQLite file: ${error instanceof Error ? error.message : String(error)}`, { cause: error });
+    throw new Error(
+      `DATABASE_URL=${config.url}: cannot open the SQLite file: ${error instanceof Error ? error.message : String(error)}`,
+      { cause: error },
+    );
   }
   const db = new Kysely<Database>({ dialect: new ImmediateSqliteDialect({ database: withStatementCache(database) }) });
   await migrate(db);
@@ -108,10 +123,16 @@ function withStatementCache(database: SqliteDatabase.Database): KyselySqliteData
 export async function migrate(db: Kysely<Database>, schema?: string): Promise<void> {
   // With a schema, Kysely's own tables are looked for in that schema only: its existence
   // checks look at every schema of the database otherwise.
-  const { error, results } = await new Migrator({ db, provider: migrationProvider, ...(schema ? { migrationTableSchema: schema } : {}) }).migrateToLatest();
+  const { error, results } = await new Migrator({
+    db,
+    provider: migrationProvider,
+    ...(schema ? { migrationTableSchema: schema } : {}),
+  }).migrateToLatest();
   if (error) {
     const failed = results?.find((r) => r.status === 'Error')?.migrationName ?? 'unknown';
-    throw new Error(`database migration ${failed} failed: ${error instanceof Error ? error.message : String(error)}`, { cause: error });
+    throw new Error(`database migration ${failed} failed: ${error instanceof Error ? error.message : String(error)}`, {
+      cause: error,
+    });
   }
 }
 
@@ -120,7 +141,9 @@ export async function migrate(db: Kysely<Database>, schema?: string): Promise<vo
 const INT8_OID = 20;
 const pgTypes: pg.CustomTypesConfig = {
   getTypeParser: ((oid: number, format?: 'text' | 'binary') =>
-    oid === INT8_OID && format !== 'binary' ? (value: string) => Number(value) : pg.types.getTypeParser(oid, format)) as pg.CustomTypesConfig['getTypeParser'],
+    oid === INT8_OID && format !== 'binary'
+      ? (value: string) => Number(value)
+      : pg.types.getTypeParser(oid, format)) as pg.CustomTypesConfig['getTypeParser'],
 };
 
 /**
@@ -131,7 +154,8 @@ const pgTypes: pg.CustomTypesConfig = {
 export function postgresSettings(url: string): { connectionString: string; schema: string | null } {
   const parsed = new URL(url);
   const schema = parsed.searchParams.get('schema');
-  if (schema !== null && !PG_SCHEMA.test(schema)) throw new Error(`DATABASE_URL: schema= must match ${PG_SCHEMA}, got "${schema}"`);
+  if (schema !== null && !PG_SCHEMA.test(schema))
+    throw new Error(`DATABASE_URL: schema= must match ${PG_SCHEMA}, got "${schema}"`);
   parsed.searchParams.delete('schema');
   return { connectionString: parsed.toString(), schema };
 }
@@ -149,7 +173,9 @@ async function migrateTolerantOfDroppedSchemas(db: Kysely<Database>, schema: str
       await migrate(db, schema);
       return;
     } catch (error) {
-      const dropped = /schema "([^"]+)" does not exist/.exec(error instanceof Error ? `${error.message} ${String((error as { cause?: unknown }).cause)}` : '');
+      const dropped = /schema "([^"]+)" does not exist/.exec(
+        error instanceof Error ? `${error.message} ${String((error as { cause?: unknown }).cause)}` : '',
+      );
       if (!dropped || dropped[1] === schema || attempt >= 3) throw error;
     }
   }
@@ -170,18 +196,24 @@ async function openPostgres(url: string): Promise<Store> {
   pool.on('error', () => {});
   const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
   try {
-    if (schema) await sql`create schema if not exists ${sql.id(schema)}`.execute(db).catch(async (error: unknown) => {
-      // Two instances creating it at once: one of them may lose the race on pg_namespace's unique index: fine if the schema is there.
-      const found = await sql<{ n: number }>`select count(*)::int as n from pg_namespace where nspname = ${schema}`.execute(db);
-      if (found.rows[0]?.n !== 1) throw error;
-    });
+    if (schema)
+      await sql`create schema if not exists ${sql.id(schema)}`.execute(db).catch(async (error: unknown) => {
+        // Two instances creating it at once: one of them may lose the race on pg_namespace's unique index: fine if the schema is there.
+        const found = await sql<{
+          n: number;
+        }>`select count(*)::int as n from pg_namespace where nspname = ${schema}`.execute(db);
+        if (found.rows[0]?.n !== 1) throw error;
+      });
     // Kysely's PostgreSQL migrator runs all pending migrations in one transaction under a
     // session advisory lock (pg_advisory_lock), so instances starting together queue here
     // and the later ones find nothing left to do.
     await migrateTolerantOfDroppedSchemas(db, schema ?? undefined);
   } catch (error) {
     await db.destroy();
-    throw new Error(`DATABASE_URL: cannot open or migrate the PostgreSQL database: ${error instanceof Error ? error.message : String(error)}`, { cause: error });
+    throw new Error(
+      `DATABASE_URL: cannot open or migrate the PostgreSQL database: ${error instanceof Error ? error.message : String(error)}`,
+      { cause: error },
+    );
   }
   return { db, close: () => db.destroy() };
 }

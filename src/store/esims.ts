@@ -46,7 +46,14 @@ export interface Announcement<T> {
 
 type EsimInsert = Insertable<EsimTable>;
 // Columns of an eSIM insert, in the order the precompiled statement binds them.
-const INSERT_COLUMNS = [...ESIM_COLUMNS, 'reseller_id', 'transaction_id', 'order_position', 'plan_code', 'created_at'] as const satisfies readonly (keyof EsimInsert)[];
+const INSERT_COLUMNS = [
+  ...ESIM_COLUMNS,
+  'reseller_id',
+  'transaction_id',
+  'order_position',
+  'plan_code',
+  'created_at',
+] as const satisfies readonly (keyof EsimInsert)[];
 
 /** Reads and writes orders and eSIMs, always within one reseller. */
 export class EsimRepository {
@@ -83,7 +90,11 @@ export class EsimRepository {
     // eSIM, on any instances, apply one after the other and neither is lost. Only the esims
     // row: FOR UPDATE cannot lock the nullable side of the outer join.
     this.selectEsimForChange =
-      dialect === 'postgres' ? precompile(['iccid?', 'reseller?'], (iccid: string, resellerId: string) => esimQuery(iccid, resellerId).forUpdate('esims')) : this.selectEsim;
+      dialect === 'postgres'
+        ? precompile(['iccid?', 'reseller?'], (iccid: string, resellerId: string) =>
+            esimQuery(iccid, resellerId).forUpdate('esims'),
+          )
+        : this.selectEsim;
     // UPDATE ... RETURNING takes the counter row's lock until the order commits or rolls
     // back, in SQLite and PostgreSQL alike: concurrent orders, from any number of instances,
     // reserve disjoint ranges and a rolled-back order gives its range back. No ICCID is ever
@@ -95,14 +106,27 @@ export class EsimRepository {
         .where('name', '=', counter)
         .returning('value'),
     );
-    this.insertOrder = precompile(['tx?', 'reseller?', 'plan?', -1, 'at?'], (transactionId: string, resellerId: string, planCode: string, quantity: number, createdAt: string) =>
-      db.insertInto('orders').values({ transaction_id: transactionId, reseller_id: resellerId, plan_code: planCode, quantity, created_at: createdAt }),
+    this.insertOrder = precompile(
+      ['tx?', 'reseller?', 'plan?', -1, 'at?'],
+      (transactionId: string, resellerId: string, planCode: string, quantity: number, createdAt: string) =>
+        db
+          .insertInto('orders')
+          .values({
+            transaction_id: transactionId,
+            reseller_id: resellerId,
+            plan_code: planCode,
+            quantity,
+            created_at: createdAt,
+          }),
     );
     // One row per statement: with the statement prepared once, a thousand single-row inserts
     // in one transaction beat building and preparing multi-row statements.
     this.insertEsim = precompile(
       INSERT_COLUMNS.map((column): unknown => `?${column}`),
-      (...values: unknown[]) => db.insertInto('esims').values(Object.fromEntries(INSERT_COLUMNS.map((column, i) => [column, values[i]])) as EsimInsert),
+      (...values: unknown[]) =>
+        db
+          .insertInto('esims')
+          .values(Object.fromEntries(INSERT_COLUMNS.map((column, i) => [column, values[i]])) as EsimInsert),
     );
   }
 
@@ -113,14 +137,21 @@ export class EsimRepository {
    * @param build receives the `quantity` consecutive sequence numbers reserved.
    * @param announce the order's webhook events, written in the same transaction.
    */
-  async placeOrder(header: OrderHeader, quantity: number, build: (sequences: number[]) => EsimState[], announce?: Announcement<EsimState[]>): Promise<EsimState[]> {
+  async placeOrder(
+    header: OrderHeader,
+    quantity: number,
+    build: (sequences: number[]) => EsimState[],
+    announce?: Announcement<EsimState[]>,
+  ): Promise<EsimState[]> {
     return this.db.transaction().execute(async (trx) => {
       const [counter] = (await trx.executeQuery(this.reserveSequences(quantity, 'iccid'))).rows;
       if (!counter) throw new Error('the ICCID counter row is missing');
       const last = Number(counter.value);
       const esims = build(Array.from({ length: quantity }, (_, i) => last - quantity + 1 + i));
       const createdAt = header.createdAt.toISOString();
-      await trx.executeQuery(this.insertOrder(header.transactionId, header.resellerId, header.planCode, quantity, createdAt));
+      await trx.executeQuery(
+        this.insertOrder(header.transactionId, header.resellerId, header.planCode, quantity, createdAt),
+      );
       for (const [position, esim] of esims.entries()) {
         const row: EsimInsert = {
           ...toRow(esim),
@@ -132,7 +163,13 @@ export class EsimRepository {
         };
         await trx.executeQuery(this.insertEsim(...INSERT_COLUMNS.map((column) => row[column])));
       }
-      if (announce && this.webhooks) announce.queued = await this.webhooks.writeEvents(trx, header.resellerId, announce.events(esims), announce.queuedAt);
+      if (announce && this.webhooks)
+        announce.queued = await this.webhooks.writeEvents(
+          trx,
+          header.resellerId,
+          announce.events(esims),
+          announce.queuedAt,
+        );
       return esims;
     });
   }
@@ -146,7 +183,12 @@ export class EsimRepository {
       .where('reseller_id', '=', resellerId)
       .executeTakeFirst();
     if (!order) return undefined;
-    const rows = await this.db.selectFrom('esims').select('iccid').where('transaction_id', '=', transactionId).orderBy('order_position').execute();
+    const rows = await this.db
+      .selectFrom('esims')
+      .select('iccid')
+      .where('transaction_id', '=', transactionId)
+      .orderBy('order_position')
+      .execute();
     return rows.map((row) => row.iccid);
   }
 
@@ -204,14 +246,32 @@ export class EsimRepository {
       const after = change(stored);
       if (after !== stored.esim) {
         const { iccid: _key, ...columns } = toRow(after);
-        await trx.updateTable('esims').set(columns).where('iccid', '=', iccid).where('reseller_id', '=', resellerId).execute();
-        if (announce && this.webhooks) announce.queued = await this.webhooks.writeEvents(trx, resellerId, announce.events({ before: stored.esim, after, transactionId: stored.transactionId }), announce.queuedAt);
+        await trx
+          .updateTable('esims')
+          .set(columns)
+          .where('iccid', '=', iccid)
+          .where('reseller_id', '=', resellerId)
+          .execute();
+        if (announce && this.webhooks)
+          announce.queued = await this.webhooks.writeEvents(
+            trx,
+            resellerId,
+            announce.events({ before: stored.esim, after, transactionId: stored.transactionId }),
+            announce.queuedAt,
+          );
       }
       return after;
     });
   }
 }
 
-function toStored(row: EsimRow & { plan_code: string; transaction_id: string; offset_seconds: number | null }): StoredEsim {
-  return { esim: fromRow(row), planCode: row.plan_code, transactionId: row.transaction_id, clockOffsetSeconds: row.offset_seconds === null ? 0 : Number(row.offset_seconds) };
+function toStored(
+  row: EsimRow & { plan_code: string; transaction_id: string; offset_seconds: number | null },
+): StoredEsim {
+  return {
+    esim: fromRow(row),
+    planCode: row.plan_code,
+    transactionId: row.transaction_id,
+    clockOffsetSeconds: row.offset_seconds === null ? 0 : Number(row.offset_seconds),
+  };
 }

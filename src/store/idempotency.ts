@@ -70,7 +70,13 @@ export class IdempotencyRepository {
       owner: row.owner,
       claimedAt: row.claimed_at,
       expiresAt: row.expires_at,
-      response: done ? { statusCode: Number(row.status_code), contentType: row.content_type ?? 'application/json; charset=utf-8', body: row.body! } : null,
+      response: done
+        ? {
+            statusCode: Number(row.status_code),
+            contentType: row.content_type ?? 'application/json; charset=utf-8',
+            body: row.body!,
+          }
+        : null,
     };
   }
 
@@ -125,7 +131,12 @@ export class IdempotencyRepository {
 
   /** Deletes the claim (if still this owner's), so that the next request with the key runs. */
   async release(scope: string, key: string, owner: string): Promise<void> {
-    await this.db.deleteFrom('idempotency_keys').where('scope', '=', scope).where('idempotency_key', '=', key).where('owner', '=', owner).execute();
+    await this.db
+      .deleteFrom('idempotency_keys')
+      .where('scope', '=', scope)
+      .where('idempotency_key', '=', key)
+      .where('owner', '=', owner)
+      .execute();
   }
 
   /**
@@ -140,7 +151,11 @@ export class IdempotencyRepository {
         eb(
           refTuple('scope', 'idempotency_key'),
           'in',
-          selectFrom('idempotency_keys').select(['scope', 'idempotency_key']).where('expires_at', '<=', now.toISOString()).limit(limit).$asTuple('scope', 'idempotency_key'),
+          selectFrom('idempotency_keys')
+            .select(['scope', 'idempotency_key'])
+            .where('expires_at', '<=', now.toISOString())
+            .limit(limit)
+            .$asTuple('scope', 'idempotency_key'),
         ),
       )
       .executeTakeFirst();

@@ -65,7 +65,11 @@ export class PlanRepository {
 
   /** Every plan, ordered by planCode, with home and roaming countries derived. */
   async listAll(): Promise<CatalogPlan[]> {
-    const rows = await this.db.selectFrom('catalog_plans').select(['body', 'home_country']).orderBy('plan_code').execute();
+    const rows = await this.db
+      .selectFrom('catalog_plans')
+      .select(['body', 'home_country'])
+      .orderBy('plan_code')
+      .execute();
     return rows.map((row) => toCatalogPlan(JSON.parse(row.body) as DataPlan, row.home_country));
   }
 }

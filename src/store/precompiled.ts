@@ -14,9 +14,16 @@ import { CompiledQuery, type Compilable } from 'kysely';
  *   exactly once, so that the compiled parameter list is exactly these values, in order.
  * @throws Error at once if the compiled parameters are not the placeholders in order.
  */
-export function precompile<Row, Args extends unknown[]>(placeholders: Args, build: (...args: Args) => Compilable<Row>): (...args: Args) => CompiledQuery<Row> {
+export function precompile<Row, Args extends unknown[]>(
+  placeholders: Args,
+  build: (...args: Args) => Compilable<Row>,
+): (...args: Args) => CompiledQuery<Row> {
   const { sql, parameters } = build(...placeholders).compile();
-  const inOrder = parameters.length === placeholders.length && parameters.every((value, i) => value === placeholders[i]);
-  if (!inOrder) throw new Error(`precompile: the query must bind each placeholder once, in order; got ${JSON.stringify(parameters)}`);
-  return (...args: Args) => CompiledQuery.raw(sql, args) as CompiledQuery<Row>;
+  const inOrder =
+    parameters.length === placeholders.length && parameters.every((value, i) => value === placeholders[i]);
+  if (!inOrder)
+    throw new Error(
+      `precompile: the query must bind each placeholder once, in order; got ${JSON.stringify(parameters)}`,
+    );
+  return (...args: Args) => CompiledQuery.raw(sql, args);
 }

@@ -27,7 +27,11 @@ export class ResellerRepository {
         .values({ id: randomUUID(), name, created_at: now.toISOString() })
         .onConflict((oc) => oc.column('name').doNothing())
         .execute();
-      const reseller = await trx.selectFrom('resellers').select(['id', 'name']).where('name', '=', name).executeTakeFirstOrThrow();
+      const reseller = await trx
+        .selectFrom('resellers')
+        .select(['id', 'name'])
+        .where('name', '=', name)
+        .executeTakeFirstOrThrow();
       await trx
         .insertInto('api_keys')
         .values({ key_hash: keyHash, reseller_id: reseller.id, created_at: now.toISOString() })
@@ -49,7 +53,10 @@ export class ResellerRepository {
 
   /** Number of API keys stored, all resellers together. */
   async countKeys(): Promise<number> {
-    const row = await this.db.selectFrom('api_keys').select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow();
+    const row = await this.db
+      .selectFrom('api_keys')
+      .select((eb) => eb.fn.countAll<number>().as('n'))
+      .executeTakeFirstOrThrow();
     return Number(row.n);
   }
 }

@@ -7,7 +7,13 @@
  */
 import { randomUUID } from 'node:crypto';
 import type { Kysely, Selectable, SelectQueryBuilder, Transaction } from 'kysely';
-import type { DeliveryState, WebhookAttempt, WebhookDelivery, WebhookEndpoint, WebhookEventType } from '../contract/webhooks.js';
+import type {
+  DeliveryState,
+  WebhookAttempt,
+  WebhookDelivery,
+  WebhookEndpoint,
+  WebhookEventType,
+} from '../contract/webhooks.js';
 import { webhookEventBody, type NewWebhookEvent } from '../domain/webhook-events.js';
 import type { Database, WebhookDeliveryTable, WebhookEndpointTable } from './schema.js';
 
@@ -42,13 +48,21 @@ export class WebhookRepository {
 
   /** The reseller's endpoint, or undefined. */
   async endpoint(resellerId: string): Promise<StoredEndpoint | undefined> {
-    const row = await this.db.selectFrom('webhook_endpoints').selectAll().where('reseller_id', '=', resellerId).executeTakeFirst();
+    const row = await this.db
+      .selectFrom('webhook_endpoints')
+      .selectAll()
+      .where('reseller_id', '=', resellerId)
+      .executeTakeFirst();
     return row ? toEndpoint(row) : undefined;
   }
 
   /** The resellers whose endpoint takes events of `type`. */
   async subscribers(type: WebhookEventType): Promise<string[]> {
-    const rows = await this.db.selectFrom('webhook_endpoints').select(['reseller_id', 'events']).orderBy('reseller_id').execute();
+    const rows = await this.db
+      .selectFrom('webhook_endpoints')
+      .select(['reseller_id', 'events'])
+      .orderBy('reseller_id')
+      .execute();
     return rows.filter((row) => (JSON.parse(row.events) as string[]).includes(type)).map((row) => row.reseller_id);
   }
 
@@ -57,19 +71,43 @@ export class WebhookRepository {
    * keep verifying); `secret` is used only when the endpoint is new.
    * @returns the endpoint and whether it was created.
    */
-  async putEndpoint(resellerId: string, input: { url: string; events: WebhookEventType[] }, secret: string, now: Date): Promise<{ endpoint: StoredEndpoint; created: boolean }> {
+  async putEndpoint(
+    resellerId: string,
+    input: { url: string; events: WebhookEventType[] },
+    secret: string,
+    now: Date,
+  ): Promise<{ endpoint: StoredEndpoint; created: boolean }> {
     const at = now.toISOString();
     return this.db.transaction().execute(async (trx) => {
-      const existing = await trx.selectFrom('webhook_endpoints').select('created_at').where('reseller_id', '=', resellerId).executeTakeFirst();
+      const existing = await trx
+        .selectFrom('webhook_endpoints')
+        .select('created_at')
+        .where('reseller_id', '=', resellerId)
+        .executeTakeFirst();
       if (existing) {
-        await trx.updateTable('webhook_endpoints').set({ url: input.url, events: JSON.stringify(input.events), updated_at: at }).where('reseller_id', '=', resellerId).execute();
+        await trx
+          .updateTable('webhook_endpoints')
+          .set({ url: input.url, events: JSON.stringify(input.events), updated_at: at })
+          .where('reseller_id', '=', resellerId)
+          .execute();
       } else {
         await trx
           .insertInto('webhook_endpoints')
-          .values({ reseller_id: resellerId, url: input.url, events: JSON.stringify(input.events), secret, created_at: at, updated_at: at })
+          .values({
+            reseller_id: resellerId,
+            url: input.url,
+            events: JSON.stringify(input.events),
+            secret,
+            created_at: at,
+            updated_at: at,
+          })
           .execute();
       }
-      const row = await trx.selectFrom('webhook_endpoints').selectAll().where('reseller_id', '=', resellerId).executeTakeFirstOrThrow();
+      const row = await trx
+        .selectFrom('webhook_endpoints')
+        .selectAll()
+        .where('reseller_id', '=', resellerId)
+        .executeTakeFirstOrThrow();
       return { endpoint: toEndpoint(row), created: !existing };
     });
   }
@@ -81,7 +119,10 @@ export class WebhookRepository {
    */
   async deleteEndpoint(resellerId: string): Promise<boolean> {
     return this.db.transaction().execute(async (trx) => {
-      const deleted = await trx.deleteFrom('webhook_endpoints').where('reseller_id', '=', resellerId).executeTakeFirst();
+      const deleted = await trx
+        .deleteFrom('webhook_endpoints')
+        .where('reseller_id', '=', resellerId)
+        .executeTakeFirst();
       if (deleted.numDeletedRows === 0n) return false;
       await trx
         .updateTable('webhook_deliveries')
@@ -100,9 +141,18 @@ export class WebhookRepository {
    * @param now real time: the first attempt is due at once.
    * @returns how many deliveries were queued.
    */
-  async writeEvents(trx: Transaction<Database>, resellerId: string, events: readonly NewWebhookEvent[], now: Date): Promise<number> {
+  async writeEvents(
+    trx: Transaction<Database>,
+    resellerId: string,
+    events: readonly NewWebhookEvent[],
+    now: Date,
+  ): Promise<number> {
     if (events.length === 0) return 0;
-    const endpoint = await trx.selectFrom('webhook_endpoints').select('events').where('reseller_id', '=', resellerId).executeTakeFirst();
+    const endpoint = await trx
+      .selectFrom('webhook_endpoints')
+      .select('events')
+      .where('reseller_id', '=', resellerId)
+      .executeTakeFirst();
     if (!endpoint) return 0;
     const subscribed = new Set(JSON.parse(endpoint.events) as string[]);
     const wanted = events.filter((event) => subscribed.has(event.type));
@@ -164,9 +214,27 @@ export class WebhookRepository {
       .where('d.state', '=', 'pending')
       .where('d.next_attempt_at', '<=', at)
       .where((eb) => eb.or([eb('d.lease_until', 'is', null), eb('d.lease_until', '<=', at)]))
-      .where(({ not, exists, selectFrom }) => not(exists(selectFrom('webhook_deliveries as p').select('p.id').whereRef('p.ordering_key', '=', 'd.ordering_key').$call(earlierPending))))
+      .where(({ not, exists, selectFrom }) =>
+        not(
+          exists(
+            selectFrom('webhook_deliveries as p')
+              .select('p.id')
+              .whereRef('p.ordering_key', '=', 'd.ordering_key')
+              .$call(earlierPending),
+          ),
+        ),
+      )
       // An eSIM's events also wait for its order's order.completed (the receiver learns of the eSIM first).
-      .where(({ not, exists, selectFrom }) => not(exists(selectFrom('webhook_deliveries as p').select('p.id').whereRef('p.ordering_key', '=', 'd.after_key').$call(earlierPending))))
+      .where(({ not, exists, selectFrom }) =>
+        not(
+          exists(
+            selectFrom('webhook_deliveries as p')
+              .select('p.id')
+              .whereRef('p.ordering_key', '=', 'd.after_key')
+              .$call(earlierPending),
+          ),
+        ),
+      )
       .orderBy('d.created_at')
       .orderBy('d.seq')
       .limit(limit)
@@ -228,12 +296,20 @@ export class WebhookRepository {
 
   /** Ends a pending delivery without an attempt (its endpoint is gone). */
   async cancel(id: string): Promise<void> {
-    await this.db.updateTable('webhook_deliveries').set({ state: 'cancelled', next_attempt_at: null, lease_until: null }).where('id', '=', id).execute();
+    await this.db
+      .updateTable('webhook_deliveries')
+      .set({ state: 'cancelled', next_attempt_at: null, lease_until: null })
+      .where('id', '=', id)
+      .execute();
   }
 
   /** One page of the reseller's deliveries, newest first, with their attempts. */
   async list(resellerId: string, page: number, limit: number): Promise<{ items: WebhookDelivery[]; total: number }> {
-    const count = await this.db.selectFrom('webhook_deliveries').select((eb) => eb.fn.countAll<number | string>().as('n')).where('reseller_id', '=', resellerId).executeTakeFirstOrThrow();
+    const count = await this.db
+      .selectFrom('webhook_deliveries')
+      .select((eb) => eb.fn.countAll<number | string>().as('n'))
+      .where('reseller_id', '=', resellerId)
+      .executeTakeFirstOrThrow();
     const total = Number(count.n);
     const offset = (page - 1) * limit;
     if (offset >= total) return { items: [], total };
@@ -250,7 +326,12 @@ export class WebhookRepository {
 
   /** One of the reseller's deliveries, or undefined (unknown and another reseller's alike). */
   async find(resellerId: string, id: string): Promise<WebhookDelivery | undefined> {
-    const row = await this.db.selectFrom('webhook_deliveries').selectAll().where('id', '=', id).where('reseller_id', '=', resellerId).executeTakeFirst();
+    const row = await this.db
+      .selectFrom('webhook_deliveries')
+      .selectAll()
+      .where('id', '=', id)
+      .where('reseller_id', '=', resellerId)
+      .executeTakeFirst();
     return row ? (await this.withAttempts([row]))[0] : undefined;
   }
 
@@ -261,7 +342,12 @@ export class WebhookRepository {
    */
   async redeliver(resellerId: string, id: string, now: Date): Promise<WebhookDelivery | undefined> {
     const created = await this.db.transaction().execute(async (trx) => {
-      const original = await trx.selectFrom('webhook_deliveries').selectAll().where('id', '=', id).where('reseller_id', '=', resellerId).executeTakeFirst();
+      const original = await trx
+        .selectFrom('webhook_deliveries')
+        .selectAll()
+        .where('id', '=', id)
+        .where('reseller_id', '=', resellerId)
+        .executeTakeFirst();
       if (!original) return undefined;
       const seq = await this.reserveSeq(trx, resellerId, 1);
       const at = now.toISOString();
@@ -287,11 +373,26 @@ export class WebhookRepository {
   private async withAttempts(rows: DeliveryRow[]): Promise<WebhookDelivery[]> {
     const ids = rows.map((row) => row.id);
     const attempts =
-      ids.length === 0 ? [] : await this.db.selectFrom('webhook_attempts').selectAll().where('delivery_id', 'in', ids).orderBy('delivery_id').orderBy('attempt').execute();
+      ids.length === 0
+        ? []
+        : await this.db
+            .selectFrom('webhook_attempts')
+            .selectAll()
+            .where('delivery_id', 'in', ids)
+            .orderBy('delivery_id')
+            .orderBy('attempt')
+            .execute();
     const byDelivery = new Map<string, WebhookAttempt[]>();
     for (const a of attempts) {
       const list = byDelivery.get(a.delivery_id) ?? [];
-      list.push({ attempt: a.attempt, url: a.url, startedAt: a.started_at, durationMs: a.duration_ms, statusCode: a.status_code, error: a.error });
+      list.push({
+        attempt: a.attempt,
+        url: a.url,
+        startedAt: a.started_at,
+        durationMs: a.duration_ms,
+        statusCode: a.status_code,
+        error: a.error,
+      });
       byDelivery.set(a.delivery_id, list);
     }
     return rows.map((row) => ({
@@ -309,8 +410,17 @@ export class WebhookRepository {
 }
 
 /** Narrows a subquery over `p` to the pending deliveries of `d`'s reseller queued before `d`. */
-function earlierPending<QB extends SelectQueryBuilder<Database & { p: WebhookDeliveryTable; d: WebhookDeliveryTable }, 'p' | 'd', { id: string }>>(qb: QB): QB {
-  return qb.whereRef('p.reseller_id', '=', 'd.reseller_id').where('p.state', '=', 'pending').whereRef('p.seq', '<', 'd.seq') as QB;
+function earlierPending<
+  QB extends SelectQueryBuilder<
+    Database & { p: WebhookDeliveryTable; d: WebhookDeliveryTable },
+    'p' | 'd',
+    { id: string }
+  >,
+>(qb: QB): QB {
+  return qb
+    .whereRef('p.reseller_id', '=', 'd.reseller_id')
+    .where('p.state', '=', 'pending')
+    .whereRef('p.seq', '<', 'd.seq') as QB;
 }
 
 function toEndpoint(row: Selectable<WebhookEndpointTable>): StoredEndpoint {

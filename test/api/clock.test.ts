@@ -53,8 +53,14 @@ describe('the clock routes', () => {
 
     expect(await advanceClock(t, { days: 8 })).toEqual({ now: real.plus(8 * DAY_MS), offsetSeconds: 691_200 });
     expect(await getClock()).toEqual({ now: real.plus(8 * DAY_MS), offsetSeconds: 691_200 });
-    expect(await advanceClock(t, { hours: 5 })).toEqual({ now: real.plus(8 * DAY_MS + 5 * HOUR_MS), offsetSeconds: 709_200 });
-    expect(await advanceClock(t, { days: 1, hours: 1 })).toEqual({ now: real.plus(9 * DAY_MS + 6 * HOUR_MS), offsetSeconds: 799_200 });
+    expect(await advanceClock(t, { hours: 5 })).toEqual({
+      now: real.plus(8 * DAY_MS + 5 * HOUR_MS),
+      offsetSeconds: 709_200,
+    });
+    expect(await advanceClock(t, { days: 1, hours: 1 })).toEqual({
+      now: real.plus(9 * DAY_MS + 6 * HOUR_MS),
+      offsetSeconds: 799_200,
+    });
 
     // Real time goes on under the offset.
     real.advance(1234);
@@ -67,15 +73,32 @@ describe('the clock routes', () => {
   });
 
   it('reset takes no body or {}; resetting a clock never moved is fine', async () => {
-    expect((await t.call('POST', '/v1/sandbox/clock/reset', { body: {} })).json()).toEqual({ now: real.iso(), offsetSeconds: 0 });
+    expect((await t.call('POST', '/v1/sandbox/clock/reset', { body: {} })).json()).toEqual({
+      now: real.iso(),
+      offsetSeconds: 0,
+    });
     expect((await t.call('POST', '/v1/sandbox/clock/reset')).statusCode).toBe(200);
     // Many clients send Content-Type: application/json on every call, body or not.
-    const empty = await t.call('POST', '/v1/sandbox/clock/reset', { payload: '', headers: { 'content-type': 'application/json' } });
+    const empty = await t.call('POST', '/v1/sandbox/clock/reset', {
+      payload: '',
+      headers: { 'content-type': 'application/json' },
+    });
     expect(empty.statusCode, empty.body).toBe(200);
     expect(empty.json()).toEqual({ now: real.iso(), offsetSeconds: 0 });
     // An operation that takes a body still refuses an empty one.
-    expectViolation(await t.call('POST', '/v1/sandbox/clock/advance', { payload: '', headers: { 'content-type': 'application/json' } }), 'body', /valid JSON/);
-    expectViolation(await t.call('POST', '/v1/sandbox/clock/reset', { body: { days: 1 } }), 'body', /must be empty or \{\}/);
+    expectViolation(
+      await t.call('POST', '/v1/sandbox/clock/advance', {
+        payload: '',
+        headers: { 'content-type': 'application/json' },
+      }),
+      'body',
+      /valid JSON/,
+    );
+    expectViolation(
+      await t.call('POST', '/v1/sandbox/clock/reset', { body: { days: 1 } }),
+      'body',
+      /must be empty or \{\}/,
+    );
     expectViolation(await t.call('POST', '/v1/sandbox/clock/reset', { body: [] }), 'body', /must be empty or \{\}/);
   });
 
@@ -92,20 +115,31 @@ describe('the clock routes', () => {
       ['negative hours', { hours: -5 }, 'body.hours', /must be >= 0/],
       ['401 days', { days: 401 }, 'body.days', /must be <= 400/],
       ['9601 hours', { hours: 9601 }, 'body.hours', /must be <= 9600/],
-      ['400 days and 1 hour', { days: 400, hours: 1 }, 'body', /^must move the clock at most 400 days \(9600 hours\) a call, got 9601 hours$/],
+      [
+        '400 days and 1 hour',
+        { days: 400, hours: 1 },
+        'body',
+        /^must move the clock at most 400 days \(9600 hours\) a call, got 9601 hours$/,
+      ],
       ['1.5 days', { days: 1.5 }, 'body.days', /must be an integer/],
       ['days as a string', { days: '1' }, 'body.days', /must be an integer/],
       ['weeks', { weeks: 1 }, 'body.weeks', /is not a known property; allowed: days, hours/],
       ['an array', [{ days: 1 }], 'body', /JSON object/],
     ];
 
-    it.each(invalid.map(([name, body, path, message]) => ({ name, body, path, message })))('$name -> 400 at $path', async ({ body, path, message }) => {
-      expectViolation(await t.call('POST', '/v1/sandbox/clock/advance', { body }), path, message);
-      expect(await getClock()).toEqual({ now: real.iso(), offsetSeconds: 0 });
-    });
+    it.each(invalid.map(([name, body, path, message]) => ({ name, body, path, message })))(
+      '$name -> 400 at $path',
+      async ({ body, path, message }) => {
+        expectViolation(await t.call('POST', '/v1/sandbox/clock/advance', { body }), path, message);
+        expect(await getClock()).toEqual({ now: real.iso(), offsetSeconds: 0 });
+      },
+    );
 
     it('1e400 days (Infinity once parsed) -> 400 naming a number too large, not null', async () => {
-      const res = await t.call('POST', '/v1/sandbox/clock/advance', { payload: '{"days":1e400}', headers: { 'content-type': 'application/json' } });
+      const res = await t.call('POST', '/v1/sandbox/clock/advance', {
+        payload: '{"days":1e400}',
+        headers: { 'content-type': 'application/json' },
+      });
       const body = expectViolation(res, 'body.days', /got a number too large to represent/);
       expect(body.detail).not.toContain('null');
       expect(await getClock()).toEqual({ now: real.iso(), offsetSeconds: 0 });
@@ -122,7 +156,11 @@ describe('the clock routes', () => {
       expect(at.offsetSeconds).toBe(36_525 * 86_400);
       const body = expectViolation(await t.call('POST', '/v1/sandbox/clock/advance', { body: { hours: 1 } }), 'body');
       expect(body.errors).toEqual([
-        { path: 'body', message: 'must not put the sandbox clock more than 36525 days (100 years) ahead of real time; it is 3155760000 seconds ahead now: reset it first' },
+        {
+          path: 'body',
+          message:
+            'must not put the sandbox clock more than 36525 days (100 years) ahead of real time; it is 3155760000 seconds ahead now: reset it first',
+        },
       ]);
       expect(await getClock()).toEqual(at);
     });
@@ -152,8 +190,14 @@ describe('everything time-based follows the reseller clock', () => {
   it('occurredAt may not be later than the advanced clock, and may be anything up to it', async () => {
     const { iccid } = await orderOne(t);
     await advanceClock(t, { days: 3 });
-    expectViolation(await sendEvent(t, iccid, { event: 'download', occurredAt: real.plus(3 * DAY_MS + 1) }), 'body.occurredAt', /later than the sandbox clock/);
-    expect(await applyEvent(t, iccid, { event: 'download', occurredAt: real.plus(3 * DAY_MS) })).toMatchObject({ downloadedAt: real.plus(3 * DAY_MS) });
+    expectViolation(
+      await sendEvent(t, iccid, { event: 'download', occurredAt: real.plus(3 * DAY_MS + 1) }),
+      'body.occurredAt',
+      /later than the sandbox clock/,
+    );
+    expect(await applyEvent(t, iccid, { event: 'download', occurredAt: real.plus(3 * DAY_MS) })).toMatchObject({
+      downloadedAt: real.plus(3 * DAY_MS),
+    });
   });
 });
 
@@ -178,9 +222,18 @@ describe('expiry: the day after expiresOn (Japan time), read at once, stored, ne
     // One millisecond later it is 9 March in Japan (still 8 March in UTC).
     real.advance(1);
     expect((await getClock()).now).toBe('2026-03-08T15:00:00.000Z');
-    const expired = { ...connected, contractStatus: 'TERMINATED', terminatedOn: '2026-03-09', lastUpdatedAt: '2026-03-08T15:00:00.000Z' };
+    const expired = {
+      ...connected,
+      contractStatus: 'TERMINATED',
+      terminatedOn: '2026-03-09',
+      lastUpdatedAt: '2026-03-08T15:00:00.000Z',
+    };
     expect(await getEsim(t, iccid)).toEqual(expired);
-    expect(esimRow(t, iccid)).toMatchObject({ contract_status: 'TERMINATED', terminated_on: '2026-03-09', last_updated_at: '2026-03-08T15:00:00.000Z' });
+    expect(esimRow(t, iccid)).toMatchObject({
+      contract_status: 'TERMINATED',
+      terminated_on: '2026-03-09',
+      last_updated_at: '2026-03-08T15:00:00.000Z',
+    });
 
     // The change is stored: resetting the clock does not bring the eSIM back.
     await resetClock(t);
@@ -193,7 +246,11 @@ describe('expiry: the day after expiresOn (Japan time), read at once, stored, ne
     await applyEvent(t, iccid, { event: 'install', imei: IMEI });
     const connected = await applyEvent(t, iccid, { event: 'connect', imei: IMEI });
     await advanceClock(t, { days: 30 });
-    const refused = expectProblem(await t.call('POST', `/v1/esims/${iccid}/emergency-control`, { body: { action: 'suspend' } }), 409, 'ESIM_TERMINATED');
+    const refused = expectProblem(
+      await t.call('POST', `/v1/esims/${iccid}/emergency-control`, { body: { action: 'suspend' } }),
+      409,
+      'ESIM_TERMINATED',
+    );
     expect(refused.detail).toContain(iccid);
     await resetClock(t);
     expect(await getEsim(t, iccid)).toEqual({
@@ -210,7 +267,11 @@ describe('expiry: the day after expiresOn (Japan time), read at once, stored, ne
     await applyEvent(t, iccid, { event: 'connect', imei: IMEI });
     await t.call('POST', `/v1/esims/${iccid}/emergency-control`, { body: { action: 'suspend' } });
     await advanceClock(t, { days: 8 });
-    expect(await getEsim(t, iccid)).toMatchObject({ contractStatus: 'TERMINATED', isServiceRestricted: true, terminatedOn: '2026-03-09' });
+    expect(await getEsim(t, iccid)).toMatchObject({
+      contractStatus: 'TERMINATED',
+      isServiceRestricted: true,
+      terminatedOn: '2026-03-09',
+    });
   });
 
   it('a backdated first connect past its validity terminates in the same answer', async () => {
@@ -283,7 +344,10 @@ describe('one clock per reseller', () => {
 
     // Same order instant, same deadline: only acme's clock has reached it.
     expect(globexEsim.activationDeadline).toBe(acmeEsim.activationDeadline);
-    expect(await getEsim(t, acmeEsim.iccid)).toMatchObject({ contractStatus: 'TERMINATED', profileProvisionStatus: 'CANCELED' });
+    expect(await getEsim(t, acmeEsim.iccid)).toMatchObject({
+      contractStatus: 'TERMINATED',
+      profileProvisionStatus: 'CANCELED',
+    });
     expect(await getEsim(t, globexEsim.iccid, GLOBEX_KEY)).toEqual(globexEsim);
 
     const globexLater = await orderOne(t, 'KD0001', GLOBEX_KEY);

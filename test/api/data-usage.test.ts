@@ -1,6 +1,15 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { startTestApp, type TestApp } from '../helpers/app.js';
-import { esimRow, expectProblem, expectViolation, getEsim, manualClock, orderOne, UNKNOWN_ICCID, type Esim } from './support.js';
+import {
+  esimRow,
+  expectProblem,
+  expectViolation,
+  getEsim,
+  manualClock,
+  orderOne,
+  UNKNOWN_ICCID,
+  type Esim,
+} from './support.js';
 
 const clock = manualClock('2026-02-01T00:00:00.000Z');
 let t: TestApp;
@@ -23,7 +32,10 @@ const TWO_POW_52 = '4503599627370496';
 /** `count` consecutive days from 2020-01-01, each with `usage`. */
 function days(count: number, usage = '1'): { day: string; usage: string }[] {
   const start = Date.UTC(2020, 0, 1);
-  return Array.from({ length: count }, (_, i) => ({ day: new Date(start + i * 86_400_000).toISOString().slice(0, 10), usage }));
+  return Array.from({ length: count }, (_, i) => ({
+    day: new Date(start + i * 86_400_000).toISOString().slice(0, 10),
+    usage,
+  }));
 }
 
 let esim: Esim;
@@ -36,8 +48,17 @@ describe('PUT /v1/sandbox/esims/{iccid}/data-usage', () => {
     const updatedAt = clock.advance(3_600_000);
     const res = await putUsage(esim.iccid, SEED_EXAMPLE);
     expect(res.statusCode).toBe(200);
-    expect(res.json()).toEqual({ message: 'Data usage updated successfully', iccid: esim.iccid, dataUsageDailyList: SEED_EXAMPLE });
-    expect(await getEsim(t, esim.iccid)).toEqual({ ...esim, dataUsageDailyList: SEED_EXAMPLE, totalDataUsage: 307200, lastUpdatedAt: updatedAt });
+    expect(res.json()).toEqual({
+      message: 'Data usage updated successfully',
+      iccid: esim.iccid,
+      dataUsageDailyList: SEED_EXAMPLE,
+    });
+    expect(await getEsim(t, esim.iccid)).toEqual({
+      ...esim,
+      dataUsageDailyList: SEED_EXAMPLE,
+      totalDataUsage: 307200,
+      lastUpdatedAt: updatedAt,
+    });
   });
 
   it('lists the days sorted, whatever order they were sent in', async () => {
@@ -60,7 +81,11 @@ describe('PUT /v1/sandbox/esims/{iccid}/data-usage', () => {
     const clearedAt = clock.advance(1000);
     const res = await putUsage(esim.iccid, []);
     expect(res.statusCode).toBe(200);
-    expect(res.json()).toEqual({ message: 'Data usage updated successfully', iccid: esim.iccid, dataUsageDailyList: [] });
+    expect(res.json()).toEqual({
+      message: 'Data usage updated successfully',
+      iccid: esim.iccid,
+      dataUsageDailyList: [],
+    });
     expect(await getEsim(t, esim.iccid)).toEqual({ ...esim, lastUpdatedAt: clearedAt });
   });
 
@@ -125,7 +150,12 @@ describe('PUT /v1/sandbox/esims/{iccid}/data-usage', () => {
       ['day with a time', [{ day: '2025-01-01T00:00:00Z', usage: '1' }], 'body[0].day', /calendar date/],
       ['day a number', [ok, ok, { day: 20250101, usage: '1' }], 'body[2].day', /string/],
       ['day missing', [{ usage: '1' }], 'body[0].day', /required/],
-      ['a repeated day', [ok, { day: '2025-12-11', usage: '1' }, { day: '2025-12-10', usage: '2' }], 'body[2].day', /body\[0\]/],
+      [
+        'a repeated day',
+        [ok, { day: '2025-12-11', usage: '1' }, { day: '2025-12-10', usage: '2' }],
+        'body[2].day',
+        /body\[0\]/,
+      ],
       ['usage "-1"', [{ day: '2025-01-01', usage: '-1' }], 'body[0].usage', /pattern|digits/],
       ['usage "1.5"', [{ day: '2025-01-01', usage: '1.5' }], 'body[0].usage', /pattern|digits/],
       ['usage "1e3"', [{ day: '2025-01-01', usage: '1e3' }], 'body[0].usage', /pattern|digits/],
@@ -134,21 +164,42 @@ describe('PUT /v1/sandbox/esims/{iccid}/data-usage', () => {
       ['usage 100 (a number)', [ok, { day: '2025-01-01', usage: 100 }], 'body[1].usage', /string/],
       ['usage null', [{ day: '2025-01-01', usage: null }], 'body[0].usage', /string/],
       ['usage missing', [{ day: '2025-01-01' }], 'body[0].usage', /required/],
-      ['usage 2^53 (9007199254740992)', [{ day: '2025-01-01', usage: '9007199254740992' }], 'body[0].usage', /2\^53 - 1/],
-      ['two days of 2^52 (sum over 2^53 - 1)', [{ day: '2025-01-01', usage: TWO_POW_52 }, { day: '2025-01-02', usage: TWO_POW_52 }], 'body', /sum/],
-      ['an unknown item property', [{ day: '2025-01-01', usage: '1', unit: 'KB' }], 'body[0].unit', /not a known property/],
+      [
+        'usage 2^53 (9007199254740992)',
+        [{ day: '2025-01-01', usage: '9007199254740992' }],
+        'body[0].usage',
+        /2\^53 - 1/,
+      ],
+      [
+        'two days of 2^52 (sum over 2^53 - 1)',
+        [
+          { day: '2025-01-01', usage: TWO_POW_52 },
+          { day: '2025-01-02', usage: TWO_POW_52 },
+        ],
+        'body',
+        /sum/,
+      ],
+      [
+        'an unknown item property',
+        [{ day: '2025-01-01', usage: '1', unit: 'KB' }],
+        'body[0].unit',
+        /not a known property/,
+      ],
       ['an item that is not an object', [ok, '2025-01-01'], 'body[1]', /object/],
       ['an object instead of an array', { day: '2025-01-01', usage: '1' }, 'body', /array/],
       ['the seed list wrapped in an object', { dataUsageDailyList: SEED_EXAMPLE }, 'body', /array/],
       ['1001 items', days(1001), 'body', /1000/],
     ];
-    it.each(invalid.map(([name, body, path, message]) => ({ name, body, path, message })))('$name -> 400 at $path', async ({ body, path, message }) => {
-      await putUsage(esim.iccid, SEED_EXAMPLE);
-      const before = esimRow(t, esim.iccid);
-      clock.advance(1000);
-      expectViolation(await putUsage(esim.iccid, body), path, message);
-      expect(esimRow(t, esim.iccid)).toEqual(before);
-    });
+    it.each(invalid.map(([name, body, path, message]) => ({ name, body, path, message })))(
+      '$name -> 400 at $path',
+      async ({ body, path, message }) => {
+        await putUsage(esim.iccid, SEED_EXAMPLE);
+        const before = esimRow(t, esim.iccid);
+        clock.advance(1000);
+        expectViolation(await putUsage(esim.iccid, body), path, message);
+        expect(esimRow(t, esim.iccid)).toEqual(before);
+      },
+    );
 
     it('names every invalid item, not only the first', async () => {
       const body = expectViolation(

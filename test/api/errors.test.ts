@@ -1,6 +1,14 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ACME_KEY, startTestApp, type TestApp } from '../helpers/app.js';
-import { expectProblem, expectViolation, orderOne, UNKNOWN_ICCID, UUID_V4, v1Operations, withDatabase } from './support.js';
+import {
+  expectProblem,
+  expectViolation,
+  orderOne,
+  UNKNOWN_ICCID,
+  UUID_V4,
+  v1Operations,
+  withDatabase,
+} from './support.js';
 
 let t: TestApp;
 let iccid: string;
@@ -75,7 +83,11 @@ describe('unknown query properties on operations that take no query (400 naming 
     'POST /v1/orders': () => ['POST', '/v1/orders', { planCode: 'KD0001', quantity: 1 }],
     'GET /v1/orders/{transactionId}': () => ['GET', '/v1/orders/a1b2c3d4-e5f6-4890-abcd-ef1234567890', undefined],
     'GET /v1/esims/{iccid}': () => ['GET', `/v1/esims/${iccid}`, undefined],
-    'POST /v1/esims/{iccid}/emergency-control': () => ['POST', `/v1/esims/${iccid}/emergency-control`, { action: 'release' }],
+    'POST /v1/esims/{iccid}/emergency-control': () => [
+      'POST',
+      `/v1/esims/${iccid}/emergency-control`,
+      { action: 'release' },
+    ],
     'PUT /v1/sandbox/esims/{iccid}/data-usage': () => ['PUT', `/v1/sandbox/esims/${iccid}/data-usage`, []],
   };
 
@@ -104,7 +116,10 @@ describe('request bodies', () => {
     const filler = 'x'.repeat(MIB);
     const res = await t.call('POST', '/v1/orders', { body: { planCode: filler, quantity: 1 } });
     expectProblem(res, 413, 'PAYLOAD_TOO_LARGE');
-    const usage = await t.call('PUT', `/v1/sandbox/esims/${iccid}/data-usage`, { payload: `[${' '.repeat(MIB)}]`, headers: { 'content-type': 'application/json' } });
+    const usage = await t.call('PUT', `/v1/sandbox/esims/${iccid}/data-usage`, {
+      payload: `[${' '.repeat(MIB)}]`,
+      headers: { 'content-type': 'application/json' },
+    });
     expectProblem(usage, 413, 'PAYLOAD_TOO_LARGE');
   });
 
@@ -119,19 +134,37 @@ describe('request bodies', () => {
   it.each([
     ['POST', '/v1/orders', 'text/plain', '{"planCode":"KD0001","quantity":1}'],
     ['POST', '/v1/orders', 'application/x-www-form-urlencoded', 'planCode=KD0001&quantity=1'],
-    ['POST', '/v1/orders', 'multipart/form-data; boundary=x', '--x\r\nContent-Disposition: form-data; name="planCode"\r\n\r\nKD0001\r\n--x--'],
+    [
+      'POST',
+      '/v1/orders',
+      'multipart/form-data; boundary=x',
+      '--x\r\nContent-Disposition: form-data; name="planCode"\r\n\r\nKD0001\r\n--x--',
+    ],
     ['POST', '/v1/orders', 'application/xml', '<order/>'],
     ['POST', 'emergency-control', 'text/plain', '{"action":"suspend"}'],
     ['PUT', 'data-usage', 'text/plain', '[]'],
     ['PUT', 'data-usage', 'application/x-www-form-urlencoded', 'day=2025-01-01'],
   ])('%s %s with %s -> 415 UNSUPPORTED_MEDIA_TYPE', async (method, route, contentType, payload) => {
-    const url = route === 'emergency-control' ? `/v1/esims/${iccid}/emergency-control` : route === 'data-usage' ? `/v1/sandbox/esims/${iccid}/data-usage` : route;
-    const body = expectProblem(await t.call(method, url, { payload, headers: { 'content-type': contentType } }), 415, 'UNSUPPORTED_MEDIA_TYPE');
+    const url =
+      route === 'emergency-control'
+        ? `/v1/esims/${iccid}/emergency-control`
+        : route === 'data-usage'
+          ? `/v1/sandbox/esims/${iccid}/data-usage`
+          : route;
+    const body = expectProblem(
+      await t.call(method, url, { payload, headers: { 'content-type': contentType } }),
+      415,
+      'UNSUPPORTED_MEDIA_TYPE',
+    );
     expect(body.detail).toContain(contentType.split(';')[0]);
   });
 
   it('answers 415 to a body without Content-Type', async () => {
-    expectProblem(await t.call('POST', '/v1/orders', { payload: '{"planCode":"KD0001","quantity":1}' }), 415, 'UNSUPPORTED_MEDIA_TYPE');
+    expectProblem(
+      await t.call('POST', '/v1/orders', { payload: '{"planCode":"KD0001","quantity":1}' }),
+      415,
+      'UNSUPPORTED_MEDIA_TYPE',
+    );
   });
 
   it('accepts application/json with a charset', async () => {
@@ -154,7 +187,10 @@ describe('request bodies', () => {
   });
 
   it('answers 400 to invalid JSON on PUT too', async () => {
-    const res = await t.call('PUT', `/v1/sandbox/esims/${iccid}/data-usage`, { payload: '[{"day":', headers: { 'content-type': 'application/json' } });
+    const res = await t.call('PUT', `/v1/sandbox/esims/${iccid}/data-usage`, {
+      payload: '[{"day":',
+      headers: { 'content-type': 'application/json' },
+    });
     expectViolation(res, 'body', /JSON/);
   });
 });
@@ -166,10 +202,13 @@ describe('X-Request-Id', () => {
     expect(res.headers['x-request-id']).toBe(id);
   });
 
-  it.each(['bad id!', 'x'.repeat(129), 'a/b', 'ümlaut', ''])('replaces an invalid caller id %j with a UUID', async (id) => {
-    const res = await t.call('GET', '/v1/plans', { headers: { 'x-request-id': id } });
-    expect(res.headers['x-request-id']).toMatch(UUID_V4);
-  });
+  it.each(['bad id!', 'x'.repeat(129), 'a/b', 'ümlaut', ''])(
+    'replaces an invalid caller id %j with a UUID',
+    async (id) => {
+      const res = await t.call('GET', '/v1/plans', { headers: { 'x-request-id': id } });
+      expect(res.headers['x-request-id']).toMatch(UUID_V4);
+    },
+  );
 
   it('gives a fresh UUID per request when none is sent', async () => {
     const [a, b] = [await t.call('GET', '/healthz', { key: null }), await t.call('GET', '/healthz', { key: null })];
@@ -248,10 +287,17 @@ describe('malformed requests that never reach a route', () => {
   });
 
   it('refuses a JSON body that is not UTF-8 instead of decoding it to U+FFFD', async () => {
-    const payload = Buffer.concat([Buffer.from('{"planCode":"'), Buffer.from([0xff, 0xfe]), Buffer.from('","quantity":1}')]);
+    const payload = Buffer.concat([
+      Buffer.from('{"planCode":"'),
+      Buffer.from([0xff, 0xfe]),
+      Buffer.from('","quantity":1}'),
+    ]);
     const res = await t.call('POST', '/v1/orders', { payload, headers: { 'content-type': 'application/json' } });
     expect(res.statusCode).toBe(400);
-    expect(res.json()).toMatchObject({ code: 'VALIDATION_ERROR', errors: [{ path: 'body', message: 'must be UTF-8' }] });
+    expect(res.json()).toMatchObject({
+      code: 'VALIDATION_ERROR',
+      errors: [{ path: 'body', message: 'must be UTF-8' }],
+    });
   });
 });
 
@@ -262,21 +308,33 @@ describe('bodies the JSON parser refuses with a reason', () => {
   });
   afterAll(async () => t.close());
 
-  it.each(['gzip', 'br', 'deflate'])('Content-Encoding: %s is 415 naming the coding, and nothing is ordered', async (coding) => {
-    const res = await t.call('POST', '/v1/orders', { payload: JSON.stringify({ planCode: 'KD0001', quantity: 1 }), headers: { 'content-type': 'application/json', 'content-encoding': coding } });
-    const body = expectProblem(res, 415, 'UNSUPPORTED_MEDIA_TYPE');
-    expect(body.detail).toBe(`Content-Encoding ${coding} is not supported: send the body uncompressed`);
-    const next = await t.call('POST', '/v1/orders', { body: { planCode: 'KD0001', quantity: 1 } });
-    expect(next.statusCode).toBe(201);
-  });
+  it.each(['gzip', 'br', 'deflate'])(
+    'Content-Encoding: %s is 415 naming the coding, and nothing is ordered',
+    async (coding) => {
+      const res = await t.call('POST', '/v1/orders', {
+        payload: JSON.stringify({ planCode: 'KD0001', quantity: 1 }),
+        headers: { 'content-type': 'application/json', 'content-encoding': coding },
+      });
+      const body = expectProblem(res, 415, 'UNSUPPORTED_MEDIA_TYPE');
+      expect(body.detail).toBe(`Content-Encoding ${coding} is not supported: send the body uncompressed`);
+      const next = await t.call('POST', '/v1/orders', { body: { planCode: 'KD0001', quantity: 1 } });
+      expect(next.statusCode).toBe(201);
+    },
+  );
 
   it('Content-Encoding: identity is a plain body', async () => {
-    const res = await t.call('POST', '/v1/orders', { payload: JSON.stringify({ planCode: 'KD0001', quantity: 1 }), headers: { 'content-type': 'application/json', 'content-encoding': 'identity' } });
+    const res = await t.call('POST', '/v1/orders', {
+      payload: JSON.stringify({ planCode: 'KD0001', quantity: 1 }),
+      headers: { 'content-type': 'application/json', 'content-encoding': 'identity' },
+    });
     expect(res.statusCode).toBe(201);
   });
 
   it('a __proto__ key is refused as such, not as invalid JSON', async () => {
-    const res = await t.call('PUT', '/v1/sandbox/webhook', { payload: '{"url":"https://reseller.example/hooks","__proto__":{"x":1}}', headers: { 'content-type': 'application/json' } });
+    const res = await t.call('PUT', '/v1/sandbox/webhook', {
+      payload: '{"url":"https://reseller.example/hooks","__proto__":{"x":1}}',
+      headers: { 'content-type': 'application/json' },
+    });
     expectViolation(res, 'body', /__proto__ or constructor\.prototype key/);
     expect((await t.call('GET', '/v1/sandbox/webhook')).statusCode).toBe(404);
   });

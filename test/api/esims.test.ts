@@ -84,14 +84,16 @@ describe('POST /v1/esims/{iccid}/emergency-control', () => {
       ['an extra property', { action: 'suspend', reason: 'fraud' }, 'body.reason', /not a known property/],
       ['an array body', [{ action: 'suspend' }], 'body', /object/],
       ['a string body', 'suspend', 'body', /object/],
-
     ];
 
-    it.each(invalid.map(([name, body, path, message]) => ({ name, body, path, message })))('$name -> 400 at $path, and the eSIM is unchanged', async ({ body, path, message }) => {
-      const before = esimRow(t, iccid);
-      expectViolation(await control(iccid, body), path, message);
-      expect(esimRow(t, iccid)).toEqual(before);
-    });
+    it.each(invalid.map(([name, body, path, message]) => ({ name, body, path, message })))(
+      '$name -> 400 at $path, and the eSIM is unchanged',
+      async ({ body, path, message }) => {
+        const before = esimRow(t, iccid);
+        expectViolation(await control(iccid, body), path, message);
+        expect(esimRow(t, iccid)).toEqual(before);
+      },
+    );
   });
 
   it('answers 404 ESIM_NOT_FOUND for a valid but unknown ICCID', async () => {
@@ -107,7 +109,12 @@ describe('POST /v1/esims/{iccid}/emergency-control', () => {
     const suspend = await control(ordered.iccid, { action: 'suspend' });
     expect(suspend.statusCode).toBe(200);
     const suspended = suspend.json() as Esim;
-    expect(suspended).toEqual({ ...ordered, contractStatus: 'SUSPENDED', isServiceRestricted: true, lastUpdatedAt: suspendedAt });
+    expect(suspended).toEqual({
+      ...ordered,
+      contractStatus: 'SUSPENDED',
+      isServiceRestricted: true,
+      lastUpdatedAt: suspendedAt,
+    });
     expect(await getEsim(t, ordered.iccid)).toEqual(suspended);
 
     // The clock moves, but repeating the action in force changes nothing, not even lastUpdatedAt.
@@ -120,7 +127,12 @@ describe('POST /v1/esims/{iccid}/emergency-control', () => {
     const release = await control(ordered.iccid, { action: 'release' });
     expect(release.statusCode).toBe(200);
     const released = release.json() as Esim;
-    expect(released).toEqual({ ...ordered, contractStatus: 'ACTIVE', isServiceRestricted: false, lastUpdatedAt: releasedAt });
+    expect(released).toEqual({
+      ...ordered,
+      contractStatus: 'ACTIVE',
+      isServiceRestricted: false,
+      lastUpdatedAt: releasedAt,
+    });
 
     clock.advance(60_000);
     const releaseAgain = await control(ordered.iccid, { action: 'release' });
@@ -150,8 +162,12 @@ describe('POST /v1/esims/{iccid}/emergency-control', () => {
       const esim = await orderOne(t);
       if (from === 'SUSPENDED') expect((await control(esim.iccid, { action: 'suspend' })).statusCode).toBe(200);
       // No API terminates an eSIM yet: terminate it in the real database.
-      const changes = withDatabase(t, (db) =>
-        db.prepare("UPDATE esims SET contract_status = 'TERMINATED', terminated_on = '2026-01-01' WHERE iccid = ?").run(esim.iccid).changes,
+      const changes = withDatabase(
+        t,
+        (db) =>
+          db
+            .prepare("UPDATE esims SET contract_status = 'TERMINATED', terminated_on = '2026-01-01' WHERE iccid = ?")
+            .run(esim.iccid).changes,
       );
       expect(changes).toBe(1);
       const before = esimRow(t, esim.iccid);

@@ -7,7 +7,17 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ACME_KEY, startTestApp, type TestApp } from '../helpers/app.js';
-import { expectProblem, expectViolation, getEsim, orderOne, placeOrder, sandboxIccid, v1Operations, withDatabase, type Order } from './support.js';
+import {
+  expectProblem,
+  expectViolation,
+  getEsim,
+  orderOne,
+  placeOrder,
+  sandboxIccid,
+  v1Operations,
+  withDatabase,
+  type Order,
+} from './support.js';
 
 let t: TestApp;
 let iccid: string;
@@ -37,10 +47,15 @@ const INJECTED: [number, string, string][] = [
 describe('error=<status>: the problem, and nothing done', () => {
   it.each(INJECTED)('POST /v1/orders with error=%i answers %s and stores no order', async (status, code, title) => {
     const before = stored(t);
-    const res = await t.call('POST', '/v1/orders', { body: { planCode: 'KD0001', quantity: 5 }, headers: fault(`error=${status}`) });
+    const res = await t.call('POST', '/v1/orders', {
+      body: { planCode: 'KD0001', quantity: 5 },
+      headers: fault(`error=${status}`),
+    });
     const body = expectProblem(res, status, code);
     expect(body.title).toBe(title);
-    expect(body.detail).toBe(`injected by Sandbox-Fault: error=${status}; the request was not processed and nothing changed`);
+    expect(body.detail).toBe(
+      `injected by Sandbox-Fault: error=${status}; the request was not processed and nothing changed`,
+    );
     expect(res.headers['retry-after']).toBe(status === 503 ? '1' : undefined);
     expect(stored(t)).toEqual(before);
   });
@@ -55,10 +70,17 @@ describe('error=<status>: the problem, and nothing done', () => {
 
   it('emergency control with error=500 leaves the eSIM as it was', async () => {
     const esim = await orderOne(t);
-    const res = await t.call('POST', `/v1/esims/${esim.iccid}/emergency-control`, { body: { action: 'suspend' }, headers: fault('error=500') });
+    const res = await t.call('POST', `/v1/esims/${esim.iccid}/emergency-control`, {
+      body: { action: 'suspend' },
+      headers: fault('error=500'),
+    });
     expectProblem(res, 500, 'INJECTED_INTERNAL_ERROR');
     const after = await getEsim(t, esim.iccid);
-    expect(after).toMatchObject({ contractStatus: 'ACTIVE', isServiceRestricted: false, lastUpdatedAt: esim.lastUpdatedAt });
+    expect(after).toMatchObject({
+      contractStatus: 'ACTIVE',
+      isServiceRestricted: false,
+      lastUpdatedAt: esim.lastUpdatedAt,
+    });
   });
 
   it('every /v1 operation, sandbox routes included, answers error=504 and changes nothing', async () => {
@@ -70,7 +92,9 @@ describe('error=<status>: the problem, and nothing done', () => {
       expectProblem(res, 504, 'INJECTED_GATEWAY_TIMEOUT');
     }
     expect(await getEsim(t, iccid)).toEqual(before);
-    expect(((await t.call('GET', '/v1/sandbox/clock')).json() as { offsetSeconds: number }).offsetSeconds).toBe(clock.offsetSeconds);
+    expect(((await t.call('GET', '/v1/sandbox/clock')).json() as { offsetSeconds: number }).offsetSeconds).toBe(
+      clock.offsetSeconds,
+    );
     expect(stored(t)).toEqual(counts);
   });
 
@@ -95,17 +119,32 @@ describe('error=<status>: the problem, and nothing done', () => {
 
 describe('a value the grammar refuses: 400 at header.sandbox-fault, and nothing done', () => {
   it.each([
-    ['unknown', /^must be one of drop-response, truncate-response, delay=<ms> \(0 to 30000\), error=<500\|502\|503\|504> \(names in lower case\), got "unknown"$/],
+    [
+      'unknown',
+      /^must be one of drop-response, truncate-response, delay=<ms> \(0 to 30000\), error=<500\|502\|503\|504> \(names in lower case\), got "unknown"$/,
+    ],
     ['Drop-Response', /names in lower case\), got "Drop-Response"$/],
     // Every refusal names the allowed values (README, Fault injection).
-    ['delay=30001', /^delay=<ms> is at most 30000 ms, got "delay=30001"; one of drop-response, truncate-response, delay=<ms> \(0 to 30000\), error=<500\|502\|503\|504>$/],
-    ['delay=1.5', /^delay=<ms> takes a whole number of milliseconds written with decimal digits only, from 0 to 30000, got "delay=1.5"; one of drop-response, .*, error=<500\|502\|503\|504>$/],
-    ['error=501', /^error=<status> takes one of 500, 502, 503, 504, got "error=501"; one of drop-response, .*, error=<500\|502\|503\|504>$/],
+    [
+      'delay=30001',
+      /^delay=<ms> is at most 30000 ms, got "delay=30001"; one of drop-response, truncate-response, delay=<ms> \(0 to 30000\), error=<500\|502\|503\|504>$/,
+    ],
+    [
+      'delay=1.5',
+      /^delay=<ms> takes a whole number of milliseconds written with decimal digits only, from 0 to 30000, got "delay=1.5"; one of drop-response, .*, error=<500\|502\|503\|504>$/,
+    ],
+    [
+      'error=501',
+      /^error=<status> takes one of 500, 502, 503, 504, got "error=501"; one of drop-response, .*, error=<500\|502\|503\|504>$/,
+    ],
     ['', /^must not be empty; one of drop-response/],
     ['drop-response, delay=10', /^must be given once, with one fault per request/],
   ])('%j', async (value, message) => {
     const before = stored(t);
-    const res = await t.call('POST', '/v1/orders', { body: { planCode: 'KD0001', quantity: 1 }, headers: fault(value) });
+    const res = await t.call('POST', '/v1/orders', {
+      body: { planCode: 'KD0001', quantity: 1 },
+      headers: fault(value),
+    });
     const body = expectViolation(res, 'header.sandbox-fault', message);
     expect(body.errors).toHaveLength(1);
     expect(stored(t)).toEqual(before);
@@ -128,7 +167,10 @@ describe('authentication, rate limits and validation answer first', () => {
   });
 
   it('an invalid request: 400 naming the field, not the injected error nor the header', async () => {
-    const res = await t.call('POST', '/v1/orders', { body: { planCode: 'KD0001', quantity: 0 }, headers: fault('error=503') });
+    const res = await t.call('POST', '/v1/orders', {
+      body: { planCode: 'KD0001', quantity: 0 },
+      headers: fault('error=503'),
+    });
     const body = expectViolation(res, 'body.quantity');
     expect(body.errors!.map((e) => e.path)).toEqual(['body.quantity']);
     const both = await t.call('GET', '/v1/esims/123', { headers: fault('bogus') });
@@ -140,12 +182,18 @@ describe('authentication, rate limits and validation answer first', () => {
     try {
       const esim = await orderOne(limited);
       for (let i = 1; i <= 10; i++) {
-        const res = await limited.call('POST', `/v1/esims/${esim.iccid}/emergency-control`, { body: { action: 'release' }, headers: fault('error=502') });
+        const res = await limited.call('POST', `/v1/esims/${esim.iccid}/emergency-control`, {
+          body: { action: 'release' },
+          headers: fault('error=502'),
+        });
         expectProblem(res, 502, 'INJECTED_BAD_GATEWAY');
         // An injected error still spends the quota, and carries the rate-limit headers.
         expect(res.headers['x-ratelimit-remaining']).toBe(String(10 - i));
       }
-      const res = await limited.call('POST', `/v1/esims/${esim.iccid}/emergency-control`, { body: { action: 'release' }, headers: fault('error=502') });
+      const res = await limited.call('POST', `/v1/esims/${esim.iccid}/emergency-control`, {
+        body: { action: 'release' },
+        headers: fault('error=502'),
+      });
       expectProblem(res, 429, 'RATE_LIMITED');
     } finally {
       await limited.close();
@@ -155,7 +203,10 @@ describe('authentication, rate limits and validation answer first', () => {
 
 describe('delay=<ms>', () => {
   it('delay=0 answers the operation itself', async () => {
-    const res = await t.call('POST', '/v1/orders', { body: { planCode: 'KD0001', quantity: 2 }, headers: fault('delay=0') });
+    const res = await t.call('POST', '/v1/orders', {
+      body: { planCode: 'KD0001', quantity: 2 },
+      headers: fault('delay=0'),
+    });
     expect(res.statusCode, res.body).toBe(201);
     const order = res.json() as Order;
     expect(order.esims).toHaveLength(2);
@@ -163,7 +214,7 @@ describe('delay=<ms>', () => {
     expect(reconciled.json()).toEqual({ transactionId: order.transactionId, iccids: order.esims.map((e) => e.iccid) });
   });
 
-  it('delays an error answer of the operation too (the answer is the operation\'s, whatever it is)', async () => {
+  it("delays an error answer of the operation too (the answer is the operation's, whatever it is)", async () => {
     const res = await t.call('GET', `/v1/esims/${sandboxIccid(10_000_000_000_001)}`, { headers: fault(' delay=20 ') });
     expectProblem(res, 404, 'ESIM_NOT_FOUND');
   });
@@ -183,7 +234,11 @@ describe('drop-response and truncate-response under inject', () => {
   });
 
   it('truncate-response on HEAD: no body to cut, the headers are sent whole with Connection: close', async () => {
-    const res = await t.app.inject({ method: 'HEAD', url: '/v1/sandbox/clock', headers: { authorization: `Bearer ${ACME_KEY}`, ...fault('truncate-response') } });
+    const res = await t.app.inject({
+      method: 'HEAD',
+      url: '/v1/sandbox/clock',
+      headers: { authorization: `Bearer ${ACME_KEY}`, ...fault('truncate-response') },
+    });
     expect(res.statusCode).toBe(200);
     expect(res.headers.connection).toBe('close');
     expect(res.body).toBe('');
@@ -197,16 +252,24 @@ describe('SANDBOX_FAULTS=off', () => {
   });
   afterAll(async () => off.close());
 
-  it.each(['error=503', 'drop-response', 'truncate-response', 'delay=30000', 'bogus', 'delay=99999', ''])('ignores %j: the operation answers normally', async (value) => {
-    const before = stored(off);
-    const res = await off.call('POST', '/v1/orders', { body: { planCode: 'KD0001', quantity: 1 }, headers: fault(value) });
-    expect(res.statusCode, res.body).toBe(201);
-    expect((res.json() as Order).esims).toHaveLength(1);
-    expect(stored(off)).toEqual({ orders: before.orders + 1, esims: before.esims + 1 });
-  });
+  it.each(['error=503', 'drop-response', 'truncate-response', 'delay=30000', 'bogus', 'delay=99999', ''])(
+    'ignores %j: the operation answers normally',
+    async (value) => {
+      const before = stored(off);
+      const res = await off.call('POST', '/v1/orders', {
+        body: { planCode: 'KD0001', quantity: 1 },
+        headers: fault(value),
+      });
+      expect(res.statusCode, res.body).toBe(201);
+      expect((res.json() as Order).esims).toHaveLength(1);
+      expect(stored(off)).toEqual({ orders: before.orders + 1, esims: before.esims + 1 });
+    },
+  );
 
   it('counts no fault', async () => {
     await off.call('GET', '/v1/plans', { headers: fault('error=500') });
-    expect((await off.app.inject({ method: 'GET', url: '/metrics' })).body).not.toContain('sandbox_faults_injected_total{');
+    expect((await off.app.inject({ method: 'GET', url: '/metrics' })).body).not.toContain(
+      'sandbox_faults_injected_total{',
+    );
   });
 });

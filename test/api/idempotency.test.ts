@@ -44,15 +44,38 @@ const newKey = (label: string) => `test-${label}-${++keys}`;
 const ORDER = { planCode: 'KD0001', quantity: 2 };
 
 function postOrder(key: string | undefined, body: unknown = ORDER, apiKey = ACME_KEY): Promise<LightMyRequestResponse> {
-  return t.call('POST', '/v1/orders', { body, key: apiKey, headers: key === undefined ? {} : { 'idempotency-key': key } });
+  return t.call('POST', '/v1/orders', {
+    body,
+    key: apiKey,
+    headers: key === undefined ? {} : { 'idempotency-key': key },
+  });
 }
 
-function control(iccid: string, action: string, key: string | undefined, apiKey = ACME_KEY): Promise<LightMyRequestResponse> {
-  return t.call('POST', `/v1/esims/${iccid}/emergency-control`, { body: { action }, key: apiKey, headers: key === undefined ? {} : { 'idempotency-key': key } });
+function control(
+  iccid: string,
+  action: string,
+  key: string | undefined,
+  apiKey = ACME_KEY,
+): Promise<LightMyRequestResponse> {
+  return t.call('POST', `/v1/esims/${iccid}/emergency-control`, {
+    body: { action },
+    key: apiKey,
+    headers: key === undefined ? {} : { 'idempotency-key': key },
+  });
 }
 
-const esimCount = () => withDatabase(t, (db) => Number((db.prepare('SELECT count(*) AS n FROM esims').get() as { n: number | string }).n));
-const storedKeys = (key: string) => withDatabase(t, (db) => Number((db.prepare('SELECT count(*) AS n FROM idempotency_keys WHERE idempotency_key = ?').get(key) as { n: number | string }).n));
+const esimCount = () =>
+  withDatabase(t, (db) => Number((db.prepare('SELECT count(*) AS n FROM esims').get() as { n: number | string }).n));
+const storedKeys = (key: string) =>
+  withDatabase(t, (db) =>
+    Number(
+      (
+        db.prepare('SELECT count(*) AS n FROM idempotency_keys WHERE idempotency_key = ?').get(key) as {
+          n: number | string;
+        }
+      ).n,
+    ),
+  );
 const sequenceOf = (iccid: string) => Number(iccid.slice(4, 18));
 
 /** Asserts a replay: the first response's status, Content-Type and body bytes, marked Idempotent-Replayed. */
@@ -89,7 +112,10 @@ describe('POST /v1/orders with Idempotency-Key', () => {
     const next = await placeOrder(t, 'KD0001', 1);
     expect(next.esims[0]!.iccid).toBe(sandboxIccid(sequenceOf(placed.esims[1]!.iccid) + 1));
     const reconciled = await t.call('GET', `/v1/orders/${placed.transactionId}`);
-    expect(reconciled.json()).toEqual({ transactionId: placed.transactionId, iccids: placed.esims.map((e) => e.iccid) });
+    expect(reconciled.json()).toEqual({
+      transactionId: placed.transactionId,
+      iccids: placed.esims.map((e) => e.iccid),
+    });
   });
 
   it('takes the same JSON body in any key order and whitespace as the same request', async () => {
@@ -97,7 +123,10 @@ describe('POST /v1/orders with Idempotency-Key', () => {
     const headers = { 'idempotency-key': key, 'content-type': 'application/json' };
     const first = await t.call('POST', '/v1/orders', { payload: '{"planCode":"KD0001","quantity":1}', headers });
     expectFirst(first, 201);
-    const reordered = await t.call('POST', '/v1/orders', { payload: '\n{ "quantity" : 1,\n\t"planCode": "KD0001" }\n', headers });
+    const reordered = await t.call('POST', '/v1/orders', {
+      payload: '\n{ "quantity" : 1,\n\t"planCode": "KD0001" }\n',
+      headers,
+    });
     expectReplayOf(reordered, first);
   });
 
@@ -165,12 +194,15 @@ describe('the Idempotency-Key header is validated with the request (400 VALIDATI
     ['a control character (U+0001)', 'key\u0001one', /printable ASCII \(0x20-0x7E\): character 4 is 0x01/],
     ['a tab', 'key\tone', /character 4 is 0x09/],
   ];
-  it.each(invalid.map(([name, value, message]) => ({ name, value, message })))('$name -> 400 at header.idempotency-key', async ({ value, message }) => {
-    const before = await esimCount();
-    expectViolation(await postOrder(value), 'header.idempotency-key', message);
-    expect(await esimCount()).toBe(before);
-    expect(await storedKeys(value)).toBe(0);
-  });
+  it.each(invalid.map(([name, value, message]) => ({ name, value, message })))(
+    '$name -> 400 at header.idempotency-key',
+    async ({ value, message }) => {
+      const before = await esimCount();
+      expectViolation(await postOrder(value), 'header.idempotency-key', message);
+      expect(await esimCount()).toBe(before);
+      expect(await storedKeys(value)).toBe(0);
+    },
+  );
 
   it('lists a bad key together with the other invalid fields', async () => {
     const body = expectViolation(await postOrder('', { planCode: 'KD0001', quantity: 0 }), 'header.idempotency-key');
@@ -252,16 +284,22 @@ describe('scope: per API key', () => {
   });
 
   it('two API keys of one reseller do not share idempotency keys', async () => {
-    const app = await startTestApp({ RATE_LIMITS: 'off', SANDBOX_API_KEYS: 'acme:acme-first-key-0001,acme:acme-second-key-0002' });
+    const app = await startTestApp({
+      RATE_LIMITS: 'off',
+      SANDBOX_API_KEYS: 'acme:acme-first-key-0001,acme:acme-second-key-0002',
+    });
     try {
-      const send = (apiKey: string) => app.call('POST', '/v1/orders', { body: ORDER, key: apiKey, headers: { 'idempotency-key': 'same-key' } });
+      const send = (apiKey: string) =>
+        app.call('POST', '/v1/orders', { body: ORDER, key: apiKey, headers: { 'idempotency-key': 'same-key' } });
       const first = await send('acme-first-key-0001');
       const second = await send('acme-second-key-0002');
       expectFirst(first, 201);
       expectFirst(second, 201);
       expect(second.json().transactionId).not.toBe(first.json().transactionId);
       // The reseller sees both orders.
-      expect((await app.call('GET', `/v1/orders/${first.json().transactionId}`, { key: 'acme-second-key-0002' })).statusCode).toBe(200);
+      expect(
+        (await app.call('GET', `/v1/orders/${first.json().transactionId}`, { key: 'acme-second-key-0002' })).statusCode,
+      ).toBe(200);
     } finally {
       await app.close();
     }
@@ -305,7 +343,8 @@ describe('expiry: 24 hours of real time from the first request', () => {
     // Past its expiry and past the sweep interval; another key's request starts the sweep.
     clock.advance(DAY_MS + 61_000);
     expectFirst(await postOrder(newKey('sweeper')), 201);
-    for (let i = 0; i < 100 && (await storedKeys(key)) > 0; i++) await new Promise((resolve) => setTimeout(resolve, 50));
+    for (let i = 0; i < 100 && (await storedKeys(key)) > 0; i++)
+      await new Promise((resolve) => setTimeout(resolve, 50));
     expect(await storedKeys(key)).toBe(0);
   });
 });

@@ -71,15 +71,22 @@ describe('POST /v1/orders', () => {
       ['a number body', 1, 'body'],
       ['a null body', null, 'body'],
     ];
-    it.each(invalid.map(([name, body, path]) => ({ name, body, path })))('$name -> 400 at $path', async ({ body, path }) => {
-      expectViolation(await postOrder(body), path);
-    });
+    it.each(invalid.map(([name, body, path]) => ({ name, body, path })))(
+      '$name -> 400 at $path',
+      async ({ body, path }) => {
+        expectViolation(await postOrder(body), path);
+      },
+    );
 
     it('names the broken rule in the messages', async () => {
       expectViolation(await postOrder({ planCode: 'KD0001', quantity: 1001 }), 'body.quantity', /<= 1000/);
       expectViolation(await postOrder({ planCode: 'KD0001', quantity: '1' }), 'body.quantity', /integer/);
       expectViolation(await postOrder({ planCode: 'K'.repeat(65), quantity: 1 }), 'body.planCode', /64/);
-      expectViolation(await postOrder({ planCode: 'KD0001', quantity: 1, coupon: 'X' }), 'body.coupon', /not a known property/);
+      expectViolation(
+        await postOrder({ planCode: 'KD0001', quantity: 1, coupon: 'X' }),
+        'body.coupon',
+        /not a known property/,
+      );
       expectViolation(await postOrder({}), 'body.quantity', /required/);
     });
 
@@ -137,7 +144,11 @@ describe('POST /v1/orders', () => {
   });
 
   it('never reuses an ICCID or a transactionId across orders', async () => {
-    const orders = [await placeOrder(t, 'KD0001', 3), await placeOrder(t, 'CL0006', 2), await placeOrder(t, 'KD0001', 1)];
+    const orders = [
+      await placeOrder(t, 'KD0001', 3),
+      await placeOrder(t, 'CL0006', 2),
+      await placeOrder(t, 'KD0001', 1),
+    ];
     const iccids = orders.flatMap((o) => o.esims.map((e) => e.iccid));
     expect(new Set(iccids).size).toBe(6);
     expect(new Set(orders.map((o) => o.transactionId)).size).toBe(3);
@@ -188,12 +199,15 @@ describe('GET /v1/orders/{transactionId}', () => {
     expectViolation(await t.call('GET', `/v1/orders/urn:uuid:${order.transactionId}`), 'path.transactionId', /UUID/);
   });
 
-  it.each(['not-a-uuid', '12345', 'a1b2c3d4e5f64890abcdef1234567890', 'a1b2c3d4-e5f6-4890-abcd-ef123456789', 'g1b2c3d4-e5f6-4890-abcd-ef1234567890'])(
-    '%s -> 400 naming path.transactionId',
-    async (id) => {
-      expectViolation(await t.call('GET', `/v1/orders/${id}`), 'path.transactionId', /UUID/);
-    },
-  );
+  it.each([
+    'not-a-uuid',
+    '12345',
+    'a1b2c3d4e5f64890abcdef1234567890',
+    'a1b2c3d4-e5f6-4890-abcd-ef123456789',
+    'g1b2c3d4-e5f6-4890-abcd-ef1234567890',
+  ])('%s -> 400 naming path.transactionId', async (id) => {
+    expectViolation(await t.call('GET', `/v1/orders/${id}`), 'path.transactionId', /UUID/);
+  });
 });
 
 describe('SMDP_ADDRESS', () => {

@@ -1,6 +1,13 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startTestApp, type TestApp } from '../helpers/app.js';
-import { catalogPlan, catalogPlans, expectViolation, homeCountryOf, roamingCountriesOf, type CatalogPlan } from './support.js';
+import {
+  catalogPlan,
+  catalogPlans,
+  expectViolation,
+  homeCountryOf,
+  roamingCountriesOf,
+  type CatalogPlan,
+} from './support.js';
 
 let t: TestApp;
 beforeAll(async () => {
@@ -42,7 +49,12 @@ describe('GET /v1/plans', () => {
   describe('defaults and paging', () => {
     it('defaults to page 1, limit 10, the first ten plans of the catalogue', async () => {
       const page = await listPlans('');
-      expect(page.meta).toEqual({ total: catalogPlans.length, page: 1, limit: 10, totalPages: Math.ceil(catalogPlans.length / 10) });
+      expect(page.meta).toEqual({
+        total: catalogPlans.length,
+        page: 1,
+        limit: 10,
+        totalPages: Math.ceil(catalogPlans.length / 10),
+      });
       expect(codes(page)).toEqual(allCodes.slice(0, 10));
     });
 
@@ -57,19 +69,32 @@ describe('GET /v1/plans', () => {
       const [one, two] = [await listPlans('?limit=5&page=1'), await listPlans('?limit=5&page=2')];
       expect(codes(one)).toEqual(allCodes.slice(0, 5));
       expect(codes(two)).toEqual(allCodes.slice(5, 10));
-      expect(two.meta).toEqual({ total: catalogPlans.length, page: 2, limit: 5, totalPages: Math.ceil(catalogPlans.length / 5) });
+      expect(two.meta).toEqual({
+        total: catalogPlans.length,
+        page: 2,
+        limit: 5,
+        totalPages: Math.ceil(catalogPlans.length / 5),
+      });
     });
 
     it.each([1, 7, 200])('computes totalPages = ceil(total / limit) for limit %i', async (limit) => {
       const page = await listPlans(`?limit=${limit}`);
       expect(page.items).toHaveLength(Math.min(limit, catalogPlans.length));
-      expect(page.meta).toEqual({ total: catalogPlans.length, page: 1, limit, totalPages: Math.ceil(catalogPlans.length / limit) });
+      expect(page.meta).toEqual({
+        total: catalogPlans.length,
+        page: 1,
+        limit,
+        totalPages: Math.ceil(catalogPlans.length / limit),
+      });
     });
 
     it('answers a page past the end with no items and true metadata', async () => {
       const totalPages = Math.ceil(catalogPlans.length / 10);
       const page = await listPlans(`?page=${totalPages + 1}`);
-      expect(page).toEqual({ items: [], meta: { total: catalogPlans.length, page: totalPages + 1, limit: 10, totalPages } });
+      expect(page).toEqual({
+        items: [],
+        meta: { total: catalogPlans.length, page: totalPages + 1, limit: 10, totalPages },
+      });
       const far = await listPlans('?page=1000000&countryCode=JP');
       expect(far.items).toEqual([]);
       expect(far.meta.total).toBe(plansWhere((p) => homeCountryOf(p) === 'JP').length);

@@ -34,10 +34,17 @@ function expectRateLimited(res: LightMyRequestResponse, limit: number): void {
 }
 
 const noLimitHeaders = (res: LightMyRequestResponse) =>
-  expect(Object.keys(res.headers).filter((name) => name.startsWith('x-ratelimit') || name === 'retry-after')).toEqual([]);
+  expect(Object.keys(res.headers).filter((name) => name.startsWith('x-ratelimit') || name === 'retry-after')).toEqual(
+    [],
+  );
 
 /** Sends `count` requests and asserts each succeeds with Remaining counting down from `limit - 1`. */
-async function spend(count: number, limit: number, send: () => Promise<LightMyRequestResponse>, status: number): Promise<void> {
+async function spend(
+  count: number,
+  limit: number,
+  send: () => Promise<LightMyRequestResponse>,
+  status: number,
+): Promise<void> {
   for (let i = 1; i <= count; i++) {
     const res = await send();
     expect(res.statusCode, `request ${i}: ${res.body}`).toBe(status);
@@ -94,7 +101,11 @@ const OPERATIONS: Operation[] = [
     status: 200,
     setup: async (t) => {
       const { iccid } = await orderOne(t);
-      return (o) => t.call('PUT', `/v1/sandbox/esims/${iccid}/data-usage`, { ...o, body: [{ day: '2025-12-10', usage: '102400' }] });
+      return (o) =>
+        t.call('PUT', `/v1/sandbox/esims/${iccid}/data-usage`, {
+          ...o,
+          body: [{ day: '2025-12-10', usage: '102400' }],
+        });
     },
   },
   {
@@ -112,12 +123,31 @@ const OPERATIONS: Operation[] = [
           )
           .run(iccid),
       );
-      return (o) => t.call('POST', `/v1/sandbox/esims/${iccid}/events`, { ...o, body: { event: 'connect', imei: '490154203237518' } });
+      return (o) =>
+        t.call('POST', `/v1/sandbox/esims/${iccid}/events`, {
+          ...o,
+          body: { event: 'connect', imei: '490154203237518' },
+        });
     },
   },
-  { name: 'GET /v1/sandbox/clock', limit: 60, status: 200, setup: async (t) => (o) => t.call('GET', '/v1/sandbox/clock', o) },
-  { name: 'POST /v1/sandbox/clock/advance', limit: 60, status: 200, setup: async (t) => (o) => t.call('POST', '/v1/sandbox/clock/advance', { ...o, body: { hours: 1 } }) },
-  { name: 'POST /v1/sandbox/clock/reset', limit: 60, status: 200, setup: async (t) => (o) => t.call('POST', '/v1/sandbox/clock/reset', o) },
+  {
+    name: 'GET /v1/sandbox/clock',
+    limit: 60,
+    status: 200,
+    setup: async (t) => (o) => t.call('GET', '/v1/sandbox/clock', o),
+  },
+  {
+    name: 'POST /v1/sandbox/clock/advance',
+    limit: 60,
+    status: 200,
+    setup: async (t) => (o) => t.call('POST', '/v1/sandbox/clock/advance', { ...o, body: { hours: 1 } }),
+  },
+  {
+    name: 'POST /v1/sandbox/clock/reset',
+    limit: 60,
+    status: 200,
+    setup: async (t) => (o) => t.call('POST', '/v1/sandbox/clock/reset', o),
+  },
 ];
 
 describe.each(OPERATIONS)('$name: $limit per minute per API key', ({ limit, status, setup }) => {
@@ -190,10 +220,14 @@ describe('what counts', () => {
 
   it('a rate-limited emergency control changes nothing', async () => {
     const esim = await orderOne(t);
-    const control = (action: string) => t.call('POST', `/v1/esims/${esim.iccid}/emergency-control`, { body: { action } });
+    const control = (action: string) =>
+      t.call('POST', `/v1/esims/${esim.iccid}/emergency-control`, { body: { action } });
     for (let i = 0; i < 10; i++) expect((await control(i % 2 === 0 ? 'suspend' : 'release')).statusCode).toBe(200);
     expectRateLimited(await control('suspend'), 10);
-    expect((await t.call('GET', `/v1/esims/${esim.iccid}`)).json()).toMatchObject({ contractStatus: 'ACTIVE', isServiceRestricted: false });
+    expect((await t.call('GET', `/v1/esims/${esim.iccid}`)).json()).toMatchObject({
+      contractStatus: 'ACTIVE',
+      isServiceRestricted: false,
+    });
   });
 
   it('400 responses of authenticated requests carry the headers and count', async () => {
@@ -259,7 +293,11 @@ describe('HEAD spends the quota of its GET', () => {
   it('counts a HEAD and the GET of the same operation together', async () => {
     const t2 = await startTestApp();
     try {
-      const first = await t2.app.inject({ method: 'HEAD', url: '/v1/plans', headers: { authorization: `Bearer ${ACME_KEY}` } });
+      const first = await t2.app.inject({
+        method: 'HEAD',
+        url: '/v1/plans',
+        headers: { authorization: `Bearer ${ACME_KEY}` },
+      });
       expect(first.headers['x-ratelimit-remaining']).toBe('59');
       const second = await t2.call('GET', '/v1/plans');
       expect(second.headers['x-ratelimit-remaining']).toBe('58');

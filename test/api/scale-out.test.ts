@@ -19,9 +19,11 @@ const REDIS_URL = process.env.TEST_REDIS_URL ?? 'redis://127.0.0.1:6379';
 /** A port nothing listens on: every connection is refused. */
 const CLOSED_REDIS_URL = 'redis://127.0.0.1:1';
 
-
 const redisUp = await redisAnswers(REDIS_URL);
-if (!redisUp) console.warn(`scale-out.test.ts: no Redis answers at ${REDIS_URL} (set TEST_REDIS_URL): the shared rate-limit tests are SKIPPED`);
+if (!redisUp)
+  console.warn(
+    `scale-out.test.ts: no Redis answers at ${REDIS_URL} (set TEST_REDIS_URL): the shared rate-limit tests are SKIPPED`,
+  );
 
 const apps: TestApp[] = [];
 const prefixes: string[] = [];
@@ -73,7 +75,8 @@ describe.skipIf(!redisUp)('rate limits shared through Redis', () => {
     // Each instance has its own database here; the same API key is the same reseller in both.
     const [esimA, esimB] = [await orderOne(a), await orderOne(b)];
     for (let i = 1; i <= 60; i++) {
-      const res = i % 2 === 1 ? await a.call('GET', `/v1/esims/${esimA.iccid}`) : await b.call('GET', `/v1/esims/${esimB.iccid}`);
+      const res =
+        i % 2 === 1 ? await a.call('GET', `/v1/esims/${esimA.iccid}`) : await b.call('GET', `/v1/esims/${esimB.iccid}`);
       expect(res.statusCode, `read ${i}: ${res.body}`).toBe(200);
       expect(remaining(res)).toBe(String(60 - i));
     }
@@ -95,11 +98,21 @@ describe.skipIf(!redisUp)('rate limits shared through Redis', () => {
     const [a, b] = [await start(env), await start(env)];
     expect(remaining(await a.call('GET', '/v1/sandbox/clock'))).toBe('59');
     // HEAD is not in the document (Fastify adds it for every GET): injected without the contract check.
-    expect(remaining(await b.app.inject({ method: 'HEAD', url: '/v1/sandbox/clock', headers: { authorization: `Bearer ${ACME_KEY}` } }))).toBe('58');
+    expect(
+      remaining(
+        await b.app.inject({
+          method: 'HEAD',
+          url: '/v1/sandbox/clock',
+          headers: { authorization: `Bearer ${ACME_KEY}` },
+        }),
+      ),
+    ).toBe('58');
     expect(remaining(await a.call('POST', '/v1/sandbox/clock/reset'))).toBe('59');
     const redis = new Redis(REDIS_URL);
     try {
-      const keys = (await redis.keys(`${prefix}*`)).map((k) => k.slice(prefix.length).replace(/^[0-9a-f]{64}:/, '<key>:')).sort();
+      const keys = (await redis.keys(`${prefix}*`))
+        .map((k) => k.slice(prefix.length).replace(/^[0-9a-f]{64}:/, '<key>:'))
+        .sort();
       expect(keys).toEqual(['<key>:GET:/v1/sandbox/clock', '<key>:POST:/v1/sandbox/clock/reset']);
       const ttl = await redis.pttl(`${prefix}${(await redis.keys(`${prefix}*GET*`))[0]!.slice(prefix.length)}`);
       expect(ttl).toBeGreaterThan(50_000);
@@ -118,7 +131,7 @@ describe.skipIf(!redisUp)('rate limits shared through Redis', () => {
 });
 
 describe('Redis unreachable (REDIS_URL on a closed port): fail open to per-instance limits', () => {
-  it('serves requests, limits them in this instance\'s memory, counts each store error, and /readyz answers 503 naming redis', async () => {
+  it("serves requests, limits them in this instance's memory, counts each store error, and /readyz answers 503 naming redis", async () => {
     const t = await start({ REDIS_URL: CLOSED_REDIS_URL, REDIS_KEY_PREFIX: uniquePrefix() });
     for (let i = 1; i <= 60; i++) {
       const res = await t.call('GET', '/v1/sandbox/clock');
@@ -143,27 +156,59 @@ describe('Redis unreachable (REDIS_URL on a closed port): fail open to per-insta
 describe('GET /metrics', () => {
   it('serves Prometheus text: requests and latency by route and status, orders and eSIMs created, eSIMs by contract status, rejections', async () => {
     const t = await start();
-    for (let i = 0; i < 10; i++) expect((await t.call('POST', '/v1/orders', { body: { planCode: 'KD0001', quantity: 3 } })).statusCode).toBe(201);
-    expectProblem(await t.call('POST', '/v1/orders', { body: { planCode: 'KD0001', quantity: 3 } }), 429, 'RATE_LIMITED');
+    for (let i = 0; i < 10; i++)
+      expect((await t.call('POST', '/v1/orders', { body: { planCode: 'KD0001', quantity: 3 } })).statusCode).toBe(201);
+    expectProblem(
+      await t.call('POST', '/v1/orders', { body: { planCode: 'KD0001', quantity: 3 } }),
+      429,
+      'RATE_LIMITED',
+    );
     expectProblem(await t.call('GET', '/v1/orders/00000000-0000-4000-8000-000000000000'), 404, 'ORDER_NOT_FOUND');
     expect((await t.call('GET', '/v1/plans?limit=1')).statusCode).toBe(200);
     expect((await t.call('GET', '/v1/plans')).statusCode).toBe(200);
     expect((await t.call('GET', '/no/such/route')).statusCode).toBe(404);
     // Suspend one eSIM and terminate another through the lifecycle route.
-    const first = (await t.call('POST', '/v1/orders', { key: 'globex-test-key-0002', body: { planCode: 'KD0001', quantity: 2 } })).json() as { esims: { iccid: string }[] };
+    const first = (
+      await t.call('POST', '/v1/orders', { key: 'globex-test-key-0002', body: { planCode: 'KD0001', quantity: 2 } })
+    ).json() as { esims: { iccid: string }[] };
     const [s, x] = first.esims.map((e) => e.iccid);
-    expect((await t.call('POST', `/v1/esims/${s}/emergency-control`, { key: 'globex-test-key-0002', body: { action: 'suspend' } })).statusCode).toBe(200);
-    expect((await t.call('POST', `/v1/sandbox/esims/${x}/events`, { key: 'globex-test-key-0002', body: { event: 'terminate' } })).statusCode).toBe(200);
+    expect(
+      (
+        await t.call('POST', `/v1/esims/${s}/emergency-control`, {
+          key: 'globex-test-key-0002',
+          body: { action: 'suspend' },
+        })
+      ).statusCode,
+    ).toBe(200);
+    expect(
+      (
+        await t.call('POST', `/v1/sandbox/esims/${x}/events`, {
+          key: 'globex-test-key-0002',
+          body: { event: 'terminate' },
+        })
+      ).statusCode,
+    ).toBe(200);
 
     const text = await metricsText(t);
     expect(sample(text, 'sandbox_http_requests_total{method="POST",route="/v1/orders",status="201"}')).toBe(11);
     expect(sample(text, 'sandbox_http_requests_total{method="POST",route="/v1/orders",status="429"}')).toBe(1);
-    expect(sample(text, 'sandbox_http_requests_total{method="GET",route="/v1/orders/:transactionId",status="404"}')).toBe(1);
+    expect(
+      sample(text, 'sandbox_http_requests_total{method="GET",route="/v1/orders/:transactionId",status="404"}'),
+    ).toBe(1);
     expect(sample(text, 'sandbox_http_requests_total{method="GET",route="/v1/plans",status="200"}')).toBe(2);
     expect(sample(text, 'sandbox_http_requests_total{method="GET",route="unmatched",status="404"}')).toBe(1);
-    expect(sample(text, 'sandbox_http_request_duration_seconds_count{method="POST",route="/v1/orders",status="201"}')).toBe(11);
-    expect(sample(text, 'sandbox_http_request_duration_seconds_bucket{le="+Inf",method="GET",route="/v1/plans",status="200"}')).toBe(2);
-    expect(sample(text, 'sandbox_http_request_duration_seconds_sum{method="POST",route="/v1/orders",status="201"}')).toBeGreaterThan(0);
+    expect(
+      sample(text, 'sandbox_http_request_duration_seconds_count{method="POST",route="/v1/orders",status="201"}'),
+    ).toBe(11);
+    expect(
+      sample(
+        text,
+        'sandbox_http_request_duration_seconds_bucket{le="+Inf",method="GET",route="/v1/plans",status="200"}',
+      ),
+    ).toBe(2);
+    expect(
+      sample(text, 'sandbox_http_request_duration_seconds_sum{method="POST",route="/v1/orders",status="201"}'),
+    ).toBeGreaterThan(0);
     expect(sample(text, 'sandbox_orders_created_total')).toBe(11);
     expect(sample(text, 'sandbox_esims_created_total')).toBe(32);
     expect(sample(text, 'sandbox_esims{contract_status="ACTIVE"}')).toBe(30);
@@ -179,15 +224,24 @@ describe('GET /metrics', () => {
     try {
       hooks.respond = (_request, n) => (n === 1 ? 500 : 204);
       const t = await start({ WEBHOOK_BACKOFF_MS: '10' });
-      expect((await t.call('PUT', '/v1/sandbox/webhook', { body: { url: hooks.url, events: ['order.completed'] } })).statusCode).toBe(201);
+      expect(
+        (await t.call('PUT', '/v1/sandbox/webhook', { body: { url: hooks.url, events: ['order.completed'] } }))
+          .statusCode,
+      ).toBe(201);
       const headers = { 'idempotency-key': 'metrics-replay-1' };
-      expect((await t.call('POST', '/v1/orders', { headers, body: { planCode: 'KD0001', quantity: 2 } })).statusCode).toBe(201);
+      expect(
+        (await t.call('POST', '/v1/orders', { headers, body: { planCode: 'KD0001', quantity: 2 } })).statusCode,
+      ).toBe(201);
       const replay = await t.call('POST', '/v1/orders', { headers, body: { planCode: 'KD0001', quantity: 2 } });
       expect(replay.headers['idempotent-replayed']).toBe('true');
       await hooks.waitFor((received) => received.length === 2);
       let text = await metricsText(t);
       // Inject may resolve without yielding to timers: sleep between looks.
-      for (let look = 0; look < 200 && sample(text, 'sandbox_webhook_attempts_total{outcome="delivered"}') !== 1; look++) {
+      for (
+        let look = 0;
+        look < 200 && sample(text, 'sandbox_webhook_attempts_total{outcome="delivered"}') !== 1;
+        look++
+      ) {
         await new Promise((resolve) => setTimeout(resolve, 25));
         text = await metricsText(t);
       }
@@ -203,7 +257,9 @@ describe('GET /metrics', () => {
   it('needs no API key and is not in the OpenAPI document', async () => {
     const t = await start();
     expect((await t.app.inject({ method: 'GET', url: '/metrics' })).statusCode).toBe(200);
-    const document = (await t.app.inject({ method: 'GET', url: '/openapi.json' })).json() as { paths: Record<string, unknown> };
+    const document = (await t.app.inject({ method: 'GET', url: '/openapi.json' })).json() as {
+      paths: Record<string, unknown>;
+    };
     expect(Object.keys(document.paths)).not.toContain('/metrics');
   });
 });

@@ -27,11 +27,15 @@ interface CatalogFile {
   plans: CatalogPlan[];
 }
 
-const catalogFile = JSON.parse(readFileSync(new URL('../../src/catalog/plans.json', import.meta.url), 'utf8')) as CatalogFile;
+const catalogFile = JSON.parse(
+  readFileSync(new URL('../../src/catalog/plans.json', import.meta.url), 'utf8'),
+) as CatalogFile;
 const providerCountry = new Map(catalogFile.providers.map((p) => [p.code, p.country]));
 
 /** Every plan of the shipped catalogue, ordered by planCode. */
-export const catalogPlans: readonly CatalogPlan[] = [...catalogFile.plans].sort((a, b) => (a.planCode < b.planCode ? -1 : 1));
+export const catalogPlans: readonly CatalogPlan[] = [...catalogFile.plans].sort((a, b) =>
+  a.planCode < b.planCode ? -1 : 1,
+);
 
 /** A plan of the catalogue by code. @throws Error when the catalogue has no such plan. */
 export function catalogPlan(planCode: string): CatalogPlan {
@@ -125,7 +129,10 @@ export function expectViolation(res: LightMyRequestResponse, path: string, messa
   expect(paths, res.body).toContain(path);
   if (message) {
     const messages = (body.errors ?? []).filter((e) => e.path === path).map((e) => e.message);
-    expect(messages.some((m) => message.test(m)), `${path}: ${messages.join(' | ')}`).toBe(true);
+    expect(
+      messages.some((m) => message.test(m)),
+      `${path}: ${messages.join(' | ')}`,
+    ).toBe(true);
   }
   expect(body.detail).toContain(path);
   return body;
@@ -150,7 +157,12 @@ export interface Order {
 }
 
 /** Places an order (acme's by default) and asserts it succeeded. */
-export async function placeOrder(t: TestApp, planCode = 'KD0001', quantity = 1, key: string = ACME_KEY): Promise<Order> {
+export async function placeOrder(
+  t: TestApp,
+  planCode = 'KD0001',
+  quantity = 1,
+  key: string = ACME_KEY,
+): Promise<Order> {
   const res = await t.call('POST', '/v1/orders', { body: { planCode, quantity }, key });
   expect(res.statusCode, res.body).toBe(201);
   return res.json() as Order;
@@ -189,7 +201,12 @@ export async function getEsim(t: TestApp, iccid: string, key: string = ACME_KEY)
 }
 
 /** Sends a lifecycle event (acme's by default); the response is returned unchecked. */
-export function sendEvent(t: TestApp, iccid: string, body: unknown, key: string = ACME_KEY): Promise<LightMyRequestResponse> {
+export function sendEvent(
+  t: TestApp,
+  iccid: string,
+  body: unknown,
+  key: string = ACME_KEY,
+): Promise<LightMyRequestResponse> {
   return t.call('POST', `/v1/sandbox/esims/${iccid}/events`, { body, key });
 }
 
@@ -201,7 +218,11 @@ export async function applyEvent(t: TestApp, iccid: string, body: unknown, key: 
 }
 
 /** Moves a reseller's sandbox clock (acme's by default), asserts 200 and returns the clock. */
-export async function advanceClock(t: TestApp, move: { days?: number; hours?: number }, key: string = ACME_KEY): Promise<{ now: string; offsetSeconds: number }> {
+export async function advanceClock(
+  t: TestApp,
+  move: { days?: number; hours?: number },
+  key: string = ACME_KEY,
+): Promise<{ now: string; offsetSeconds: number }> {
   const res = await t.call('POST', '/v1/sandbox/clock/advance', { body: move, key });
   expect(res.statusCode, res.body).toBe(200);
   return res.json() as { now: string; offsetSeconds: number };
@@ -234,7 +255,10 @@ export function withDatabase<T>(t: TestApp, work: (db: TestDatabase) => T): T {
 
 /** The stored row of an eSIM, every column. */
 export function esimRow(t: TestApp, iccid: string): Record<string, unknown> | undefined {
-  return withDatabase(t, (db) => db.prepare('SELECT * FROM esims WHERE iccid = ?').get(iccid) as Record<string, unknown> | undefined);
+  return withDatabase(
+    t,
+    (db) => db.prepare('SELECT * FROM esims WHERE iccid = ?').get(iccid) as Record<string, unknown> | undefined,
+  );
 }
 
 // ---------------------------------------------------------------------------------------

@@ -22,7 +22,12 @@ function comparable(res: LightMyRequestResponse, identifier: string) {
 }
 
 /** Sends the same request for another reseller's identifier and for an unknown one; both must be the same 404. */
-async function expectSameNotFound(code: string, send: (id: string) => Promise<LightMyRequestResponse>, foreign: string, unknown: string) {
+async function expectSameNotFound(
+  code: string,
+  send: (id: string) => Promise<LightMyRequestResponse>,
+  foreign: string,
+  unknown: string,
+) {
   const [foreignRes, unknownRes] = [await send(foreign), await send(unknown)];
   const foreignBody = expectProblem(foreignRes, 404, code);
   expectProblem(unknownRes, 404, code);
@@ -33,7 +38,12 @@ async function expectSameNotFound(code: string, send: (id: string) => Promise<Li
 
 describe("another reseller's resources answer 404 exactly like unknown ones", () => {
   it('GET /v1/esims/{iccid}', async () => {
-    await expectSameNotFound('ESIM_NOT_FOUND', (id) => t.call('GET', `/v1/esims/${id}`, { key: GLOBEX_KEY }), acmeIccid, UNKNOWN_ICCID);
+    await expectSameNotFound(
+      'ESIM_NOT_FOUND',
+      (id) => t.call('GET', `/v1/esims/${id}`, { key: GLOBEX_KEY }),
+      acmeIccid,
+      UNKNOWN_ICCID,
+    );
   });
 
   it('GET /v1/orders/{transactionId}', async () => {
@@ -47,7 +57,8 @@ describe("another reseller's resources answer 404 exactly like unknown ones", ()
 
   it.each(['suspend', 'release'])('POST emergency-control %s, leaving the eSIM unchanged', async (action) => {
     const before = esimRow(t, acmeIccid);
-    const send = (id: string) => t.call('POST', `/v1/esims/${id}/emergency-control`, { key: GLOBEX_KEY, body: { action } });
+    const send = (id: string) =>
+      t.call('POST', `/v1/esims/${id}/emergency-control`, { key: GLOBEX_KEY, body: { action } });
     await expectSameNotFound('ESIM_NOT_FOUND', send, acmeIccid, UNKNOWN_ICCID);
     expect(esimRow(t, acmeIccid)).toEqual(before);
     expect(await getEsim(t, acmeIccid)).toEqual(acmeOrder.esims[0]);
@@ -55,7 +66,11 @@ describe("another reseller's resources answer 404 exactly like unknown ones", ()
 
   it('PUT data-usage, leaving the eSIM unchanged', async () => {
     const before = esimRow(t, acmeIccid);
-    const send = (id: string) => t.call('PUT', `/v1/sandbox/esims/${id}/data-usage`, { key: GLOBEX_KEY, body: [{ day: '2025-12-10', usage: '102400' }] });
+    const send = (id: string) =>
+      t.call('PUT', `/v1/sandbox/esims/${id}/data-usage`, {
+        key: GLOBEX_KEY,
+        body: [{ day: '2025-12-10', usage: '102400' }],
+      });
     await expectSameNotFound('ESIM_NOT_FOUND', send, acmeIccid, UNKNOWN_ICCID);
     expect(esimRow(t, acmeIccid)).toEqual(before);
     expect(await getEsim(t, acmeIccid)).toEqual(acmeOrder.esims[0]);
@@ -74,11 +89,21 @@ describe("another reseller's eSIM in the sandbox scenarios", () => {
     },
   );
 
-  it("a TERMINATED eSIM of another reseller answers events with 404, not 409", async () => {
+  it('a TERMINATED eSIM of another reseller answers events with 404, not 409', async () => {
     const esim = (await placeOrder(t, 'KD0001', 1)).esims[0]!;
-    expect((await t.call('POST', `/v1/sandbox/esims/${esim.iccid}/events`, { body: { event: 'terminate' } })).statusCode).toBe(200);
-    expectProblem(await t.call('POST', `/v1/sandbox/esims/${esim.iccid}/events`, { key: GLOBEX_KEY, body: { event: 'download' } }), 404, 'ESIM_NOT_FOUND');
-    expectProblem(await t.call('POST', `/v1/sandbox/esims/${esim.iccid}/events`, { body: { event: 'download' } }), 409, 'ESIM_TERMINATED');
+    expect(
+      (await t.call('POST', `/v1/sandbox/esims/${esim.iccid}/events`, { body: { event: 'terminate' } })).statusCode,
+    ).toBe(200);
+    expectProblem(
+      await t.call('POST', `/v1/sandbox/esims/${esim.iccid}/events`, { key: GLOBEX_KEY, body: { event: 'download' } }),
+      404,
+      'ESIM_NOT_FOUND',
+    );
+    expectProblem(
+      await t.call('POST', `/v1/sandbox/esims/${esim.iccid}/events`, { body: { event: 'download' } }),
+      409,
+      'ESIM_TERMINATED',
+    );
   });
 
   it("globex's clock moves do not reach acme's eSIMs", async () => {
@@ -94,10 +119,21 @@ describe("another reseller's eSIM in the sandbox scenarios", () => {
 describe('another reseller never learns an eSIM state', () => {
   it("acting on another reseller's TERMINATED eSIM is 404, not 409", async () => {
     const esim = (await placeOrder(t, 'KD0001', 1)).esims[0]!;
-    withDatabase(t, (db) => db.prepare("UPDATE esims SET contract_status = 'TERMINATED', terminated_on = '2026-01-01' WHERE iccid = ?").run(esim.iccid));
-    const foreign = await t.call('POST', `/v1/esims/${esim.iccid}/emergency-control`, { key: GLOBEX_KEY, body: { action: 'suspend' } });
+    withDatabase(t, (db) =>
+      db
+        .prepare("UPDATE esims SET contract_status = 'TERMINATED', terminated_on = '2026-01-01' WHERE iccid = ?")
+        .run(esim.iccid),
+    );
+    const foreign = await t.call('POST', `/v1/esims/${esim.iccid}/emergency-control`, {
+      key: GLOBEX_KEY,
+      body: { action: 'suspend' },
+    });
     expectProblem(foreign, 404, 'ESIM_NOT_FOUND');
-    expectProblem(await t.call('POST', `/v1/esims/${esim.iccid}/emergency-control`, { body: { action: 'suspend' } }), 409, 'ESIM_TERMINATED');
+    expectProblem(
+      await t.call('POST', `/v1/esims/${esim.iccid}/emergency-control`, { body: { action: 'suspend' } }),
+      409,
+      'ESIM_TERMINATED',
+    );
   });
 });
 
@@ -119,7 +155,9 @@ describe('each reseller sees its own', () => {
   });
 
   it("acme can still act on its eSIM after globex's attempts", async () => {
-    const res = await t.call('POST', `/v1/esims/${acmeOrder.esims[1]!.iccid}/emergency-control`, { body: { action: 'suspend' } });
+    const res = await t.call('POST', `/v1/esims/${acmeOrder.esims[1]!.iccid}/emergency-control`, {
+      body: { action: 'suspend' },
+    });
     expect(res.statusCode).toBe(200);
     expect(res.json()).toMatchObject({ contractStatus: 'SUSPENDED', isServiceRestricted: true });
   });

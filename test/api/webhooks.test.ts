@@ -33,7 +33,9 @@ interface Delivery {
   redeliveryOf: string | null;
 }
 
-async function deliveries(key?: string): Promise<{ items: Delivery[]; meta: { total: number; page: number; limit: number; totalPages: number } }> {
+async function deliveries(
+  key?: string,
+): Promise<{ items: Delivery[]; meta: { total: number; page: number; limit: number; totalPages: number } }> {
   const res = await t.call('GET', '/v1/sandbox/webhook/deliveries?limit=200', key ? { key } : {});
   expect(res.statusCode).toBe(200);
   return res.json();
@@ -44,14 +46,24 @@ describe('PUT /v1/sandbox/webhook', () => {
     const created = await t.call('PUT', '/v1/sandbox/webhook', { body: { url: hooks.url } });
     expect(created.statusCode).toBe(201);
     const endpoint = created.json();
-    expect(endpoint).toMatchObject({ url: hooks.url, events: ['order.completed', 'esim.status_changed', 'esim.usage_updated'] });
+    expect(endpoint).toMatchObject({
+      url: hooks.url,
+      events: ['order.completed', 'esim.status_changed', 'esim.usage_updated'],
+    });
     expect(endpoint.secret).toMatch(/^whsec_[A-Za-z0-9_-]{43}$/);
     expect(endpoint.createdAt).toBe(endpoint.updatedAt);
 
-    const replaced = await t.call('PUT', '/v1/sandbox/webhook', { body: { url: `${hooks.url}/v2`, events: ['esim.usage_updated', 'order.completed'] } });
+    const replaced = await t.call('PUT', '/v1/sandbox/webhook', {
+      body: { url: `${hooks.url}/v2`, events: ['esim.usage_updated', 'order.completed'] },
+    });
     expect(replaced.statusCode).toBe(200);
     // Events come back in the documented order, whatever order they were given in.
-    expect(replaced.json()).toMatchObject({ url: `${hooks.url}/v2`, events: ['order.completed', 'esim.usage_updated'], secret: endpoint.secret, createdAt: endpoint.createdAt });
+    expect(replaced.json()).toMatchObject({
+      url: `${hooks.url}/v2`,
+      events: ['order.completed', 'esim.usage_updated'],
+      secret: endpoint.secret,
+      createdAt: endpoint.createdAt,
+    });
     expect((await t.call('GET', '/v1/sandbox/webhook')).json()).toEqual(replaced.json());
   });
 
@@ -70,7 +82,10 @@ describe('PUT /v1/sandbox/webhook', () => {
   it('keeps one endpoint per reseller: another reseller neither sees nor replaces it', async () => {
     await t.call('PUT', '/v1/sandbox/webhook', { body: { url: hooks.url } });
     expectProblem(await t.call('GET', '/v1/sandbox/webhook', { key: GLOBEX_KEY }), 404, 'WEBHOOK_NOT_FOUND');
-    const theirs = await t.call('PUT', '/v1/sandbox/webhook', { key: GLOBEX_KEY, body: { url: 'https://globex.example/hooks' } });
+    const theirs = await t.call('PUT', '/v1/sandbox/webhook', {
+      key: GLOBEX_KEY,
+      body: { url: 'https://globex.example/hooks' },
+    });
     expect(theirs.statusCode).toBe(201);
     expect((await t.call('GET', '/v1/sandbox/webhook')).json().url).toBe(hooks.url);
   });
@@ -88,11 +103,25 @@ describe('PUT /v1/sandbox/webhook', () => {
   });
 
   it('refuses unknown, repeated or no events, a missing url and unknown properties', async () => {
-    expectViolation(await t.call('PUT', '/v1/sandbox/webhook', { body: { url: hooks.url, events: ['order.created'] } }), 'body.events[0]');
-    expectViolation(await t.call('PUT', '/v1/sandbox/webhook', { body: { url: hooks.url, events: ['order.completed', 'order.completed'] } }), 'body.events');
-    expectViolation(await t.call('PUT', '/v1/sandbox/webhook', { body: { url: hooks.url, events: [] } }), 'body.events');
+    expectViolation(
+      await t.call('PUT', '/v1/sandbox/webhook', { body: { url: hooks.url, events: ['order.created'] } }),
+      'body.events[0]',
+    );
+    expectViolation(
+      await t.call('PUT', '/v1/sandbox/webhook', {
+        body: { url: hooks.url, events: ['order.completed', 'order.completed'] },
+      }),
+      'body.events',
+    );
+    expectViolation(
+      await t.call('PUT', '/v1/sandbox/webhook', { body: { url: hooks.url, events: [] } }),
+      'body.events',
+    );
     expectViolation(await t.call('PUT', '/v1/sandbox/webhook', { body: { events: ['order.completed'] } }), 'body.url');
-    expectViolation(await t.call('PUT', '/v1/sandbox/webhook', { body: { url: hooks.url, secret: 'mine' } }), 'body.secret');
+    expectViolation(
+      await t.call('PUT', '/v1/sandbox/webhook', { body: { url: hooks.url, secret: 'mine' } }),
+      'body.secret',
+    );
   });
 });
 
@@ -101,10 +130,20 @@ describe('operations without parameters', () => {
     await t.call('PUT', '/v1/sandbox/webhook', { body: { url: hooks.url, events: ['order.completed'] } });
     await orderOne(t);
     const [delivery] = (await deliveries()).items;
-    expectViolation(await t.call('DELETE', '/v1/sandbox/webhook', { body: { url: hooks.url } }), 'body', /must be empty or \{\}: delete takes no parameters/);
-    expectViolation(await t.call('POST', `/v1/sandbox/webhook/deliveries/${delivery!.id}/redeliver`, { body: { at: 'now' } }), 'body', /redeliver takes no parameters/);
+    expectViolation(
+      await t.call('DELETE', '/v1/sandbox/webhook', { body: { url: hooks.url } }),
+      'body',
+      /must be empty or \{\}: delete takes no parameters/,
+    );
+    expectViolation(
+      await t.call('POST', `/v1/sandbox/webhook/deliveries/${delivery!.id}/redeliver`, { body: { at: 'now' } }),
+      'body',
+      /redeliver takes no parameters/,
+    );
     expect((await t.call('GET', '/v1/sandbox/webhook')).statusCode).toBe(200);
-    expect((await t.call('POST', `/v1/sandbox/webhook/deliveries/${delivery!.id}/redeliver`, { body: {} })).statusCode).toBe(202);
+    expect(
+      (await t.call('POST', `/v1/sandbox/webhook/deliveries/${delivery!.id}/redeliver`, { body: {} })).statusCode,
+    ).toBe(202);
     expect((await t.call('DELETE', '/v1/sandbox/webhook', { body: {} })).statusCode).toBe(204);
   });
 });
@@ -120,8 +159,13 @@ describe('the outbox', () => {
     await t.call('PUT', '/v1/sandbox/webhook', { body: { url: hooks.url, events: ['esim.status_changed'] } });
     const before = (await deliveries()).meta.total;
     const esim = await orderOne(t); // order.completed: not subscribed
-    expect((await t.call('POST', `/v1/esims/${esim.iccid}/emergency-control`, { body: { action: 'suspend' } })).statusCode).toBe(200);
-    expect((await t.call('PUT', `/v1/sandbox/esims/${esim.iccid}/data-usage`, { body: [{ day: '2026-01-01', usage: '1' }] })).statusCode).toBe(200);
+    expect(
+      (await t.call('POST', `/v1/esims/${esim.iccid}/emergency-control`, { body: { action: 'suspend' } })).statusCode,
+    ).toBe(200);
+    expect(
+      (await t.call('PUT', `/v1/sandbox/esims/${esim.iccid}/data-usage`, { body: [{ day: '2026-01-01', usage: '1' }] }))
+        .statusCode,
+    ).toBe(200);
     const list = await deliveries();
     expect(list.meta.total).toBe(before + 1);
     expect(list.items[0]).toMatchObject({ eventType: 'esim.status_changed', iccid: esim.iccid, redeliveryOf: null });
@@ -133,8 +177,14 @@ describe('the outbox', () => {
     const esim = await orderOne(t);
     const before = (await deliveries()).meta.total;
     // Releasing an ACTIVE eSIM changes nothing; connect before install is refused (409).
-    expect((await t.call('POST', `/v1/esims/${esim.iccid}/emergency-control`, { body: { action: 'release' } })).statusCode).toBe(200);
-    expectProblem(await sendEvent(t, esim.iccid, { event: 'connect', imei: '490154203237518' }), 409, 'INVALID_TRANSITION');
+    expect(
+      (await t.call('POST', `/v1/esims/${esim.iccid}/emergency-control`, { body: { action: 'release' } })).statusCode,
+    ).toBe(200);
+    expectProblem(
+      await sendEvent(t, esim.iccid, { event: 'connect', imei: '490154203237518' }),
+      409,
+      'INVALID_TRANSITION',
+    );
     expect((await deliveries()).meta.total).toBe(before);
   });
 
@@ -177,7 +227,12 @@ describe('POST /v1/sandbox/webhook/deliveries/{deliveryId}/redeliver', () => {
     const [original] = (await deliveries()).items;
     const res = await t.call('POST', `/v1/sandbox/webhook/deliveries/${original!.id.toUpperCase()}/redeliver`);
     expect(res.statusCode).toBe(202);
-    expect(res.json()).toMatchObject({ eventId: original!.eventId, eventType: 'order.completed', redeliveryOf: original!.id, attempts: [] });
+    expect(res.json()).toMatchObject({
+      eventId: original!.eventId,
+      eventType: 'order.completed',
+      redeliveryOf: original!.id,
+      attempts: [],
+    });
     expect(res.json().id).not.toBe(original!.id);
     expect((await deliveries()).items[0]!.id).toBe(res.json().id);
   });
@@ -186,25 +241,51 @@ describe('POST /v1/sandbox/webhook/deliveries/{deliveryId}/redeliver', () => {
     await t.call('PUT', '/v1/sandbox/webhook', { body: { url: hooks.url, events: ['order.completed'] } });
     await orderOne(t);
     const [mine] = (await deliveries()).items;
-    expectProblem(await t.call('POST', '/v1/sandbox/webhook/deliveries/6b1f0c3e-2d4a-4e8f-8c9b-5a7d3e1f2b60/redeliver'), 404, 'DELIVERY_NOT_FOUND');
-    expectProblem(await t.call('POST', `/v1/sandbox/webhook/deliveries/${mine!.id}/redeliver`, { key: GLOBEX_KEY }), 404, 'DELIVERY_NOT_FOUND');
+    expectProblem(
+      await t.call('POST', '/v1/sandbox/webhook/deliveries/6b1f0c3e-2d4a-4e8f-8c9b-5a7d3e1f2b60/redeliver'),
+      404,
+      'DELIVERY_NOT_FOUND',
+    );
+    expectProblem(
+      await t.call('POST', `/v1/sandbox/webhook/deliveries/${mine!.id}/redeliver`, { key: GLOBEX_KEY }),
+      404,
+      'DELIVERY_NOT_FOUND',
+    );
     expectViolation(await t.call('POST', '/v1/sandbox/webhook/deliveries/not-a-uuid/redeliver'), 'path.deliveryId');
     await t.call('DELETE', '/v1/sandbox/webhook');
-    expectProblem(await t.call('POST', `/v1/sandbox/webhook/deliveries/${mine!.id}/redeliver`), 409, 'WEBHOOK_NOT_REGISTERED');
+    expectProblem(
+      await t.call('POST', `/v1/sandbox/webhook/deliveries/${mine!.id}/redeliver`),
+      409,
+      'WEBHOOK_NOT_REGISTERED',
+    );
   });
 });
 
 describe('WEBHOOK_ALLOW_PRIVATE', () => {
   it('accepts a loopback receiver by default (local use)', async () => {
-    expect((await t.call('PUT', '/v1/sandbox/webhook', { body: { url: 'http://127.0.0.1:9/hooks' } })).statusCode).toBe(201);
+    expect((await t.call('PUT', '/v1/sandbox/webhook', { body: { url: 'http://127.0.0.1:9/hooks' } })).statusCode).toBe(
+      201,
+    );
   });
 
   it('refuses it when false, naming the address and the setting', async () => {
     const shared = await startTestApp({ RATE_LIMITS: 'off', WEBHOOK_ALLOW_PRIVATE: 'false' });
     try {
-      expectViolation(await shared.call('PUT', '/v1/sandbox/webhook', { body: { url: 'http://127.0.0.1:9/hooks' } }), 'body.url', /loopback address; refused because WEBHOOK_ALLOW_PRIVATE=false/);
-      expectViolation(await shared.call('PUT', '/v1/sandbox/webhook', { body: { url: 'http://172.16.5.4/hooks' } }), 'body.url', /private address/);
-      expectViolation(await shared.call('PUT', '/v1/sandbox/webhook', { body: { url: 'https://no-such-host.invalid/hooks' } }), 'body.url', /resolves/);
+      expectViolation(
+        await shared.call('PUT', '/v1/sandbox/webhook', { body: { url: 'http://127.0.0.1:9/hooks' } }),
+        'body.url',
+        /loopback address; refused because WEBHOOK_ALLOW_PRIVATE=false/,
+      );
+      expectViolation(
+        await shared.call('PUT', '/v1/sandbox/webhook', { body: { url: 'http://172.16.5.4/hooks' } }),
+        'body.url',
+        /private address/,
+      );
+      expectViolation(
+        await shared.call('PUT', '/v1/sandbox/webhook', { body: { url: 'https://no-such-host.invalid/hooks' } }),
+        'body.url',
+        /resolves/,
+      );
     } finally {
       await shared.close();
     }
@@ -229,7 +310,11 @@ describe('clock rules made due by real time', () => {
       expect(list.items[0]).toMatchObject({ eventType: 'esim.status_changed', iccid: esim.iccid });
       // Stored, so the status read shows it as the event said, stamped at the deadline.
       const read = (await app.call('GET', `/v1/esims/${esim.iccid}`)).json();
-      expect(read).toMatchObject({ contractStatus: 'TERMINATED', profileProvisionStatus: 'CANCELED', lastUpdatedAt: esim.activationDeadline });
+      expect(read).toMatchObject({
+        contractStatus: 'TERMINATED',
+        profileProvisionStatus: 'CANCELED',
+        lastUpdatedAt: esim.activationDeadline,
+      });
     } finally {
       await app.close();
     }

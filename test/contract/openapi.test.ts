@@ -15,7 +15,13 @@ import { renderOpenApi } from '../../src/scripts/render-openapi.js';
 const addFormats = addFormatsModule as unknown as typeof addFormatsModule.default;
 const root = new URL('../../', import.meta.url);
 
-type Schema = { [key: string]: unknown; properties?: Record<string, Schema>; items?: Schema; examples?: unknown[]; description?: string };
+type Schema = {
+  [key: string]: unknown;
+  properties?: Record<string, Schema>;
+  items?: Schema;
+  examples?: unknown[];
+  description?: string;
+};
 interface Operation {
   operationId: string;
   summary?: string;
@@ -35,7 +41,11 @@ interface Parameter {
 interface Document {
   paths: Record<string, Record<string, Operation>>;
   webhooks: Record<string, Record<string, Operation>>;
-  components: { schemas: Record<string, Schema>; securitySchemes: Record<string, unknown>; parameters: Record<string, Parameter> };
+  components: {
+    schemas: Record<string, Schema>;
+    securitySchemes: Record<string, unknown>;
+    parameters: Record<string, Parameter>;
+  };
 }
 
 /** An operation's parameter, a `#/components/parameters/...` reference resolved. */
@@ -67,16 +77,22 @@ describe('openapi.json', () => {
   });
 
   it('passes `redocly lint` with no errors and no warnings', async () => {
-    const { stdout, stderr } = await promisify(execFile)(new URL('node_modules/.bin/redocly', root).pathname, ['lint', 'openapi.json'], {
-      cwd: root.pathname,
-    });
+    const { stdout, stderr } = await promisify(execFile)(
+      new URL('node_modules/.bin/redocly', root).pathname,
+      ['lint', 'openapi.json'],
+      {
+        cwd: root.pathname,
+      },
+    );
     expect(`${stdout}${stderr}`).toMatch(/Your API description is valid/);
     expect(`${stdout}${stderr}`).not.toMatch(/You have \d+ warning|error/i);
   }, 60_000);
 
   it('declares the bearer scheme, the v1 operations (the six of the reference and the sandbox scenarios), and the open routes without a key', () => {
     expect(document.components.securitySchemes.bearerAuth).toMatchObject({ type: 'http', scheme: 'bearer' });
-    const operations = Object.entries(document.paths).flatMap(([path, ops]) => Object.entries(ops).map(([method, op]) => `${method.toUpperCase()} ${path} ${op.operationId}`));
+    const operations = Object.entries(document.paths).flatMap(([path, ops]) =>
+      Object.entries(ops).map(([method, op]) => `${method.toUpperCase()} ${path} ${op.operationId}`),
+    );
     expect(operations.sort()).toEqual(
       [
         'GET /healthz health',
@@ -107,12 +123,21 @@ describe('openapi.json', () => {
         expect(op.summary, where).toBeTruthy();
         expect(op.description, where).toMatch(/Rate limit: \d+ requests per minute/);
         for (const status of ['400', '401', '429', '500']) {
-          expect(op.responses[status]?.content?.['application/problem+json']?.schema, `${where} ${status}`).toEqual({ $ref: '#/components/schemas/Problem' });
+          expect(op.responses[status]?.content?.['application/problem+json']?.schema, `${where} ${status}`).toEqual({
+            $ref: '#/components/schemas/Problem',
+          });
         }
         const success = Object.entries(op.responses).find(([status]) => status.startsWith('2'));
         const replayed = IDEMPOTENT_OPERATIONS.includes(op.operationId) ? ['Idempotent-Replayed'] : [];
-        expect(Object.keys((success?.[1] as { headers?: object }).headers ?? {}), where).toEqual(['X-RateLimit-Limit', 'X-RateLimit-Remaining', 'X-RateLimit-Reset', ...replayed]);
-        expect(Object.keys((op.responses['429'] as { headers?: object }).headers ?? {}), where).toContain('Retry-After');
+        expect(Object.keys((success?.[1] as { headers?: object }).headers ?? {}), where).toEqual([
+          'X-RateLimit-Limit',
+          'X-RateLimit-Remaining',
+          'X-RateLimit-Reset',
+          ...replayed,
+        ]);
+        expect(Object.keys((op.responses['429'] as { headers?: object }).headers ?? {}), where).toContain(
+          'Retry-After',
+        );
       }
     }
   });
@@ -124,7 +149,12 @@ describe('openapi.json', () => {
         const parameter = (op.parameters ?? []).find((p) => 'name' in p && p.name.toLowerCase() === 'idempotency-key');
         if (!parameter) continue;
         withKey.push(op.operationId);
-        expect(parameter).toMatchObject({ in: 'header', name: 'Idempotency-Key', required: false, schema: { type: 'string', minLength: 1, maxLength: 255 } });
+        expect(parameter).toMatchObject({
+          in: 'header',
+          name: 'Idempotency-Key',
+          required: false,
+          schema: { type: 'string', minLength: 1, maxLength: 255 },
+        });
         const responses = op.responses as Record<string, { description: string; headers?: Record<string, unknown> }>;
         expect(responses['409']?.description, op.operationId).toContain('IDEMPOTENCY_KEY_IN_USE');
         expect(Object.keys(responses['409']?.headers ?? {}), op.operationId).toContain('Retry-After');
@@ -135,7 +165,12 @@ describe('openapi.json', () => {
   });
 
   it('declares the Sandbox-Fault header and the injected 500, 502, 503 (with Retry-After) and 504 problems on every v1 operation', () => {
-    expect(document.components.parameters.SandboxFault).toMatchObject({ name: 'Sandbox-Fault', in: 'header', required: false, schema: { type: 'string' } });
+    expect(document.components.parameters.SandboxFault).toMatchObject({
+      name: 'Sandbox-Fault',
+      in: 'header',
+      required: false,
+      schema: { type: 'string' },
+    });
     // Only a string: the hook checks the value, so that SANDBOX_FAULTS=off can ignore any value.
     expect(Object.keys(document.components.parameters.SandboxFault!.schema).sort()).toEqual(['examples', 'type']);
     const v1 = Object.entries(document.paths).filter(([p]) => p.startsWith('/v1/'));
@@ -143,24 +178,36 @@ describe('openapi.json', () => {
     for (const [path, ops] of v1) {
       for (const [method, op] of Object.entries(ops)) {
         const where = `${method.toUpperCase()} ${path}`;
-        expect(op.parameters?.filter((p) => '$ref' in p && p.$ref === '#/components/parameters/SandboxFault'), where).toHaveLength(1);
+        expect(
+          op.parameters?.filter((p) => '$ref' in p && p.$ref === '#/components/parameters/SandboxFault'),
+          where,
+        ).toHaveLength(1);
         for (const status of ['500', '502', '503', '504']) {
-          expect(op.responses[status]?.content?.['application/problem+json']?.schema, `${where} ${status}`).toEqual({ $ref: '#/components/schemas/Problem' });
+          expect(op.responses[status]?.content?.['application/problem+json']?.schema, `${where} ${status}`).toEqual({
+            $ref: '#/components/schemas/Problem',
+          });
         }
         expect(op.responses['500']?.description, where).toContain('INJECTED_INTERNAL_ERROR');
         expect(op.responses['502']?.description, where).toContain('INJECTED_BAD_GATEWAY');
         expect(op.responses['504']?.description, where).toContain('INJECTED_GATEWAY_TIMEOUT');
-        expect((op.responses['503'] as { headers?: Record<string, { schema: Schema }> }).headers?.['Retry-After']?.schema, where).toEqual({ type: 'integer', examples: [1] });
+        expect(
+          (op.responses['503'] as { headers?: Record<string, { schema: Schema }> }).headers?.['Retry-After']?.schema,
+          where,
+        ).toEqual({ type: 'integer', examples: [1] });
       }
     }
     for (const [path, ops] of Object.entries(document.paths).filter(([p]) => !p.startsWith('/v1/'))) {
-      for (const op of Object.values(ops)) expect(JSON.stringify(op.parameters ?? []), path).not.toContain('SandboxFault');
+      for (const op of Object.values(ops))
+        expect(JSON.stringify(op.parameters ?? []), path).not.toContain('SandboxFault');
     }
   });
 
   it('describes each webhook delivery: a POST per event type with its body schema and the signed headers', () => {
     const bodies = Object.fromEntries(
-      Object.entries(document.webhooks).map(([type, ops]) => [type, ops.post?.requestBody?.content['application/json']?.schema]),
+      Object.entries(document.webhooks).map(([type, ops]) => [
+        type,
+        ops.post?.requestBody?.content['application/json']?.schema,
+      ]),
     );
     expect(bodies).toEqual({
       'order.completed': { $ref: '#/components/schemas/OrderCompletedEvent' },
@@ -169,7 +216,10 @@ describe('openapi.json', () => {
     });
     // The eSIM inside an event is the shared model, described where it is used.
     const statusData = document.components.schemas.EsimStatusChangedEvent!.properties!.data!;
-    expect(statusData.properties!.esim).toMatchObject({ $ref: '#/components/schemas/Esim', description: expect.stringContaining('after the change') });
+    expect(statusData.properties!.esim).toMatchObject({
+      $ref: '#/components/schemas/Esim',
+      description: expect.stringContaining('after the change'),
+    });
     expect(statusData.properties!.previous).toMatchObject({ $ref: '#/components/schemas/EsimStatusSnapshot' });
     for (const [type, ops] of Object.entries(document.webhooks)) {
       const op = ops.post!;
@@ -178,7 +228,14 @@ describe('openapi.json', () => {
       expect(Object.keys(op.responses).sort(), type).toEqual(['2XX', 'default']);
       const headers = (op.parameters as Parameter[]).map((p) => `${p.in} ${p.name} ${p.required}`);
       expect(headers, type).toEqual(
-        ['Sandbox-Signature', 'Sandbox-Event-Id', 'Sandbox-Event-Type', 'Sandbox-Delivery-Id', 'Sandbox-Delivery-Attempt', 'User-Agent'].map((name) => `header ${name} true`),
+        [
+          'Sandbox-Signature',
+          'Sandbox-Event-Id',
+          'Sandbox-Event-Type',
+          'Sandbox-Delivery-Id',
+          'Sandbox-Delivery-Attempt',
+          'User-Agent',
+        ].map((name) => `header ${name} true`),
       );
       const signature = (op.parameters as Parameter[])[0]!;
       expect(signature.schema.pattern, type).toBe('^t=[0-9]+,v1=[0-9a-f]{64}$');
@@ -201,11 +258,14 @@ describe('openapi.json', () => {
       for (const [method, op] of Object.entries(ops)) {
         for (const parameter of (op.parameters ?? []).map((p) => resolveParameter(document, p))) {
           if (!parameter.description) missing.push(`${method} ${path} ${parameter.name}: description`);
-          if (parameter.example === undefined && !parameter.schema.examples) missing.push(`${method} ${path} ${parameter.name}: example`);
+          if (parameter.example === undefined && !parameter.schema.examples)
+            missing.push(`${method} ${path} ${parameter.name}: example`);
         }
-        for (const content of Object.values(op.requestBody?.content ?? {})) visit(content.schema, `${method} ${path} body`, false);
+        for (const content of Object.values(op.requestBody?.content ?? {}))
+          visit(content.schema, `${method} ${path} body`, false);
         for (const [status, response] of Object.entries(op.responses)) {
-          for (const content of Object.values(response.content ?? {})) visit(content.schema, `${method} ${path} ${status}`, false);
+          for (const content of Object.values(response.content ?? {}))
+            visit(content.schema, `${method} ${path} ${status}`, false);
         }
       }
     }
@@ -218,7 +278,7 @@ describe('openapi.json', () => {
     ajv.addFormat('sandbox-iccid', { type: 'string', validate: (v: string) => /^8900\d{15}$/.test(v) });
     ajv.addFormat('imei', { type: 'string', validate: isImei });
     ajv.addFormat('idempotency-key', { type: 'string', validate: isIdempotencyKey });
-    ajv.addSchema(document as object, 'doc');
+    ajv.addSchema(document, 'doc');
     const invalid: string[] = [];
     let checked = 0;
     const walk = (node: unknown, pointer: string) => {
@@ -232,7 +292,11 @@ describe('openapi.json', () => {
         }
       }
       for (const [key, value] of Object.entries(record)) {
-        if (key !== 'examples' && key !== 'example') walk(value, `${pointer}/${key.replace(/~/g, '~0').replace(/\//g, '~1').replace(/[{}]/g, encodeURIComponent)}`);
+        if (key !== 'examples' && key !== 'example')
+          walk(
+            value,
+            `${pointer}/${key.replace(/~/g, '~0').replace(/\//g, '~1').replace(/[{}]/g, encodeURIComponent)}`,
+          );
       }
     };
     walk(document.components, '/components');

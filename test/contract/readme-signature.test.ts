@@ -13,8 +13,12 @@ const snippet = /\*\*Verifying a signature\.\*\*[\s\S]*?```ts\n([\s\S]*?)```/.ex
 describe("the README's signature check", () => {
   it('verifies what the sandbox signs, and nothing else', async () => {
     expect(snippet, 'the README has a ```ts block after "Verifying a signature"').toBeTruthy();
-    const js = ts.transpileModule(snippet!, { compilerOptions: { module: ts.ModuleKind.ESNext, target: ts.ScriptTarget.ES2022 } }).outputText;
-    const { verifySandboxSignature } = (await import(`data:text/javascript;base64,${Buffer.from(js).toString('base64')}`)) as {
+    const js = ts.transpileModule(snippet!, {
+      compilerOptions: { module: ts.ModuleKind.ESNext, target: ts.ScriptTarget.ES2022 },
+    }).outputText;
+    const { verifySandboxSignature } = (await import(
+      `data:text/javascript;base64,${Buffer.from(js).toString('base64')}`
+    )) as {
       verifySandboxSignature: (header: string, rawBody: string, secret: string, toleranceSeconds?: number) => boolean;
     };
     const body = '{"id":"6b1f0c3e-2d4a-4e8f-8c9b-5a7d3e1f2b60","type":"order.completed"}';

@@ -29,34 +29,78 @@ async function send(head: string[]): Promise<RawResponse & { problem: Record<str
 }
 
 /** Asserts the problem's shape and that its request id is the header's, and is logged. */
-async function expectProblem(res: RawResponse & { problem: Record<string, unknown> }, statusLine: string, code: string, title: string, detail: string, log: string): Promise<void> {
+async function expectProblem(
+  res: RawResponse & { problem: Record<string, unknown> },
+  statusLine: string,
+  code: string,
+  title: string,
+  detail: string,
+  log: string,
+): Promise<void> {
   expect(res.statusLine).toBe(statusLine);
   expect(res.headers['content-type']).toBe('application/problem+json; charset=utf-8');
   expect(res.headers.connection).toBe('close');
   expect(res.headers['x-request-id']).toMatch(UUID);
   const status = Number(statusLine.split(' ')[1]);
-  expect(res.problem).toEqual({ type: `urn:esim-sandbox:problem:${code.toLowerCase().replace(/_/g, '-')}`, title, status, detail, code, requestId: res.headers['x-request-id'] });
+  expect(res.problem).toEqual({
+    type: `urn:esim-sandbox:problem:${code.toLowerCase().replace(/_/g, '-')}`,
+    title,
+    status,
+    detail,
+    code,
+    requestId: res.headers['x-request-id'],
+  });
   // The log line comes through the process's stdout, which may lag behind the socket.
   const logged = () => server.logs().filter((line) => line.requestId === res.headers['x-request-id']);
-  for (let waited = 0; logged().length === 0 && waited < 2000; waited += 50) await new Promise((resolve) => setTimeout(resolve, 50));
-  expect(logged().map((line) => [line.level, line.msg])).toEqual([[30, `${log}: answered ${statusLine.slice('HTTP/1.1 '.length)}; connection closed`]]);
+  for (let waited = 0; logged().length === 0 && waited < 2000; waited += 50)
+    await new Promise((resolve) => setTimeout(resolve, 50));
+  expect(logged().map((line) => [line.level, line.msg])).toEqual([
+    [30, `${log}: answered ${statusLine.slice('HTTP/1.1 '.length)}; connection closed`],
+  ]);
 }
 
 describe('a request Node refuses to parse', () => {
   it('a control character in a header value (Idempotency-Key: a\\x01b): 400 VALIDATION_ERROR naming the reason', async () => {
     const { hostname, port } = new URL(server.baseUrl);
-    const res = await send(['POST /v1/orders HTTP/1.1', `Host: ${hostname}:${port}`, `Authorization: Bearer ${KEY}`, 'Idempotency-Key: a\x01b', 'Content-Length: 0']);
-    await expectProblem(res, 'HTTP/1.1 400 Bad Request', 'VALIDATION_ERROR', 'Validation error', 'the request is not valid HTTP/1.1: Invalid header value char', 'client error HPE_INVALID_HEADER_TOKEN (Invalid header value char)');
+    const res = await send([
+      'POST /v1/orders HTTP/1.1',
+      `Host: ${hostname}:${port}`,
+      `Authorization: Bearer ${KEY}`,
+      'Idempotency-Key: a\x01b',
+      'Content-Length: 0',
+    ]);
+    await expectProblem(
+      res,
+      'HTTP/1.1 400 Bad Request',
+      'VALIDATION_ERROR',
+      'Validation error',
+      'the request is not valid HTTP/1.1: Invalid header value char',
+      'client error HPE_INVALID_HEADER_TOKEN (Invalid header value char)',
+    );
   });
 
   it('a request line that is not HTTP: 400 VALIDATION_ERROR', async () => {
     const res = await send(['NOT HTTP AT ALL']);
-    await expectProblem(res, 'HTTP/1.1 400 Bad Request', 'VALIDATION_ERROR', 'Validation error', 'the request is not valid HTTP/1.1: Invalid method encountered', 'client error HPE_INVALID_METHOD (Invalid method encountered)');
+    await expectProblem(
+      res,
+      'HTTP/1.1 400 Bad Request',
+      'VALIDATION_ERROR',
+      'Validation error',
+      'the request is not valid HTTP/1.1: Invalid method encountered',
+      'client error HPE_INVALID_METHOD (Invalid method encountered)',
+    );
   });
 
   it('a header section over 16 KiB: 431 REQUEST_HEADERS_TOO_LARGE', async () => {
     const res = await send(['GET /v1/plans HTTP/1.1', 'Host: sandbox', `X-Padding: ${'p'.repeat(17_000)}`]);
-    await expectProblem(res, 'HTTP/1.1 431 Request Header Fields Too Large', 'REQUEST_HEADERS_TOO_LARGE', 'Request header fields too large', 'the request line and headers are larger than 16384 bytes', 'client error HPE_HEADER_OVERFLOW (Header overflow)');
+    await expectProblem(
+      res,
+      'HTTP/1.1 431 Request Header Fields Too Large',
+      'REQUEST_HEADERS_TOO_LARGE',
+      'Request header fields too large',
+      'the request line and headers are larger than 16384 bytes',
+      'client error HPE_HEADER_OVERFLOW (Header overflow)',
+    );
   });
 
   it('leaves the server serving: the next connection gets its answer', async () => {

@@ -25,7 +25,13 @@ interface Wire {
 }
 
 /** The text of one HTTP/1.1 request with the test's API key, `headers`, and a JSON `body` if given. */
-function requestText(baseUrl: string, method: string, path: string, headers: Record<string, string> = {}, body?: unknown): string {
+function requestText(
+  baseUrl: string,
+  method: string,
+  path: string,
+  headers: Record<string, string> = {},
+  body?: unknown,
+): string {
   const payload = body === undefined ? '' : JSON.stringify(body);
   const lines = [
     `${method} ${path} HTTP/1.1`,
@@ -63,14 +69,34 @@ function collect(baseUrl: string, text: string, closeAfterMs?: number): Promise<
  * the server closes the connection. Only for faults that close it: a keep-alive response
  * alone would leave it open.
  */
-function rawRequest(server: ServerProcess, method: string, path: string, fault: string, body?: unknown, extra: Record<string, string> = {}): Promise<Wire> {
-  return collect(server.baseUrl, requestText(server.baseUrl, method, path, { Connection: 'keep-alive', 'Sandbox-Fault': fault, ...extra }, body));
+function rawRequest(
+  server: ServerProcess,
+  method: string,
+  path: string,
+  fault: string,
+  body?: unknown,
+  extra: Record<string, string> = {},
+): Promise<Wire> {
+  return collect(
+    server.baseUrl,
+    requestText(server.baseUrl, method, path, { Connection: 'keep-alive', 'Sandbox-Fault': fault, ...extra }, body),
+  );
 }
 
-async function call(server: ServerProcess, method: string, path: string, body?: unknown, headers: Record<string, string> = {}): Promise<{ status: number; body: any }> {
+async function call(
+  server: ServerProcess,
+  method: string,
+  path: string,
+  body?: unknown,
+  headers: Record<string, string> = {},
+): Promise<{ status: number; body: any }> {
   const response = await fetch(`${server.baseUrl}${path}`, {
     method,
-    headers: { authorization: `Bearer ${KEY}`, ...(body === undefined ? {} : { 'content-type': 'application/json' }), ...headers },
+    headers: {
+      authorization: `Bearer ${KEY}`,
+      ...(body === undefined ? {} : { 'content-type': 'application/json' }),
+      ...headers,
+    },
     ...(body === undefined ? {} : { body: JSON.stringify(body) }),
   });
   const text = await response.text();
@@ -87,7 +113,9 @@ let server: ServerProcess;
 beforeAll(async () => {
   dir = mkdtempSync(join(tmpdir(), 'esim-sandbox-e2e-faults-'));
   databaseUrl = `sqlite:${join(dir, 'sandbox.db')}`;
-  server = await startServer({ env: { DATABASE_URL: databaseUrl, SANDBOX_API_KEYS: `acme:${KEY}`, RATE_LIMITS: 'off' } });
+  server = await startServer({
+    env: { DATABASE_URL: databaseUrl, SANDBOX_API_KEYS: `acme:${KEY}`, RATE_LIMITS: 'off' },
+  });
 });
 
 afterAll(async () => {
@@ -114,14 +142,20 @@ describe('Sandbox-Fault on a real server', () => {
     expect(esims.map((e) => sequenceOf(e.iccid))).toEqual([1, 2, 3]);
     // ... which reconciliation finds, and the next order's ICCIDs follow its three.
     const reconciled = await call(server, 'GET', `/v1/orders/${dropped[0]!.transaction_id}`);
-    expect(reconciled).toEqual({ status: 200, body: { transactionId: dropped[0]!.transaction_id, iccids: esims.map((e) => e.iccid) } });
+    expect(reconciled).toEqual({
+      status: 200,
+      body: { transactionId: dropped[0]!.transaction_id, iccids: esims.map((e) => e.iccid) },
+    });
     const next = await call(server, 'POST', '/v1/orders', { planCode: 'KD0001', quantity: 1 });
     expect(next.status).toBe(201);
     expect(sequenceOf(next.body.esims[0].iccid)).toBe(4);
   });
 
   it('truncate-response: 201, the full Content-Length, fewer body bytes, and the transactionId to reconcile with', async () => {
-    const wire = await rawRequest(server, 'POST', '/v1/orders', 'truncate-response', { planCode: 'KD0001', quantity: 5 });
+    const wire = await rawRequest(server, 'POST', '/v1/orders', 'truncate-response', {
+      planCode: 'KD0001',
+      quantity: 5,
+    });
     const { statusLine, headers, body } = parseRawResponse(wire.bytes);
     expect(statusLine).toBe('HTTP/1.1 201 Created');
     expect(headers['content-type']).toBe('application/json; charset=utf-8');
@@ -132,7 +166,9 @@ describe('Sandbox-Fault on a real server', () => {
     expect(body.length).toBeLessThan(length);
 
     const text = body.toString('utf8');
-    const transactionId = /^\{"transactionId":"([0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12})"/.exec(text)?.[1];
+    const transactionId = /^\{"transactionId":"([0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12})"/.exec(
+      text,
+    )?.[1];
     expect(transactionId, text).toBeDefined();
     const reconciled = await call(server, 'GET', `/v1/orders/${transactionId}`);
     expect(reconciled.status).toBe(200);
@@ -145,16 +181,26 @@ describe('Sandbox-Fault on a real server', () => {
 
   it('delay=300: the whole response, at least 300 ms after the request', async () => {
     const started = Date.now();
-    const res = await call(server, 'POST', '/v1/orders', { planCode: 'KD0001', quantity: 2 }, { 'sandbox-fault': 'delay=300' });
+    const res = await call(
+      server,
+      'POST',
+      '/v1/orders',
+      { planCode: 'KD0001', quantity: 2 },
+      { 'sandbox-fault': 'delay=300' },
+    );
     const elapsed = Date.now() - started;
     expect(res.status).toBe(201);
     expect(res.body.esims).toHaveLength(2);
-    expect((await call(server, 'GET', `/v1/orders/${res.body.transactionId}`)).body.iccids).toEqual(res.body.esims.map((e: { iccid: string }) => e.iccid));
+    expect((await call(server, 'GET', `/v1/orders/${res.body.transactionId}`)).body.iccids).toEqual(
+      res.body.esims.map((e: { iccid: string }) => e.iccid),
+    );
     expect(elapsed).toBeGreaterThanOrEqual(300);
   });
 
   it('error=503 on the wire: the problem with Retry-After: 1', async () => {
-    const response = await fetch(`${server.baseUrl}/v1/esims/8900000000000000011`, { headers: { authorization: `Bearer ${KEY}`, 'sandbox-fault': 'error=503' } });
+    const response = await fetch(`${server.baseUrl}/v1/esims/8900000000000000011`, {
+      headers: { authorization: `Bearer ${KEY}`, 'sandbox-fault': 'error=503' },
+    });
     expect(response.status).toBe(503);
     expect(response.headers.get('retry-after')).toBe('1');
     expect(response.headers.get('content-type')).toBe('application/problem+json; charset=utf-8');
@@ -173,7 +219,9 @@ describe('Sandbox-Fault on a real server', () => {
     ]);
     const truncated = logs.filter((l) => l.msg.startsWith('Sandbox-Fault: truncate-response:'));
     expect(truncated).toHaveLength(1);
-    expect(truncated[0]!.msg).toMatch(/^Sandbox-Fault: truncate-response: sent the 201 status line, headers and \d+ of \d+ body bytes; connection closed$/);
+    expect(truncated[0]!.msg).toMatch(
+      /^Sandbox-Fault: truncate-response: sent the 201 status line, headers and \d+ of \d+ body bytes; connection closed$/,
+    );
     expect(logs.filter((l) => l.level >= 40).map((l) => l.msg)).toEqual(['RATE_LIMITS=off: rate limits are disabled']);
     expect(server.stderr()).toBe('');
 
@@ -187,7 +235,12 @@ describe('Sandbox-Fault on a real server', () => {
   it('SIGTERM sends a delayed response at once and exits 0', async () => {
     const delayed = call(server, 'GET', '/v1/sandbox/clock', undefined, { 'sandbox-fault': 'delay=30000' });
     const deadline = Date.now() + 5_000;
-    const asked = () => server.logs().some((l) => l.msg === 'incoming request' && (l.req as { url?: string } | undefined)?.url === '/v1/sandbox/clock');
+    const asked = () =>
+      server
+        .logs()
+        .some(
+          (l) => l.msg === 'incoming request' && (l.req as { url?: string } | undefined)?.url === '/v1/sandbox/clock',
+        );
     while (!asked() && Date.now() < deadline) await new Promise((r) => setTimeout(r, 10));
     const exit = server.stop();
     const res = await delayed;
@@ -201,7 +254,9 @@ describe('a lost response, retried with the same Idempotency-Key (issue 6)', () 
   // A server of its own: the one above is stopped by the SIGTERM test.
   let server: ServerProcess;
   beforeAll(async () => {
-    server = await startServer({ env: { DATABASE_URL: `sqlite:${join(dir, 'retries.db')}`, SANDBOX_API_KEYS: `acme:${KEY}`, RATE_LIMITS: 'off' } });
+    server = await startServer({
+      env: { DATABASE_URL: `sqlite:${join(dir, 'retries.db')}`, SANDBOX_API_KEYS: `acme:${KEY}`, RATE_LIMITS: 'off' },
+    });
   });
   afterAll(async () => server?.stop());
 
@@ -215,7 +270,11 @@ describe('a lost response, retried with the same Idempotency-Key (issue 6)', () 
     expect(wire.bytes.length).toBe(0);
     const response = await fetch(`${server.baseUrl}/v1/orders`, {
       method: 'POST',
-      headers: { authorization: `Bearer ${KEY}`, 'content-type': 'application/json', 'idempotency-key': key['Idempotency-Key'] },
+      headers: {
+        authorization: `Bearer ${KEY}`,
+        'content-type': 'application/json',
+        'idempotency-key': key['Idempotency-Key'],
+      },
       body: JSON.stringify(body),
     });
     expect(response.status).toBe(201);
@@ -236,7 +295,11 @@ describe('a lost response, retried with the same Idempotency-Key (issue 6)', () 
     const cut = parseRawResponse(wire.bytes);
     const response = await fetch(`${server.baseUrl}/v1/orders`, {
       method: 'POST',
-      headers: { authorization: `Bearer ${KEY}`, 'content-type': 'application/json', 'idempotency-key': key['Idempotency-Key'] },
+      headers: {
+        authorization: `Bearer ${KEY}`,
+        'content-type': 'application/json',
+        'idempotency-key': key['Idempotency-Key'],
+      },
       body: JSON.stringify(body),
     });
     const whole = Buffer.from(await response.arrayBuffer());
@@ -263,38 +326,57 @@ describe('a lost response, retried with the same Idempotency-Key (issue 6)', () 
 describe('a connection the fault ends (pipelined requests, empty bodies)', () => {
   let server: ServerProcess;
   beforeAll(async () => {
-    server = await startServer({ env: { DATABASE_URL: `sqlite:${join(dir, 'pipelining.db')}`, SANDBOX_API_KEYS: `acme:${KEY}`, RATE_LIMITS: 'off' } });
+    server = await startServer({
+      env: {
+        DATABASE_URL: `sqlite:${join(dir, 'pipelining.db')}`,
+        SANDBOX_API_KEYS: `acme:${KEY}`,
+        RATE_LIMITS: 'off',
+      },
+    });
   });
   afterAll(async () => server?.stop());
 
   /** Writes `requests` in one go on one connection; the bytes received until it closes (here after 1 s if the server keeps it). */
-  const pipeline = async (requests: string[]) => (await collect(server.baseUrl, requests.join(''), 1000)).bytes.toString('latin1');
-  const request = (method: string, path: string, headers: Record<string, string> = {}, body?: unknown) => requestText(server.baseUrl, method, path, headers, body);
+  const pipeline = async (requests: string[]) =>
+    (await collect(server.baseUrl, requests.join(''), 1000)).bytes.toString('latin1');
+  const request = (method: string, path: string, headers: Record<string, string> = {}, body?: unknown) =>
+    requestText(server.baseUrl, method, path, headers, body);
   const order = () => request('POST', '/v1/orders', {}, { planCode: 'KD0001', quantity: 1 });
   const nextSequence = async () => {
     const res = await call(server, 'POST', '/v1/orders', { planCode: 'KD0001', quantity: 1 });
     return sequenceOf(res.body.esims[0].iccid);
   };
 
-  it.each(['drop-response', 'truncate-response'])('%s: an order pipelined behind it is never processed (the connection ended first)', async (fault) => {
-    const before = await nextSequence();
-    const wire = await pipeline([request('GET', '/v1/sandbox/clock', { 'Sandbox-Fault': fault }), order()]);
-    expect(wire).not.toContain('HTTP/1.1 201');
-    await new Promise((resolve) => setTimeout(resolve, 300));
-    // No ICCID was allocated between the two normal orders.
-    expect(await nextSequence()).toBe(before + 1);
-  });
+  it.each(['drop-response', 'truncate-response'])(
+    '%s: an order pipelined behind it is never processed (the connection ended first)',
+    async (fault) => {
+      const before = await nextSequence();
+      const wire = await pipeline([request('GET', '/v1/sandbox/clock', { 'Sandbox-Fault': fault }), order()]);
+      expect(wire).not.toContain('HTTP/1.1 201');
+      await new Promise((resolve) => setTimeout(resolve, 300));
+      // No ICCID was allocated between the two normal orders.
+      expect(await nextSequence()).toBe(before + 1);
+    },
+  );
 
   it('a pipelined request behind a fault that did not apply (401) is answered', async () => {
-    const unauthorized = request('GET', '/v1/sandbox/clock', { Authorization: 'Bearer not-a-key-123', 'Sandbox-Fault': 'drop-response' });
+    const unauthorized = request('GET', '/v1/sandbox/clock', {
+      Authorization: 'Bearer not-a-key-123',
+      'Sandbox-Fault': 'drop-response',
+    });
     const wire = await pipeline([unauthorized, order()]);
     expect(wire).toMatch(/^HTTP\/1\.1 401 Unauthorized/);
     expect(wire).toContain('HTTP/1.1 201 Created');
   });
 
   it('truncate-response on a 204 sends it whole with Connection: close, and closes the connection', async () => {
-    expect((await call(server, 'PUT', '/v1/sandbox/webhook', { url: 'https://reseller.example/hooks' })).status).toBe(201);
-    const wire = await pipeline([request('DELETE', '/v1/sandbox/webhook', { 'Sandbox-Fault': 'truncate-response' }), order()]);
+    expect((await call(server, 'PUT', '/v1/sandbox/webhook', { url: 'https://reseller.example/hooks' })).status).toBe(
+      201,
+    );
+    const wire = await pipeline([
+      request('DELETE', '/v1/sandbox/webhook', { 'Sandbox-Fault': 'truncate-response' }),
+      order(),
+    ]);
     expect(wire).toMatch(/^HTTP\/1\.1 204 No Content\r\n/);
     expect(wire.toLowerCase()).toContain('connection: close');
     expect(wire).not.toContain('HTTP/1.1 201');

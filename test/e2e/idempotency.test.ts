@@ -32,7 +32,12 @@ async function order(server: ServerProcess, idempotencyKey: string): Promise<Ans
     headers: { authorization: `Bearer ${KEY}`, 'content-type': 'application/json', 'idempotency-key': idempotencyKey },
     body: JSON.stringify({ planCode: 'KD0001', quantity: QUANTITY }),
   });
-  return { status: res.status, replayed: res.headers.get('idempotent-replayed'), contentType: res.headers.get('content-type'), body: await res.text() };
+  return {
+    status: res.status,
+    replayed: res.headers.get('idempotent-replayed'),
+    contentType: res.headers.get('content-type'),
+    body: await res.text(),
+  };
 }
 
 function countEsims(): number {
@@ -90,7 +95,9 @@ describe('concurrent requests with one Idempotency-Key', () => {
 
   it('20 in parallel over two processes on one store: one order', async () => {
     const before = countEsims();
-    const answers = await Promise.all(Array.from({ length: 20 }, (_, i) => order(i % 2 === 0 ? a : b, 'two-processes')));
+    const answers = await Promise.all(
+      Array.from({ length: 20 }, (_, i) => order(i % 2 === 0 ? a : b, 'two-processes')),
+    );
     const first = expectOneOrder(answers);
     expect(countEsims()).toBe(before + QUANTITY);
     expect(await order(b, 'two-processes')).toEqual({ ...first, replayed: 'true' });
@@ -106,11 +113,17 @@ describe('the header on the wire', () => {
 
     const res = await fetch(`${a.baseUrl}/v1/orders`, {
       method: 'POST',
-      headers: { authorization: `Bearer ${KEY}`, 'content-type': 'application/json', 'idempotency-key': Buffer.from('clé', 'utf8').toString('latin1') },
+      headers: {
+        authorization: `Bearer ${KEY}`,
+        'content-type': 'application/json',
+        'idempotency-key': Buffer.from('clé', 'utf8').toString('latin1'),
+      },
       body: JSON.stringify({ planCode: 'KD0001', quantity: 1 }),
     });
     expect(res.status).toBe(400);
-    expect(((await res.json()) as { errors: unknown[] }).errors).toEqual([{ path: 'header.idempotency-key', message: 'must be printable ASCII (0x20-0x7E): character 3 is 0xC3' }]);
+    expect(((await res.json()) as { errors: unknown[] }).errors).toEqual([
+      { path: 'header.idempotency-key', message: 'must be printable ASCII (0x20-0x7E): character 3 is 0xC3' },
+    ]);
   });
 });
 
@@ -129,7 +142,11 @@ describe('the header given twice', () => {
       ...headerLines,
     ];
     const response = parseRawResponse(await sendRaw(a.baseUrl, `${head.join('\r\n')}\r\n\r\n${payload}`));
-    return { statusLine: response.statusLine, headers: response.headers, body: JSON.parse(response.body.toString('utf8')) as Record<string, unknown> };
+    return {
+      statusLine: response.statusLine,
+      headers: response.headers,
+      body: JSON.parse(response.body.toString('utf8')) as Record<string, unknown>,
+    };
   }
 
   it('is a 400 at header.idempotency-key (Node would join the values into the valid key "a, b"), in any case, and stores nothing', async () => {
@@ -142,8 +159,13 @@ describe('the header given twice', () => {
       const res = await orderWithLines(lines);
       expect(res.statusLine).toBe('HTTP/1.1 400 Bad Request');
       expect(res.headers['content-type']).toBe('application/problem+json; charset=utf-8');
-      expect(res.body).toMatchObject({ code: 'VALIDATION_ERROR', detail: `header.idempotency-key must be given once, got ${lines.length} values` });
-      expect(res.body.errors).toEqual([{ path: 'header.idempotency-key', message: `must be given once, got ${lines.length} values` }]);
+      expect(res.body).toMatchObject({
+        code: 'VALIDATION_ERROR',
+        detail: `header.idempotency-key must be given once, got ${lines.length} values`,
+      });
+      expect(res.body.errors).toEqual([
+        { path: 'header.idempotency-key', message: `must be given once, got ${lines.length} values` },
+      ]);
     }
     expect(countEsims()).toBe(before);
     // Nothing stored under either key, nor under the joined one: each is a first use.
@@ -154,8 +176,11 @@ describe('the header given twice', () => {
     }
   });
 
-  it('is listed with the request\'s other invalid fields', async () => {
-    const res = await orderWithLines(['Idempotency-Key: both-a', 'Idempotency-Key: both-b'], { planCode: 'KD0001', quantity: 0 });
+  it("is listed with the request's other invalid fields", async () => {
+    const res = await orderWithLines(['Idempotency-Key: both-a', 'Idempotency-Key: both-b'], {
+      planCode: 'KD0001',
+      quantity: 0,
+    });
     expect(res.statusLine).toBe('HTTP/1.1 400 Bad Request');
     expect(res.body.errors).toEqual([
       { path: 'body.quantity', message: 'must be >= 1' },

@@ -16,12 +16,15 @@ const IMEI = '490154203237518';
 const DAY_MS = 86_400_000;
 const HOUR_MS = 3_600_000;
 
-const catalog = JSON.parse(readFileSync(new URL('../../src/catalog/plans.json', import.meta.url), 'utf8')) as { plans: { planCode: string; validityDays: number }[] };
+const catalog = JSON.parse(readFileSync(new URL('../../src/catalog/plans.json', import.meta.url), 'utf8')) as {
+  plans: { planCode: string; validityDays: number }[];
+};
 const VALIDITY_DAYS = catalog.plans.find((p) => p.planCode === 'KD0001')!.validityDays;
 
 /** The Japan-time (UTC+9) date of an instant, computed here independently of src/. */
 const japanDate = (iso: string) => new Date(Date.parse(iso) + 9 * HOUR_MS).toISOString().slice(0, 10);
-const plusDays = (date: string, days: number) => new Date(Date.parse(`${date}T00:00:00.000Z`) + days * DAY_MS).toISOString().slice(0, 10);
+const plusDays = (date: string, days: number) =>
+  new Date(Date.parse(`${date}T00:00:00.000Z`) + days * DAY_MS).toISOString().slice(0, 10);
 /** 00:00 in Japan of a date, as a UTC instant (15:00 UTC the day before). */
 const japanMidnight = (date: string) => new Date(Date.parse(`${date}T00:00:00.000Z`) - 9 * HOUR_MS).toISOString();
 
@@ -34,7 +37,11 @@ interface Reply {
 async function call(server: ServerProcess, method: string, path: string, body?: unknown, key = KEY): Promise<Reply> {
   const headers: Record<string, string> = { authorization: `Bearer ${key}` };
   if (body !== undefined) headers['content-type'] = 'application/json';
-  const response = await fetch(`${server.baseUrl}${path}`, { method, headers, ...(body !== undefined ? { body: JSON.stringify(body) } : {}) });
+  const response = await fetch(`${server.baseUrl}${path}`, {
+    method,
+    headers,
+    ...(body !== undefined ? { body: JSON.stringify(body) } : {}),
+  });
   const text = await response.text();
   return { status: response.status, headers: response.headers, body: text ? JSON.parse(text) : undefined };
 }
@@ -46,7 +53,11 @@ let second: ServerProcess | undefined;
 
 beforeAll(async () => {
   dir = mkdtempSync(join(tmpdir(), 'esim-sandbox-e2e-lifecycle-'));
-  env = { DATABASE_URL: `sqlite:${join(dir, 'sandbox.db')}`, SANDBOX_API_KEYS: `acme:${KEY},globex:${OTHER_KEY}`, RATE_LIMITS: 'on' };
+  env = {
+    DATABASE_URL: `sqlite:${join(dir, 'sandbox.db')}`,
+    SANDBOX_API_KEYS: `acme:${KEY},globex:${OTHER_KEY}`,
+    RATE_LIMITS: 'on',
+  };
   server = await startServer({ env });
 });
 
@@ -66,7 +77,12 @@ describe('an eSIM lived through the sandbox, then expired by the sandbox clock',
     expect(res.status).toBe(201);
     ordered = res.body.esims[0];
     iccid = ordered.iccid;
-    expect(ordered).toMatchObject({ contractStatus: 'ACTIVE', profileProvisionStatus: 'AVAILABLE', profileInstallStatus: 'READY', activatedOn: null });
+    expect(ordered).toMatchObject({
+      contractStatus: 'ACTIVE',
+      profileProvisionStatus: 'AVAILABLE',
+      profileInstallStatus: 'READY',
+      activatedOn: null,
+    });
   });
 
   it('downloads: profile DOWNLOADED, downloadedAt; the route is limited to 60 a minute', async () => {
@@ -87,7 +103,11 @@ describe('an eSIM lived through the sandbox, then expired by the sandbox clock',
   it('installs on a device: INSTALLED, initialInsertionDevice and initialInsertionAt', async () => {
     const res = await call(server, 'POST', `/v1/sandbox/esims/${iccid}/events`, { event: 'install', imei: IMEI });
     expect(res.status).toBe(200);
-    expect(res.body).toMatchObject({ profileInstallStatus: 'INSTALLED', initialInsertionDevice: IMEI, initialInsertionAt: res.body.lastUpdatedAt });
+    expect(res.body).toMatchObject({
+      profileInstallStatus: 'INSTALLED',
+      initialInsertionDevice: IMEI,
+      initialInsertionAt: res.body.lastUpdatedAt,
+    });
   });
 
   it('refuses a second install with 409 INVALID_TRANSITION naming the state and the allowed events', async () => {

@@ -30,7 +30,11 @@ interface Order {
 }
 
 const order = async (server: ServerProcess, quantity: number) => {
-  const res = await fetch(`${server.baseUrl}/v1/orders`, { method: 'POST', headers, body: JSON.stringify({ planCode: 'KD0001', quantity }) });
+  const res = await fetch(`${server.baseUrl}/v1/orders`, {
+    method: 'POST',
+    headers,
+    body: JSON.stringify({ planCode: 'KD0001', quantity }),
+  });
   return { status: res.status, body: res.status === 201 ? ((await res.json()) as Order) : undefined };
 };
 
@@ -56,7 +60,11 @@ describe('two instances on one store', () => {
   it('a suspend on one instance is seen by the next read on the other', async () => {
     const { body } = await order(a, 1);
     const iccid = body!.esims[0]!.iccid;
-    const suspend = await fetch(`${a.baseUrl}/v1/esims/${iccid}/emergency-control`, { method: 'POST', headers, body: JSON.stringify({ action: 'suspend' }) });
+    const suspend = await fetch(`${a.baseUrl}/v1/esims/${iccid}/emergency-control`, {
+      method: 'POST',
+      headers,
+      body: JSON.stringify({ action: 'suspend' }),
+    });
     expect(suspend.status).toBe(200);
     const read = await fetch(`${b.baseUrl}/v1/esims/${iccid}`, { headers });
     expect(await read.json()).toMatchObject({ iccid, contractStatus: 'SUSPENDED', isServiceRestricted: true });
@@ -64,7 +72,9 @@ describe('two instances on one store', () => {
 
   it('SIGKILL of one instance during a burst of orders loses nothing committed', async () => {
     const victim = await startServer({ env });
-    const burst = Array.from({ length: 40 }, (_, i) => order(i % 2 === 0 ? victim : b, 50).catch(() => ({ status: 0, body: undefined })));
+    const burst = Array.from({ length: 40 }, (_, i) =>
+      order(i % 2 === 0 ? victim : b, 50).catch(() => ({ status: 0, body: undefined })),
+    );
     await new Promise((resolve) => setTimeout(resolve, 60));
     victim.child.kill('SIGKILL');
     const results = await Promise.all(burst);
@@ -80,10 +90,16 @@ describe('two instances on one store', () => {
     }
     const db = openServerDatabase(databaseUrl);
     try {
-      const orphans = db.prepare('select count(*) as n from esims e left join orders o on o.transaction_id = e.transaction_id where o.transaction_id is null').get() as { n: number | string };
+      const orphans = db
+        .prepare(
+          'select count(*) as n from esims e left join orders o on o.transaction_id = e.transaction_id where o.transaction_id is null',
+        )
+        .get() as { n: number | string };
       expect(Number(orphans.n)).toBe(0);
       const partial = db
-        .prepare('select o.transaction_id from orders o left join esims e on e.transaction_id = o.transaction_id group by o.transaction_id, o.quantity having count(e.iccid) <> o.quantity')
+        .prepare(
+          'select o.transaction_id from orders o left join esims e on e.transaction_id = o.transaction_id group by o.transaction_id, o.quantity having count(e.iccid) <> o.quantity',
+        )
         .all();
       expect(partial).toEqual([]);
     } finally {

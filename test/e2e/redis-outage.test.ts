@@ -86,10 +86,14 @@ async function storeErrors(s: ServerProcess): Promise<number> {
 describe.skipIf(!redisUp)('Redis goes away and comes back', () => {
   it('fails open to per-instance limits with one warning per outage, and counts in Redis again when it returns', async () => {
     await proxy.up();
-    server = await startServer({ env: { SANDBOX_API_KEYS: `acme:${KEY}`, REDIS_URL: `redis://127.0.0.1:${proxy.port}`, REDIS_KEY_PREFIX: PREFIX } });
+    server = await startServer({
+      env: { SANDBOX_API_KEYS: `acme:${KEY}`, REDIS_URL: `redis://127.0.0.1:${proxy.port}`, REDIS_KEY_PREFIX: PREFIX },
+    });
     const s = server;
-    const warnings = () => s.logs().filter((l) => l.level === 40 && l.msg.startsWith('rate limits: Redis is unreachable'));
-    const recoveries = () => s.logs().filter((l) => l.level === 30 && l.msg === 'rate limits: Redis answers again; counting in Redis');
+    const warnings = () =>
+      s.logs().filter((l) => l.level === 40 && l.msg.startsWith('rate limits: Redis is unreachable'));
+    const recoveries = () =>
+      s.logs().filter((l) => l.level === 30 && l.msg === 'rate limits: Redis answers again; counting in Redis');
 
     expect(await readyz(s)).toEqual({ status: 200 });
     for (const remaining of ['59', '58', '57']) expect(await clock(s)).toEqual({ status: 200, remaining });

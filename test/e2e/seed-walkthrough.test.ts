@@ -34,7 +34,12 @@ interface Reply {
 }
 
 /** One HTTP request with fetch; the body is sent as JSON. */
-async function request(baseUrl: string, method: string, path: string, options: { key?: string | null; body?: unknown; headers?: Record<string, string> } = {}): Promise<Reply> {
+async function request(
+  baseUrl: string,
+  method: string,
+  path: string,
+  options: { key?: string | null; body?: unknown; headers?: Record<string, string> } = {},
+): Promise<Reply> {
   const headers: Record<string, string> = { ...(options.headers ?? {}) };
   const key = options.key === undefined ? KEY : options.key;
   if (key !== null) headers.authorization = `Bearer ${key}`;
@@ -46,7 +51,12 @@ async function request(baseUrl: string, method: string, path: string, options: {
   });
   const text = await response.text();
   const type = response.headers.get('content-type') ?? '';
-  return { status: response.status, headers: response.headers, text, body: /json/.test(type) ? JSON.parse(text) : undefined };
+  return {
+    status: response.status,
+    headers: response.headers,
+    text,
+    body: /json/.test(type) ? JSON.parse(text) : undefined,
+  };
 }
 
 const dirs: string[] = [];
@@ -99,7 +109,12 @@ describe('the seed walkthrough over real HTTP, then a restart on the same SQLite
       .map((p) => p.planCode)
       .sort();
     expect(japanese.length).toBeGreaterThan(0);
-    expect(res.body.meta).toEqual({ total: japanese.length, page: 1, limit: 10, totalPages: Math.ceil(japanese.length / 10) });
+    expect(res.body.meta).toEqual({
+      total: japanese.length,
+      page: 1,
+      limit: 10,
+      totalPages: Math.ceil(japanese.length / 10),
+    });
     expect(res.body.items.map((p: { planCode: string }) => p.planCode)).toEqual(japanese.slice(0, 10));
     for (const item of res.body.items) expect(item).toEqual(catalog.plans.find((p) => p.planCode === item.planCode));
 
@@ -161,20 +176,36 @@ describe('the seed walkthrough over real HTTP, then a restart on the same SQLite
   });
 
   it('suspends: SUSPENDED and restricted; suspending again changes nothing', async () => {
-    const res = await request(server.baseUrl, 'POST', `/v1/esims/${iccid}/emergency-control`, { body: { action: 'suspend' } });
+    const res = await request(server.baseUrl, 'POST', `/v1/esims/${iccid}/emergency-control`, {
+      body: { action: 'suspend' },
+    });
     expect(res.status).toBe(200);
-    expect(res.body).toEqual({ ...ordered, contractStatus: 'SUSPENDED', isServiceRestricted: true, lastUpdatedAt: expect.stringMatching(INSTANT) });
+    expect(res.body).toEqual({
+      ...ordered,
+      contractStatus: 'SUSPENDED',
+      isServiceRestricted: true,
+      lastUpdatedAt: expect.stringMatching(INSTANT),
+    });
     expect(Date.parse(res.body.lastUpdatedAt)).toBeGreaterThanOrEqual(Date.parse(ordered.lastUpdatedAt));
 
-    const again = await request(server.baseUrl, 'POST', `/v1/esims/${iccid}/emergency-control`, { body: { action: 'suspend' } });
+    const again = await request(server.baseUrl, 'POST', `/v1/esims/${iccid}/emergency-control`, {
+      body: { action: 'suspend' },
+    });
     expect(again.status).toBe(200);
     expect(again.body).toEqual(res.body);
   });
 
   it('releases: ACTIVE and not restricted', async () => {
-    const res = await request(server.baseUrl, 'POST', `/v1/esims/${iccid}/emergency-control`, { body: { action: 'release' } });
+    const res = await request(server.baseUrl, 'POST', `/v1/esims/${iccid}/emergency-control`, {
+      body: { action: 'release' },
+    });
     expect(res.status).toBe(200);
-    expect(res.body).toEqual({ ...ordered, contractStatus: 'ACTIVE', isServiceRestricted: false, lastUpdatedAt: expect.stringMatching(INSTANT) });
+    expect(res.body).toEqual({
+      ...ordered,
+      contractStatus: 'ACTIVE',
+      isServiceRestricted: false,
+      lastUpdatedAt: expect.stringMatching(INSTANT),
+    });
   });
 
   it("configures the seed's three days of 102400 KB: PUT /v1/sandbox/esims/{iccid}/data-usage", async () => {
@@ -183,14 +214,21 @@ describe('the seed walkthrough over real HTTP, then a restart on the same SQLite
       { day: '2025-12-11', usage: '102400' },
       { day: '2025-12-12', usage: '102400' },
     ];
-    const res = await request(server.baseUrl, 'PUT', `/v1/sandbox/esims/${iccid}/data-usage`, { body: [days[2], days[0], days[1]] });
+    const res = await request(server.baseUrl, 'PUT', `/v1/sandbox/esims/${iccid}/data-usage`, {
+      body: [days[2], days[0], days[1]],
+    });
     expect(res.status).toBe(200);
     expect(res.headers.get('x-ratelimit-limit')).toBe('60');
     expect(res.body).toEqual({ message: 'Data usage updated successfully', iccid, dataUsageDailyList: days });
 
     const read = await request(server.baseUrl, 'GET', `/v1/esims/${iccid}`);
     expect(read.status).toBe(200);
-    expect(read.body).toEqual({ ...ordered, dataUsageDailyList: days, totalDataUsage: 307200, lastUpdatedAt: expect.stringMatching(INSTANT) });
+    expect(read.body).toEqual({
+      ...ordered,
+      dataUsageDailyList: days,
+      totalDataUsage: 307200,
+      lastUpdatedAt: expect.stringMatching(INSTANT),
+    });
     lastRead = read.body;
   });
 
@@ -216,8 +254,10 @@ describe('the seed walkthrough over real HTTP, then a restart on the same SQLite
   });
 
   describe('on the wire', () => {
-    it("echoes a valid X-Request-Id and uses it in the problem body", async () => {
-      const res = await request(server.baseUrl, 'GET', '/v1/esims/8900000000000000001', { headers: { 'x-request-id': 'e2e.req:42-A_b' } });
+    it('echoes a valid X-Request-Id and uses it in the problem body', async () => {
+      const res = await request(server.baseUrl, 'GET', '/v1/esims/8900000000000000001', {
+        headers: { 'x-request-id': 'e2e.req:42-A_b' },
+      });
       expect(res.headers.get('x-request-id')).toBe('e2e.req:42-A_b');
       expect(res.status).toBe(400);
       expect(res.headers.get('content-type')).toMatch(/^application\/problem\+json/);
@@ -227,10 +267,16 @@ describe('the seed walkthrough over real HTTP, then a restart on the same SQLite
     });
 
     it('replaces an invalid X-Request-Id with a new UUID, and gives one when none is sent', async () => {
-      const bad = await request(server.baseUrl, 'GET', '/healthz', { key: null, headers: { 'x-request-id': 'has space' } });
+      const bad = await request(server.baseUrl, 'GET', '/healthz', {
+        key: null,
+        headers: { 'x-request-id': 'has space' },
+      });
       expect(bad.status).toBe(200);
       expect(bad.headers.get('x-request-id')).toMatch(UUID);
-      const tooLong = await request(server.baseUrl, 'GET', '/healthz', { key: null, headers: { 'x-request-id': 'a'.repeat(129) } });
+      const tooLong = await request(server.baseUrl, 'GET', '/healthz', {
+        key: null,
+        headers: { 'x-request-id': 'a'.repeat(129) },
+      });
       expect(tooLong.headers.get('x-request-id')).toMatch(UUID);
       const none = await request(server.baseUrl, 'GET', '/healthz', { key: null });
       expect(none.headers.get('x-request-id')).toMatch(UUID);
@@ -238,7 +284,10 @@ describe('the seed walkthrough over real HTTP, then a restart on the same SQLite
     });
 
     it('answers 401 with WWW-Authenticate: Bearer and the request id without a key', async () => {
-      const res = await request(server.baseUrl, 'GET', '/v1/plans', { key: null, headers: { 'x-request-id': 'no-key-1' } });
+      const res = await request(server.baseUrl, 'GET', '/v1/plans', {
+        key: null,
+        headers: { 'x-request-id': 'no-key-1' },
+      });
       expect(res.status).toBe(401);
       expect(res.headers.get('www-authenticate')).toMatch(/^Bearer/);
       expect(res.body).toMatchObject({ status: 401, code: 'UNAUTHORIZED', requestId: 'no-key-1' });
@@ -247,7 +296,8 @@ describe('the seed walkthrough over real HTTP, then a restart on the same SQLite
     it('logs the request id', async () => {
       await request(server.baseUrl, 'GET', '/healthz', { key: null, headers: { 'x-request-id': 'logged-id-7' } });
       const logged = () => server.logs().filter((line) => line.requestId === 'logged-id-7');
-      for (let waited = 0; logged().length < 2 && waited < 2000; waited += 50) await new Promise((resolve) => setTimeout(resolve, 50));
+      for (let waited = 0; logged().length < 2 && waited < 2000; waited += 50)
+        await new Promise((resolve) => setTimeout(resolve, 50));
       // Fastify's "incoming request" and "request completed" lines both carry it.
       expect(logged().map((line) => line.msg)).toEqual(['incoming request', 'request completed']);
     });
@@ -299,7 +349,9 @@ describe('the seed walkthrough over real HTTP, then a restart on the same SQLite
         const res = await request(server.baseUrl, 'GET', path, { key: null });
         expect(res.status, path).toBe(200);
         expect(res.body.openapi).toBe('3.1.0');
-        expect(Object.keys(res.body.paths)).toEqual(expect.arrayContaining(['/v1/plans', '/v1/orders', '/v1/esims/{iccid}']));
+        expect(Object.keys(res.body.paths)).toEqual(
+          expect.arrayContaining(['/v1/plans', '/v1/orders', '/v1/esims/{iccid}']),
+        );
       }
     });
 
@@ -307,8 +359,14 @@ describe('the seed walkthrough over real HTTP, then a restart on the same SQLite
       const res = await request(server.baseUrl, 'GET', '/openapi.json', { key: null });
       const iccids = [...new Set([...res.text.matchAll(/"(89\d{17})"/g)].map((m) => m[1]!))];
       expect(iccids.length).toBeGreaterThan(0);
-      for (const example of iccids) expect(hasValidLuhnDigit(example) && example.startsWith('8900'), example).toBe(true);
-      for (const seedSample of ['8981100000000000001', '8900100000000000001', '8900123456789012345', '8900000000000000001']) {
+      for (const example of iccids)
+        expect(hasValidLuhnDigit(example) && example.startsWith('8900'), example).toBe(true);
+      for (const seedSample of [
+        '8981100000000000001',
+        '8900100000000000001',
+        '8900123456789012345',
+        '8900000000000000001',
+      ]) {
         expect(res.text).not.toContain(seedSample);
       }
     });
@@ -330,7 +388,12 @@ describe('the demo key when SANDBOX_API_KEYS is unset', () => {
     expect(key).toMatch(/^[A-Za-z0-9._~+/-]{20,}$/);
     expect(demo.msg).toContain(key);
     // Logged once: the key appears on exactly one line.
-    expect(first.stdout().split('\n').filter((line) => line.includes(key))).toHaveLength(1);
+    expect(
+      first
+        .stdout()
+        .split('\n')
+        .filter((line) => line.includes(key)),
+    ).toHaveLength(1);
 
     expect((await request(first.baseUrl, 'GET', '/v1/plans', { key })).status).toBe(200);
     expect((await request(first.baseUrl, 'GET', '/v1/plans', { key: `${key}x` })).status).toBe(401);
@@ -339,7 +402,9 @@ describe('the demo key when SANDBOX_API_KEYS is unset', () => {
     // Only the SHA-256 hash is stored.
     const db = openServerDatabase(env.DATABASE_URL);
     try {
-      const rows = db.prepare('SELECT key_hash, name FROM api_keys JOIN resellers ON resellers.id = api_keys.reseller_id').all();
+      const rows = db
+        .prepare('SELECT key_hash, name FROM api_keys JOIN resellers ON resellers.id = api_keys.reseller_id')
+        .all();
       expect(rows).toEqual([{ key_hash: createHash('sha256').update(key).digest('hex'), name: 'demo' }]);
     } finally {
       db.close();
@@ -356,7 +421,9 @@ describe('the demo key when SANDBOX_API_KEYS is unset', () => {
 
 describe('start-up with a bad environment', () => {
   it('PORT=abc exits non-zero naming PORT, without listening', async () => {
-    const result = await runServerToExit({ env: { PORT: 'abc', DATABASE_URL: `sqlite:${tempDbFile()}`, SANDBOX_API_KEYS: `acme:${KEY}` } });
+    const result = await runServerToExit({
+      env: { PORT: 'abc', DATABASE_URL: `sqlite:${tempDbFile()}`, SANDBOX_API_KEYS: `acme:${KEY}` },
+    });
     expect(result.code).not.toBe(0);
     expect(result.code).not.toBeNull();
     expect(result.stderr).toContain('PORT');
@@ -365,7 +432,9 @@ describe('start-up with a bad environment', () => {
   });
 
   it('SANDBOX_API_KEYS=nocolon exits non-zero naming SANDBOX_API_KEYS', async () => {
-    const result = await runServerToExit({ env: { SANDBOX_API_KEYS: 'nocolon', DATABASE_URL: `sqlite:${tempDbFile()}` } });
+    const result = await runServerToExit({
+      env: { SANDBOX_API_KEYS: 'nocolon', DATABASE_URL: `sqlite:${tempDbFile()}` },
+    });
     expect(result.code).not.toBe(0);
     expect(result.stderr).toContain('SANDBOX_API_KEYS');
   });

@@ -17,7 +17,11 @@ let b: ServerProcess;
 
 beforeAll(async () => {
   dir = mkdtempSync(join(tmpdir(), 'esim-sandbox-shared-'));
-  const env = { DATABASE_URL: `sqlite:${join(dir, 'sandbox.db')}`, SANDBOX_API_KEYS: `acme:${KEY}`, RATE_LIMITS: 'off' };
+  const env = {
+    DATABASE_URL: `sqlite:${join(dir, 'sandbox.db')}`,
+    SANDBOX_API_KEYS: `acme:${KEY}`,
+    RATE_LIMITS: 'off',
+  };
   a = await startServer({ env });
   b = await startServer({ env });
 });
@@ -30,7 +34,11 @@ afterAll(async () => {
 describe('two processes on one SQLite file', () => {
   it('serves 200 parallel writes split over both with no error and distinct ICCIDs', async () => {
     const order = (server: ServerProcess) =>
-      fetch(`${server.baseUrl}/v1/orders`, { method: 'POST', headers, body: JSON.stringify({ planCode: 'KD0001', quantity: 5 }) });
+      fetch(`${server.baseUrl}/v1/orders`, {
+        method: 'POST',
+        headers,
+        body: JSON.stringify({ planCode: 'KD0001', quantity: 5 }),
+      });
     const responses = await Promise.all(Array.from({ length: 100 }, (_, i) => order(i % 2 === 0 ? a : b)));
     expect(responses.map((r) => r.status)).toEqual(Array(100).fill(201));
     const orders = (await Promise.all(responses.map((r) => r.json()))) as { esims: { iccid: string }[] }[];

@@ -18,7 +18,8 @@ const PREFIX = `esim-sandbox-test:${randomUUID()}:`;
 const headers = { authorization: `Bearer ${KEY}`, 'content-type': 'application/json' };
 
 const redisUp = await redisAnswers(REDIS_URL);
-if (!redisUp) console.warn(`shared-rate-limits.test.ts: no Redis answers at ${REDIS_URL} (set TEST_REDIS_URL): SKIPPED`);
+if (!redisUp)
+  console.warn(`shared-rate-limits.test.ts: no Redis answers at ${REDIS_URL} (set TEST_REDIS_URL): SKIPPED`);
 
 const dir = mkdtempSync(join(tmpdir(), 'esim-sandbox-limits-'));
 const servers: ServerProcess[] = [];
@@ -35,11 +36,20 @@ afterAll(async () => {
 
 describe.skipIf(!redisUp)('two processes, one Redis', () => {
   it('61 status reads alternating between the instances: exactly the 61st is 429', async () => {
-    const env = { DATABASE_URL: `sqlite:${join(dir, 'sandbox.db')}`, SANDBOX_API_KEYS: `acme:${KEY}`, REDIS_URL, REDIS_KEY_PREFIX: PREFIX };
+    const env = {
+      DATABASE_URL: `sqlite:${join(dir, 'sandbox.db')}`,
+      SANDBOX_API_KEYS: `acme:${KEY}`,
+      REDIS_URL,
+      REDIS_KEY_PREFIX: PREFIX,
+    };
     servers.push(await startServer({ env }));
     servers.push(await startServer({ env }));
     const [a, b] = servers as [ServerProcess, ServerProcess];
-    const order = await fetch(`${a.baseUrl}/v1/orders`, { method: 'POST', headers, body: JSON.stringify({ planCode: 'KD0001', quantity: 1 }) });
+    const order = await fetch(`${a.baseUrl}/v1/orders`, {
+      method: 'POST',
+      headers,
+      body: JSON.stringify({ planCode: 'KD0001', quantity: 1 }),
+    });
     expect(order.status).toBe(201);
     const iccid = ((await order.json()) as { esims: { iccid: string }[] }).esims[0]!.iccid;
 

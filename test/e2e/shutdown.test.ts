@@ -11,9 +11,16 @@ const headers = { authorization: `Bearer ${KEY}`, 'content-type': 'application/j
 const SHUTDOWN_BOUND_MS = 10_000;
 
 /** A POST whose body is sent in two halves, the second when `finish()` is called: in flight until then. */
-function slowOrder(baseUrl: string): { finish(): void; response: Promise<{ status: number; body: { esims?: unknown[] } }> } {
+function slowOrder(baseUrl: string): {
+  finish(): void;
+  response: Promise<{ status: number; body: { esims?: unknown[] } }>;
+} {
   const body = JSON.stringify({ planCode: 'KD0001', quantity: 100 });
-  const request = http.request(`${baseUrl}/v1/orders`, { method: 'POST', agent: false, headers: { ...headers, 'content-length': String(Buffer.byteLength(body)) } });
+  const request = http.request(`${baseUrl}/v1/orders`, {
+    method: 'POST',
+    agent: false,
+    headers: { ...headers, 'content-length': String(Buffer.byteLength(body)) },
+  });
   const response = new Promise<{ status: number; body: { esims?: unknown[] } }>((resolve, reject) => {
     request.on('response', (res) => {
       let text = '';
@@ -33,7 +40,8 @@ describe('SIGTERM', () => {
       // Five orders whose bodies are half sent: the server has them (it logged them) and waits for the rest.
       const orders = Array.from({ length: 5 }, () => slowOrder(server.baseUrl));
       const deadline = Date.now() + 5_000;
-      while (server.logs().filter((l) => l.msg === 'incoming request').length < 5 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 10));
+      while (server.logs().filter((l) => l.msg === 'incoming request').length < 5 && Date.now() < deadline)
+        await new Promise((r) => setTimeout(r, 10));
       expect(server.logs().filter((l) => l.msg === 'incoming request')).toHaveLength(5);
 
       const sent = Date.now();
@@ -65,7 +73,8 @@ describe('SIGTERM', () => {
     try {
       slowOrder(server.baseUrl).response.catch(() => {}); // never finished: the connection dies with the process
       const deadline = Date.now() + 5_000;
-      while (!server.logs().some((l) => l.msg === 'incoming request') && Date.now() < deadline) await new Promise((r) => setTimeout(r, 10));
+      while (!server.logs().some((l) => l.msg === 'incoming request') && Date.now() < deadline)
+        await new Promise((r) => setTimeout(r, 10));
       const sent = Date.now();
       const exit = new Promise<number | null>((resolve) => server.child.once('exit', (code) => resolve(code)));
       server.child.kill('SIGTERM'); // not stop(): it would SIGKILL after 5 s

@@ -28,7 +28,11 @@ interface Reply {
 async function call(server: ServerProcess, method: string, path: string, body?: unknown): Promise<Reply> {
   const headers: Record<string, string> = { authorization: `Bearer ${KEY}` };
   if (body !== undefined) headers['content-type'] = 'application/json';
-  const response = await fetch(`${server.baseUrl}${path}`, { method, headers, ...(body !== undefined ? { body: JSON.stringify(body) } : {}) });
+  const response = await fetch(`${server.baseUrl}${path}`, {
+    method,
+    headers,
+    ...(body !== undefined ? { body: JSON.stringify(body) } : {}),
+  });
   const text = await response.text();
   return { status: response.status, body: text ? JSON.parse(text) : undefined };
 }
@@ -37,7 +41,13 @@ async function call(server: ServerProcess, method: string, path: string, body?: 
 function newEnv(extra: Record<string, string> = {}): Record<string, string> {
   const dir = mkdtempSync(join(tmpdir(), 'esim-sandbox-e2e-webhooks-'));
   dirs.push(dir);
-  return { DATABASE_URL: `sqlite:${join(dir, 'sandbox.db')}`, SANDBOX_API_KEYS: `acme:${KEY}`, RATE_LIMITS: 'off', WEBHOOK_BACKOFF_MS: '100', ...extra };
+  return {
+    DATABASE_URL: `sqlite:${join(dir, 'sandbox.db')}`,
+    SANDBOX_API_KEYS: `acme:${KEY}`,
+    RATE_LIMITS: 'off',
+    WEBHOOK_BACKOFF_MS: '100',
+    ...extra,
+  };
 }
 
 async function serve(env: Record<string, string>): Promise<ServerProcess> {
@@ -84,7 +94,12 @@ describe('signed deliveries to a real receiver', () => {
     expect(order.status).toBe(201);
     const [first, second] = order.body.esims.map((esim: { iccid: string }) => esim.iccid) as [string, string];
     const [completed] = await hooks.waitFor((r) => ofType('order.completed')(r).length === 1);
-    expect(completed!.event.data).toEqual({ transactionId: order.body.transactionId, planCode: 'KD0001', quantity: 2, iccids: [first, second] });
+    expect(completed!.event.data).toEqual({
+      transactionId: order.body.transactionId,
+      planCode: 'KD0001',
+      quantity: 2,
+      iccids: [first, second],
+    });
     // The order's time on the reseller's clock, which is also its eSIMs' lastUpdatedAt.
     expect(completed!.event.createdAt).toBe(order.body.esims[0].lastUpdatedAt);
     expect(completed!.headers['content-type']).toBe('application/json');
@@ -94,14 +109,29 @@ describe('signed deliveries to a real receiver', () => {
     expect(signatureValid(completed!, secret)).toBe(true);
     expect(signatureValid(completed!, `${secret}x`)).toBe(false);
 
-    expect((await call(server, 'POST', `/v1/esims/${first}/emergency-control`, { action: 'suspend' })).status).toBe(200);
-    expect((await call(server, 'PUT', `/v1/sandbox/esims/${first}/data-usage`, [{ day: '2026-11-01', usage: '2048' }])).status).toBe(200);
+    expect((await call(server, 'POST', `/v1/esims/${first}/emergency-control`, { action: 'suspend' })).status).toBe(
+      200,
+    );
+    expect(
+      (await call(server, 'PUT', `/v1/sandbox/esims/${first}/data-usage`, [{ day: '2026-11-01', usage: '2048' }]))
+        .status,
+    ).toBe(200);
     const received = await hooks.waitFor((r) => r.length === 3);
     const suspended = received[1]!;
     expect(suspended.event.type).toBe('esim.status_changed');
     expect(suspended.event.data.iccid).toBe(first);
-    expect(suspended.event.data.previous).toEqual({ contractStatus: 'ACTIVE', profileProvisionStatus: 'AVAILABLE', profileInstallStatus: 'READY', isServiceRestricted: false });
-    expect(suspended.event.data.current).toEqual({ contractStatus: 'SUSPENDED', profileProvisionStatus: 'AVAILABLE', profileInstallStatus: 'READY', isServiceRestricted: true });
+    expect(suspended.event.data.previous).toEqual({
+      contractStatus: 'ACTIVE',
+      profileProvisionStatus: 'AVAILABLE',
+      profileInstallStatus: 'READY',
+      isServiceRestricted: false,
+    });
+    expect(suspended.event.data.current).toEqual({
+      contractStatus: 'SUSPENDED',
+      profileProvisionStatus: 'AVAILABLE',
+      profileInstallStatus: 'READY',
+      isServiceRestricted: true,
+    });
     expect((suspended.event.data.esim as { contractStatus: string }).contractStatus).toBe('SUSPENDED');
     expect(suspended.event.createdAt).toBe((suspended.event.data.esim as { lastUpdatedAt: string }).lastUpdatedAt);
     const usage = received[2]!;
@@ -111,14 +141,20 @@ describe('signed deliveries to a real receiver', () => {
     expect(new Set(received.map((r) => r.event.id)).size).toBe(3);
     // What came over the wire is what the server's own document declares under `webhooks`.
     const document = (await (await fetch(`${server.baseUrl}/openapi.json`)).json()) as OpenApiDocument;
-    for (const webhook of received) expect(() => assertDeliveryMatchesContract(document, webhook.headers, webhook.body)).not.toThrow();
+    for (const webhook of received)
+      expect(() => assertDeliveryMatchesContract(document, webhook.headers, webhook.body)).not.toThrow();
 
     // The clock passes the untouched eSIM's activation deadline: the change is announced at
     // the advance, stamped with the instant the rule took effect.
     expect((await call(server, 'POST', '/v1/sandbox/clock/advance', { days: 400 })).status).toBe(200);
-    const clockEvents = ofType('esim.status_changed')(await hooks.waitFor((r) => ofType('esim.status_changed')(r).some((w) => w.event.data.iccid === second)));
+    const clockEvents = ofType('esim.status_changed')(
+      await hooks.waitFor((r) => ofType('esim.status_changed')(r).some((w) => w.event.data.iccid === second)),
+    );
     const expired = clockEvents.find((w) => w.event.data.iccid === second)!;
-    expect(expired.event.data.current).toMatchObject({ contractStatus: 'TERMINATED', profileProvisionStatus: 'CANCELED' });
+    expect(expired.event.data.current).toMatchObject({
+      contractStatus: 'TERMINATED',
+      profileProvisionStatus: 'CANCELED',
+    });
     expect(expired.event.createdAt).toBe(order.body.esims[1].activationDeadline);
   });
 });
@@ -141,7 +177,13 @@ describe('retries', () => {
     while (log.body.items[0].status === 'pending');
     expect(log.status).toBe(200);
     const [delivery] = log.body.items;
-    expect(delivery).toMatchObject({ eventId: received[0]!.event.id, eventType: 'order.completed', iccid: null, status: 'succeeded', nextAttemptAt: null });
+    expect(delivery).toMatchObject({
+      eventId: received[0]!.event.id,
+      eventType: 'order.completed',
+      iccid: null,
+      status: 'succeeded',
+      nextAttemptAt: null,
+    });
     expect(delivery.attempts.map((a: { attempt: number; statusCode: number }) => [a.attempt, a.statusCode])).toEqual([
       [1, 500],
       [2, 200],
@@ -152,7 +194,12 @@ describe('retries', () => {
     // A redelivery sends the same event (same id, same bytes) once more, as a new delivery.
     const redelivered = await call(server, 'POST', `/v1/sandbox/webhook/deliveries/${delivery.id}/redeliver`);
     expect(redelivered.status).toBe(202);
-    expect(redelivered.body).toMatchObject({ eventId: delivery.eventId, redeliveryOf: delivery.id, status: 'pending', attempts: [] });
+    expect(redelivered.body).toMatchObject({
+      eventId: delivery.eventId,
+      redeliveryOf: delivery.id,
+      status: 'pending',
+      attempts: [],
+    });
     const again = await hooks.waitFor((r) => r.length === 3);
     expect(again[2]!.body).toBe(received[0]!.body);
     expect(again[2]!.headers['sandbox-delivery-id']).toBe(redelivered.body.id);
@@ -166,10 +213,19 @@ describe('retries', () => {
     const iccid: string = order.body.esims[0].iccid;
     // The first delivery (the suspension) fails twice; the release is committed meanwhile.
     hooks.respond = (_request, n) => (n <= 2 ? 503 : 200);
-    expect((await call(server, 'POST', `/v1/esims/${iccid}/emergency-control`, { action: 'suspend' })).status).toBe(200);
-    expect((await call(server, 'POST', `/v1/esims/${iccid}/emergency-control`, { action: 'release' })).status).toBe(200);
+    expect((await call(server, 'POST', `/v1/esims/${iccid}/emergency-control`, { action: 'suspend' })).status).toBe(
+      200,
+    );
+    expect((await call(server, 'POST', `/v1/esims/${iccid}/emergency-control`, { action: 'release' })).status).toBe(
+      200,
+    );
     const received = await hooks.waitFor((r) => r.length === 4);
-    expect(received.map((r) => (r.event.data.current as { contractStatus: string }).contractStatus)).toEqual(['SUSPENDED', 'SUSPENDED', 'SUSPENDED', 'ACTIVE']);
+    expect(received.map((r) => (r.event.data.current as { contractStatus: string }).contractStatus)).toEqual([
+      'SUSPENDED',
+      'SUSPENDED',
+      'SUSPENDED',
+      'ACTIVE',
+    ]);
     expect(received.map((r) => r.headers['sandbox-delivery-attempt'])).toEqual(['1', '2', '3', '1']);
   });
 });
@@ -205,7 +261,10 @@ describe('durability', () => {
     await probe.close();
     const env = newEnv({ WEBHOOK_BACKOFF_MS: '400' });
     const first = await serve(env);
-    await call(first, 'PUT', '/v1/sandbox/webhook', { url: `http://127.0.0.1:${port}/hooks`, events: ['order.completed'] });
+    await call(first, 'PUT', '/v1/sandbox/webhook', {
+      url: `http://127.0.0.1:${port}/hooks`,
+      events: ['order.completed'],
+    });
     const order = await call(first, 'POST', '/v1/orders', { planCode: 'KD0001', quantity: 3 });
     expect(order.status).toBe(201);
     let log: Reply;
@@ -259,7 +318,9 @@ describe('shutdown', () => {
       expect(JSON.parse(bodies[1]!).data.transactionId).toBe(order.body.transactionId);
       const [delivery] = log.body.items;
       expect(delivery.status).toBe('succeeded');
-      expect(delivery.attempts.map((a: { attempt: number; statusCode: number | null }) => [a.attempt, a.statusCode])).toEqual([
+      expect(
+        delivery.attempts.map((a: { attempt: number; statusCode: number | null }) => [a.attempt, a.statusCode]),
+      ).toEqual([
         [1, null],
         [2, 200],
       ]);
@@ -279,7 +340,11 @@ describe('several instances on one database', () => {
     const a = await serve(env);
     const b = await serve(env);
     await call(a, 'PUT', '/v1/sandbox/webhook', { url: hooks.url, events: ['order.completed'] });
-    const orders = await Promise.all(Array.from({ length: 20 }, (_, i) => call(i % 2 === 0 ? a : b, 'POST', '/v1/orders', { planCode: 'KD0001', quantity: 1 })));
+    const orders = await Promise.all(
+      Array.from({ length: 20 }, (_, i) =>
+        call(i % 2 === 0 ? a : b, 'POST', '/v1/orders', { planCode: 'KD0001', quantity: 1 }),
+      ),
+    );
     expect(orders.map((o) => o.status)).toEqual(Array(20).fill(201));
     await hooks.waitFor((r) => r.length >= 20);
     // Anything still in flight would arrive within a few polls: give it the chance.
@@ -325,7 +390,9 @@ describe('WEBHOOK_ALLOW_PRIVATE=false', () => {
     do log = await call(shared, 'GET', '/v1/sandbox/webhook/deliveries');
     while (log.body.items[0].attempts.length < 2);
     expect(log.body.items[0].attempts[0]).toMatchObject({ statusCode: null, url: hooks.url });
-    expect(log.body.items[0].attempts[0].error).toMatch(/127\.0\.0\.1 is a loopback address; refused because WEBHOOK_ALLOW_PRIVATE=false/);
+    expect(log.body.items[0].attempts[0].error).toMatch(
+      /127\.0\.0\.1 is a loopback address; refused because WEBHOOK_ALLOW_PRIVATE=false/,
+    );
     expect(hooks.received).toEqual([]);
   });
 });

@@ -36,7 +36,11 @@ export interface CallOptions {
 }
 
 /** Starts an app on a new temporary database. Environment overrides go in `env`. */
-export async function startTestApp(env: Record<string, string> = {}, now?: () => Date, build: Pick<BuildOptions, 'clockSweepMs'> = {}): Promise<TestApp> {
+export async function startTestApp(
+  env: Record<string, string> = {},
+  now?: () => Date,
+  build: Pick<BuildOptions, 'clockSweepMs'> = {},
+): Promise<TestApp> {
   const dir = mkdtempSync(join(tmpdir(), 'esim-sandbox-test-'));
   const store = await newTestStore(dir);
   const removeStore = async () => {
@@ -71,7 +75,12 @@ export async function startTestApp(env: Record<string, string> = {}, now?: () =>
         payload = JSON.stringify(options.body);
         headers['content-type'] ??= 'application/json';
       }
-      const response = await app.inject({ method: method as 'GET', url, headers, ...(payload !== undefined ? { payload } : {}) });
+      const response = await app.inject({
+        method: method as 'GET',
+        url,
+        headers,
+        ...(payload !== undefined ? { payload } : {}),
+      });
       assertMatchesContract(document, method, url, response);
       return response;
     },

@@ -10,8 +10,14 @@ import type { LightMyRequestResponse } from 'fastify';
 const addFormats = addFormatsModule as unknown as typeof addFormatsModule.default;
 
 export interface OpenApiDocument {
-  paths: Record<string, Record<string, { responses: Record<string, { content?: Record<string, { schema: object }> }> }>>;
-  webhooks?: Record<string, { post?: { parameters?: { name: string; in: string; required?: boolean; schema: { type?: string } }[] } }>;
+  paths: Record<
+    string,
+    Record<string, { responses: Record<string, { content?: Record<string, { schema: object }> }> }>
+  >;
+  webhooks?: Record<
+    string,
+    { post?: { parameters?: { name: string; in: string; required?: boolean; schema: { type?: string } }[] } }
+  >;
 }
 
 const ajv = new Ajv2020({ allErrors: true, strict: false });
@@ -25,7 +31,7 @@ function validatorAt(document: OpenApiDocument, pointer: string[]) {
   let id = registered.get(document);
   if (!id) {
     id = `openapi-${documents++}.json`;
-    ajv.addSchema(document as object, id);
+    ajv.addSchema(document, id);
     registered.set(document, id);
   }
   const fragment = pointer.map((p) => encodeURIComponent(p.replace(/~/g, '~0').replace(/\//g, '~1'))).join('/');
@@ -45,12 +51,20 @@ function findOperation(document: OpenApiDocument, method: string, url: string) {
 }
 
 /** @throws Error describing how the response breaks the document. */
-export function assertMatchesContract(document: OpenApiDocument, method: string, url: string, response: LightMyRequestResponse): void {
-  const contentType = String(response.headers['content-type'] ?? '').split(';')[0]!.trim();
+export function assertMatchesContract(
+  document: OpenApiDocument,
+  method: string,
+  url: string,
+  response: LightMyRequestResponse,
+): void {
+  const contentType = String(response.headers['content-type'] ?? '')
+    .split(';')[0]!
+    .trim();
   const found = findOperation(document, method, url);
   let pointer: string[];
   if (!found) {
-    if (contentType !== 'application/problem+json') throw new Error(`${method} ${url}: undocumented route answered ${contentType}`);
+    if (contentType !== 'application/problem+json')
+      throw new Error(`${method} ${url}: undocumented route answered ${contentType}`);
     pointer = ['components', 'schemas', 'Problem'];
   } else {
     const status = String(response.statusCode);
@@ -61,12 +75,15 @@ export function assertMatchesContract(document: OpenApiDocument, method: string,
       if (response.body !== '') throw new Error(`${method} ${url}: 204 came with a body`);
       return;
     }
-    if (!declared.content?.[contentType]) throw new Error(`${method} ${url}: ${status} ${contentType} is not declared in the OpenAPI document`);
+    if (!declared.content?.[contentType])
+      throw new Error(`${method} ${url}: ${status} ${contentType} is not declared in the OpenAPI document`);
     pointer = ['paths', found.template, method.toLowerCase(), 'responses', status, 'content', contentType, 'schema'];
   }
   const validate = validatorAt(document, pointer);
   if (!validate(response.json())) {
-    throw new Error(`${method} ${url}: ${response.statusCode} body breaks the OpenAPI schema: ${ajv.errorsText(validate.errors)}\n${response.body.slice(0, 500)}`);
+    throw new Error(
+      `${method} ${url}: ${response.statusCode} body breaks the OpenAPI schema: ${ajv.errorsText(validate.errors)}\n${response.body.slice(0, 500)}`,
+    );
   }
 }
 
@@ -75,7 +92,11 @@ export function assertMatchesContract(document: OpenApiDocument, method: string,
  * its type declares: every header parameter present and valid, the JSON body valid.
  * @throws Error naming the header or the body's error.
  */
-export function assertDeliveryMatchesContract(document: OpenApiDocument, headers: Record<string, string | string[] | undefined>, rawBody: string): void {
+export function assertDeliveryMatchesContract(
+  document: OpenApiDocument,
+  headers: Record<string, string | string[] | undefined>,
+  rawBody: string,
+): void {
   const type = String(headers['sandbox-event-type']);
   const operation = document.webhooks?.[type]?.post;
   if (!operation) throw new Error(`webhook ${type} is not declared in the OpenAPI document`);
@@ -89,7 +110,10 @@ export function assertDeliveryMatchesContract(document: OpenApiDocument, headers
     // Header values are text; the document types a number as integer (style simple).
     const typed = parameter.schema.type === 'integer' ? Number(value) : value;
     const validate = validatorAt(document, [...base, 'parameters', String(i), 'schema']);
-    if (!validate(typed)) throw new Error(`webhook ${type}: header ${parameter.name}: ${JSON.stringify(value)} ${ajv.errorsText(validate.errors)}`);
+    if (!validate(typed))
+      throw new Error(
+        `webhook ${type}: header ${parameter.name}: ${JSON.stringify(value)} ${ajv.errorsText(validate.errors)}`,
+      );
   }
   assertWebhookBodyMatchesContract(document, type, rawBody);
 }
@@ -97,6 +121,17 @@ export function assertDeliveryMatchesContract(document: OpenApiDocument, headers
 /** @throws Error when `rawBody` breaks the body schema of the document's `webhooks` entry for `type`. */
 export function assertWebhookBodyMatchesContract(document: OpenApiDocument, type: string, rawBody: string): void {
   if (!document.webhooks?.[type]?.post) throw new Error(`webhook ${type} is not declared in the OpenAPI document`);
-  const validate = validatorAt(document, ['webhooks', type, 'post', 'requestBody', 'content', 'application/json', 'schema']);
-  if (!validate(JSON.parse(rawBody))) throw new Error(`webhook ${type}: body breaks the OpenAPI schema: ${ajv.errorsText(validate.errors)}\n${rawBody.slice(0, 500)}`);
+  const validate = validatorAt(document, [
+    'webhooks',
+    type,
+    'post',
+    'requestBody',
+    'content',
+    'application/json',
+    'schema',
+  ]);
+  if (!validate(JSON.parse(rawBody)))
+    throw new Error(
+      `webhook ${type}: body breaks the OpenAPI schema: ${ajv.errorsText(validate.errors)}\n${rawBody.slice(0, 500)}`,
+    );
 }

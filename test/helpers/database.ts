@@ -49,7 +49,9 @@ export async function adminQuery(sql: string, url = testDatabaseUrl()): Promise<
 }
 
 /** A new empty schema on the test database. */
-export async function createSchema(name = `${schemaPrefix()}${randomBytes(6).toString('hex')}`): Promise<TestStore & { kind: 'postgres' }> {
+export async function createSchema(
+  name = `${schemaPrefix()}${randomBytes(6).toString('hex')}`,
+): Promise<TestStore & { kind: 'postgres' }> {
   const url = testDatabaseUrl()!;
   await adminQuery(`CREATE SCHEMA IF NOT EXISTS "${name}"`);
   return { kind: 'postgres', url: withSchema(url, name), schema: name };
@@ -62,7 +64,9 @@ export async function dropSchema(schema: string): Promise<void> {
 
 /** Drops every schema whose name starts with `prefix` (the run's leftovers). */
 export async function dropSchemasLike(prefix: string): Promise<number> {
-  const { rows } = await adminQuery(`SELECT nspname FROM pg_namespace WHERE starts_with(nspname, '${prefix.replace(/'/g, "''")}')`);
+  const { rows } = await adminQuery(
+    `SELECT nspname FROM pg_namespace WHERE starts_with(nspname, '${prefix.replace(/'/g, "''")}')`,
+  );
   for (const { nspname } of rows as { nspname: string }[]) await dropSchema(nspname);
   return rows.length;
 }
@@ -102,7 +106,7 @@ export interface TestDatabase {
 
 /** Opens a second connection to a test store (close it when done). */
 export function openTestDatabase(store: TestStore): TestDatabase {
-  if (store.kind === 'sqlite') return new SqliteDatabase(store.file) as unknown as TestDatabase;
+  if (store.kind === 'sqlite') return new SqliteDatabase(store.file);
   return new SyncPostgres(store.url);
 }
 

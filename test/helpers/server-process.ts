@@ -12,7 +12,17 @@ import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { adminQuery, createSchema, dropSchema, openTestDatabase, schemaForFile, testDatabaseUrl, withSchema, type TestDatabase, testRedisEnv } from './database.js';
+import {
+  adminQuery,
+  createSchema,
+  dropSchema,
+  openTestDatabase,
+  schemaForFile,
+  testDatabaseUrl,
+  withSchema,
+  type TestDatabase,
+  testRedisEnv,
+} from './database.js';
 
 /** The repository root and the built entry point. */
 export const PROJECT_ROOT = fileURLToPath(new URL('../../', import.meta.url));
@@ -82,7 +92,9 @@ export interface StartOptions {
  * restarted server finds its data (the global teardown drops those), and no DATABASE_URL
  * at all becomes a fresh schema dropped when the server stops.
  */
-async function withDatabase(env: Record<string, string | undefined>): Promise<{ env: Record<string, string | undefined>; tempDir?: string; schema?: string }> {
+async function withDatabase(
+  env: Record<string, string | undefined>,
+): Promise<{ env: Record<string, string | undefined>; tempDir?: string; schema?: string }> {
   const pgUrl = testDatabaseUrl();
   if (pgUrl) {
     const given = env.DATABASE_URL;
@@ -110,7 +122,11 @@ export function openServerDatabase(url: string): TestDatabase {
   if (!url.startsWith('sqlite:')) throw new Error(`openServerDatabase: expected sqlite:<file>, got ${url}`);
   const file = url.slice('sqlite:'.length);
   const pgUrl = testDatabaseUrl();
-  return openTestDatabase(pgUrl ? { kind: 'postgres', url: withSchema(pgUrl, schemaForFile(file)), schema: schemaForFile(file) } : { kind: 'sqlite', file });
+  return openTestDatabase(
+    pgUrl
+      ? { kind: 'postgres', url: withSchema(pgUrl, schemaForFile(file)), schema: schemaForFile(file) }
+      : { kind: 'sqlite', file },
+  );
 }
 
 function childEnv(env: Record<string, string | undefined>): NodeJS.ProcessEnv {
@@ -142,13 +158,19 @@ function assertBuilt(): void {
 }
 
 function spawnServer(env: Record<string, string | undefined>) {
-  const child = spawn(process.execPath, [SERVER_ENTRY], { cwd: PROJECT_ROOT, env: childEnv(env), stdio: ['ignore', 'pipe', 'pipe'] });
+  const child = spawn(process.execPath, [SERVER_ENTRY], {
+    cwd: PROJECT_ROOT,
+    env: childEnv(env),
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
   let stdout = '';
   let stderr = '';
   child.stdout.setEncoding('utf8').on('data', (chunk: string) => (stdout += chunk));
   child.stderr.setEncoding('utf8').on('data', (chunk: string) => (stderr += chunk));
   // 'close' comes after 'exit' and after stdout and stderr end, so the output is complete.
-  const exited = new Promise<ProcessExit>((resolve) => child.once('close', (code: number | null, signal: NodeJS.Signals | null) => resolve({ code, signal })));
+  const exited = new Promise<ProcessExit>((resolve) =>
+    child.once('close', (code: number | null, signal: NodeJS.Signals | null) => resolve({ code, signal })),
+  );
   return { child, exited, stdout: () => stdout, stderr: () => stderr };
 }
 
@@ -190,11 +212,11 @@ export async function startServer(options: StartOptions = {}): Promise<ServerPro
     };
     function cleanup() {
       clearTimeout(timer);
-      child.stdout!.off('data', onData);
+      child.stdout.off('data', onData);
       child.off('close', onExit);
     }
     // Registered after the accumulating listener, so stdout() already holds the chunk.
-    child.stdout!.on('data', onData);
+    child.stdout.on('data', onData);
     // 'close', not 'exit': the captured output is complete when it fires.
     child.once('close', onExit);
   });
@@ -230,7 +252,9 @@ export async function startServer(options: StartOptions = {}): Promise<ServerPro
  * Runs the server expecting it to stop by itself (a start-up failure), and returns how it
  * ended with its output. Kills it and throws if it is still running after 15 s.
  */
-export async function runServerToExit(options: StartOptions = {}): Promise<ProcessExit & { stdout: string; stderr: string }> {
+export async function runServerToExit(
+  options: StartOptions = {},
+): Promise<ProcessExit & { stdout: string; stderr: string }> {
   assertBuilt();
   const { env, tempDir, schema } = await withDatabase(options.env ?? {});
   const { child, exited, stdout, stderr } = spawnServer(env);
@@ -239,6 +263,7 @@ export async function runServerToExit(options: StartOptions = {}): Promise<Proce
   clearTimeout(timer);
   if (tempDir) rmSync(tempDir, { recursive: true, force: true });
   if (schema) await dropSchema(schema);
-  if (result.signal === 'SIGKILL') throw new Error(`the server kept running for ${START_TIMEOUT_MS} ms\n${stdout()}${stderr()}`);
+  if (result.signal === 'SIGKILL')
+    throw new Error(`the server kept running for ${START_TIMEOUT_MS} ms\n${stdout()}${stderr()}`);
   return { ...result, stdout: stdout(), stderr: stderr() };
 }

@@ -40,7 +40,9 @@ export async function startReceiver(port = 0): Promise<WebhookReceiver> {
       const deadline = Date.now() + timeoutMs;
       while (!predicate(receiver.received)) {
         if (Date.now() > deadline) {
-          throw new Error(`the expected webhooks did not arrive within ${timeoutMs} ms; received: ${JSON.stringify(receiver.received.map((r) => r.event.type))}`);
+          throw new Error(
+            `the expected webhooks did not arrive within ${timeoutMs} ms; received: ${JSON.stringify(receiver.received.map((r) => r.event.type))}`,
+          );
         }
         await new Promise((resolve) => setTimeout(resolve, 25));
       }
@@ -53,7 +55,11 @@ export async function startReceiver(port = 0): Promise<WebhookReceiver> {
     request.on('data', (chunk: Buffer) => chunks.push(chunk));
     request.on('end', () => {
       const body = Buffer.concat(chunks).toString('utf8');
-      const webhook: ReceivedWebhook = { headers: request.headers, body, event: JSON.parse(body) as ReceivedWebhook['event'] };
+      const webhook: ReceivedWebhook = {
+        headers: request.headers,
+        body,
+        event: JSON.parse(body) as ReceivedWebhook['event'],
+      };
       receiver.received.push(webhook);
       response.statusCode = receiver.respond(webhook, receiver.received.length);
       response.end();

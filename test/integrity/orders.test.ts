@@ -50,7 +50,9 @@ describe('10 parallel orders of 100', () => {
   afterAll(async () => t.close());
 
   it('allocate 1,000 distinct Luhn-valid ICCIDs, each order a consecutive block that reconciliation lists exactly', async () => {
-    const orders = await Promise.all(Array.from({ length: 10 }, (_, i) => order(t, 100, i % 2 === 0 ? undefined : GLOBEX_KEY)));
+    const orders = await Promise.all(
+      Array.from({ length: 10 }, (_, i) => order(t, 100, i % 2 === 0 ? undefined : GLOBEX_KEY)),
+    );
 
     const all = orders.flatMap((o) => o.esims.map((e) => e.iccid));
     expect(all).toHaveLength(1000);
@@ -117,18 +119,26 @@ describe('an order that fails part-way through its writes', () => {
   /** A trigger that makes every INSERT into `table` (matching `when`, if given) fail, in the store's dialect. */
   function failInserts(name: string, table: 'esims' | 'orders', when?: string): void {
     if (t.store.kind === 'sqlite') {
-      db.exec(`CREATE TRIGGER ${name} BEFORE INSERT ON ${table} ${when ? `WHEN ${when}` : ''} BEGIN SELECT RAISE(ABORT, 'injected failure'); END;`);
+      db.exec(
+        `CREATE TRIGGER ${name} BEFORE INSERT ON ${table} ${when ? `WHEN ${when}` : ''} BEGIN SELECT RAISE(ABORT, 'injected failure'); END;`,
+      );
     } else {
-      db.exec(`CREATE FUNCTION ${name}() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN RAISE EXCEPTION 'injected failure'; END $$`);
-      db.exec(`CREATE TRIGGER ${name} BEFORE INSERT ON ${table} FOR EACH ROW ${when ? `WHEN (${when})` : ''} EXECUTE FUNCTION ${name}()`);
+      db.exec(
+        `CREATE FUNCTION ${name}() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN RAISE EXCEPTION 'injected failure'; END $$`,
+      );
+      db.exec(
+        `CREATE TRIGGER ${name} BEFORE INSERT ON ${table} FOR EACH ROW ${when ? `WHEN (${when})` : ''} EXECUTE FUNCTION ${name}()`,
+      );
     }
   }
   function dropFailure(name: string, table: 'esims' | 'orders'): void {
     db.exec(t.store.kind === 'sqlite' ? `DROP TRIGGER ${name}` : `DROP TRIGGER ${name} ON ${table}`);
   }
 
-  const count = (table: 'esims' | 'orders' | 'idempotency_keys') => (db.prepare(`SELECT count(*) AS n FROM ${table}`).get() as { n: number }).n;
-  const counter = () => Number((db.prepare("SELECT value FROM counters WHERE name = 'iccid'").get() as { value: number | bigint }).value);
+  const count = (table: 'esims' | 'orders' | 'idempotency_keys') =>
+    (db.prepare(`SELECT count(*) AS n FROM ${table}`).get() as { n: number }).n;
+  const counter = () =>
+    Number((db.prepare("SELECT value FROM counters WHERE name = 'iccid'").get() as { value: number | bigint }).value);
 
   beforeEach(async () => {
     t = await startTestApp({ RATE_LIMITS: 'off' });
@@ -176,7 +186,9 @@ describe('an order that fails part-way through its writes', () => {
     expect(count('orders')).toBe(ordersBefore);
     expect(counter()).toBe(counterBefore);
     const firstOfFailed = sandboxIccid(counterBefore + 1);
-    expect((db.prepare('SELECT count(*) AS n FROM esims WHERE iccid = ?').get(firstOfFailed) as { n: number }).n).toBe(0);
+    expect((db.prepare('SELECT count(*) AS n FROM esims WHERE iccid = ?').get(firstOfFailed) as { n: number }).n).toBe(
+      0,
+    );
     const esim = await t.call('GET', `/v1/esims/${firstOfFailed}`);
     expect(esim.statusCode).toBe(404);
     expect(esim.json().code).toBe('ESIM_NOT_FOUND');
@@ -225,7 +237,11 @@ describe('an order that fails part-way through its writes', () => {
 
   it('releases its Idempotency-Key: a 500 is not stored, so the retry with the same key runs (and is then replayed)', async () => {
     const counterBefore = counter();
-    const keyed = () => t.call('POST', '/v1/orders', { body: { planCode: 'KD0001', quantity: 2 }, headers: { 'idempotency-key': 'retry-after-a-500' } });
+    const keyed = () =>
+      t.call('POST', '/v1/orders', {
+        body: { planCode: 'KD0001', quantity: 2 },
+        headers: { 'idempotency-key': 'retry-after-a-500' },
+      });
     failInserts('fail_keyed', 'esims', 'NEW.order_position = 1');
     expectInternalProblem(await keyed());
     expect(count('idempotency_keys')).toBe(0);

@@ -1,6 +1,12 @@
 import fs from 'node:fs';
 import { describe, it, expect } from 'vitest';
-import { buildCatalog, formatCents, serializeCatalog, type Catalog, type DataPlan } from '../../scripts/build-catalog.js';
+import {
+  buildCatalog,
+  formatCents,
+  serializeCatalog,
+  type Catalog,
+  type DataPlan,
+} from '../../scripts/build-catalog.js';
 import { COUNTRIES } from '../../scripts/catalog/operators.js';
 
 const FILE = new URL('../../src/catalog/plans.json', import.meta.url);
@@ -9,9 +15,27 @@ const catalog = JSON.parse(text) as Catalog;
 const { plans, providers } = catalog;
 
 const PLAN_KEYS = [
-  'planCode', 'planName', 'planType', 'providerCode', 'coverages', 'ipCountry', 'dataCap', 'dataUnit',
-  'dataCapPer', 'maxSpeed', 'reducedSpeed', 'tethering', 'validityDays', 'validityInfo', 'activationInfo',
-  'unusedTerminationDays', 'netPrice', 'suggestedRetailPrice', 'telephony', 'topUpSupported', 'eKYC',
+  'planCode',
+  'planName',
+  'planType',
+  'providerCode',
+  'coverages',
+  'ipCountry',
+  'dataCap',
+  'dataUnit',
+  'dataCapPer',
+  'maxSpeed',
+  'reducedSpeed',
+  'tethering',
+  'validityDays',
+  'validityInfo',
+  'activationInfo',
+  'unusedTerminationDays',
+  'netPrice',
+  'suggestedRetailPrice',
+  'telephony',
+  'topUpSupported',
+  'eKYC',
   'serviceRestrictions',
 ];
 const ISO2 = /^[A-Z]{2}$/;
@@ -127,12 +151,48 @@ describe('providers', () => {
 
   it('include well-known real operators in their real countries', () => {
     const expected: Record<string, string> = {
-      KDDI: 'JP', DOCOMO: 'JP', SOFTBANK: 'JP', RAKUTEN: 'JP', SKT: 'KR', KT: 'KR', LGUPLUS: 'KR',
-      CMHK: 'HK', CSL: 'HK', CHT: 'TW', TWM: 'TW', AIS: 'TH', TRUE: 'TH', SINGTEL: 'SG', STARHUB: 'SG',
-      MAXIS: 'MY', TELKOMSEL: 'ID', GLOBE: 'PH', SMART: 'PH', VIETTEL: 'VN', TELSTRA: 'AU', OPTUS: 'AU',
-      SPARK_NZ: 'NZ', ATT: 'US', TMOBILE_US: 'US', VERIZON: 'US', ROGERS: 'CA', BELL: 'CA', TELCEL: 'MX',
-      VODAFONE_UK: 'GB', EE: 'GB', ORANGE_FR: 'FR', TELEKOM_DE: 'DE', MOVISTAR_ES: 'ES', TIM: 'IT',
-      SWISSCOM: 'CH', KPN: 'NL', TURKCELL: 'TR', ETISALAT: 'AE', STC: 'SA', AIRTEL_IN: 'IN', VODACOM: 'ZA',
+      KDDI: 'JP',
+      DOCOMO: 'JP',
+      SOFTBANK: 'JP',
+      RAKUTEN: 'JP',
+      SKT: 'KR',
+      KT: 'KR',
+      LGUPLUS: 'KR',
+      CMHK: 'HK',
+      CSL: 'HK',
+      CHT: 'TW',
+      TWM: 'TW',
+      AIS: 'TH',
+      TRUE: 'TH',
+      SINGTEL: 'SG',
+      STARHUB: 'SG',
+      MAXIS: 'MY',
+      TELKOMSEL: 'ID',
+      GLOBE: 'PH',
+      SMART: 'PH',
+      VIETTEL: 'VN',
+      TELSTRA: 'AU',
+      OPTUS: 'AU',
+      SPARK_NZ: 'NZ',
+      ATT: 'US',
+      TMOBILE_US: 'US',
+      VERIZON: 'US',
+      ROGERS: 'CA',
+      BELL: 'CA',
+      TELCEL: 'MX',
+      VODAFONE_UK: 'GB',
+      EE: 'GB',
+      ORANGE_FR: 'FR',
+      TELEKOM_DE: 'DE',
+      MOVISTAR_ES: 'ES',
+      TIM: 'IT',
+      SWISSCOM: 'CH',
+      KPN: 'NL',
+      TURKCELL: 'TR',
+      ETISALAT: 'AE',
+      STC: 'SA',
+      AIRTEL_IN: 'IN',
+      VODACOM: 'ZA',
       CLARO_BR: 'BR',
     };
     for (const [code, country] of Object.entries(expected)) {
@@ -222,7 +282,10 @@ describe('every plan', () => {
           expect(real, `${p.planCode} ${c.code} ${n.name}`).toBeDefined();
           expect(Object.keys(n)).toEqual(['name', 'types']);
           expect(n.types.length, `${p.planCode} ${c.code} ${n.name}`).toBeGreaterThan(0);
-          expect(['4G', '5G'].filter((t) => n.types.includes(t as '4G' | '5G')), p.planCode).toEqual(n.types);
+          expect(
+            ['4G', '5G'].filter((t) => n.types.includes(t as '4G' | '5G')),
+            p.planCode,
+          ).toEqual(n.types);
           for (const t of n.types) expect(real?.types, `${p.planCode} ${c.code} ${n.name}`).toContain(t);
         }
       }
@@ -270,8 +333,13 @@ describe('every plan', () => {
       const expected = dialing[home(p)];
       if (expected) expect(p.telephony.dialingCode, p.planCode).toBe(expected);
       for (const flag of [
-        p.tethering, p.topUpSupported, p.eKYC,
-        p.telephony.voice.inbound, p.telephony.voice.outbound, p.telephony.sms.inbound, p.telephony.sms.outbound,
+        p.tethering,
+        p.topUpSupported,
+        p.eKYC,
+        p.telephony.voice.inbound,
+        p.telephony.voice.outbound,
+        p.telephony.sms.inbound,
+        p.telephony.sms.outbound,
       ]) {
         expect(typeof flag, p.planCode).toBe('boolean');
       }

@@ -26,9 +26,26 @@ const ready: EsimState = newEsim(toCatalogPlan(makePlan('KD0001', 'KDDI', ['JP']
   orderedAt: at('2026-01-01T15:30:00.000Z'),
 });
 const DEADLINE = '2026-06-30T15:30:00.000Z';
-const downloaded: EsimState = { ...ready, profileProvisionStatus: 'DOWNLOADED', profileInstallStatus: 'DOWNLOADED', downloadedAt: '2026-01-02T00:00:00.000Z', lastUpdatedAt: '2026-01-02T00:00:00.000Z' };
-const failed: EsimState = { ...ready, profileProvisionStatus: 'ERROR', profileInstallStatus: 'CONFIRMATION_FAILED', lastUpdatedAt: '2026-01-02T00:00:00.000Z' };
-const installed: EsimState = { ...downloaded, profileInstallStatus: 'INSTALLED', initialInsertionDevice: IMEI, initialInsertionAt: '2026-03-01T10:00:00.000Z', lastUpdatedAt: '2026-03-01T10:00:00.000Z' };
+const downloaded: EsimState = {
+  ...ready,
+  profileProvisionStatus: 'DOWNLOADED',
+  profileInstallStatus: 'DOWNLOADED',
+  downloadedAt: '2026-01-02T00:00:00.000Z',
+  lastUpdatedAt: '2026-01-02T00:00:00.000Z',
+};
+const failed: EsimState = {
+  ...ready,
+  profileProvisionStatus: 'ERROR',
+  profileInstallStatus: 'CONFIRMATION_FAILED',
+  lastUpdatedAt: '2026-01-02T00:00:00.000Z',
+};
+const installed: EsimState = {
+  ...downloaded,
+  profileInstallStatus: 'INSTALLED',
+  initialInsertionDevice: IMEI,
+  initialInsertionAt: '2026-03-01T10:00:00.000Z',
+  lastUpdatedAt: '2026-03-01T10:00:00.000Z',
+};
 // First connection at 2026-03-01T16:30:00.000Z = 01:30 on 2 March in Japan; 7 days: 2 to 8 March.
 const activated: EsimState = {
   ...installed,
@@ -67,9 +84,14 @@ describe('clockMoveViolations: forward only, at most 400 days a call', () => {
     expect(clockMoveViolations(body)).toEqual([]);
   });
 
-  it.each([[{}], [{ days: 0 }], [{ hours: 0 }], [{ days: 0, hours: 0 }]])('refuses %j: the clock must move forward', (body) => {
-    expect(clockMoveViolations(body)).toEqual([{ path: 'body', message: 'must move the clock forward: give days or hours (or both), at least 1 hour in all' }]);
-  });
+  it.each([[{}], [{ days: 0 }], [{ hours: 0 }], [{ days: 0, hours: 0 }]])(
+    'refuses %j: the clock must move forward',
+    (body) => {
+      expect(clockMoveViolations(body)).toEqual([
+        { path: 'body', message: 'must move the clock forward: give days or hours (or both), at least 1 hour in all' },
+      ]);
+    },
+  );
 
   it.each([
     [{ days: 400, hours: 1 }, 9601],
@@ -77,7 +99,9 @@ describe('clockMoveViolations: forward only, at most 400 days a call', () => {
     [{ days: 399, hours: 25 }, 9601],
     [{ days: 401 }, 9624],
   ])('refuses %j: more than 400 days in all', (body, hours) => {
-    expect(clockMoveViolations(body)).toEqual([{ path: 'body', message: `must move the clock at most 400 days (9600 hours) a call, got ${hours} hours` }]);
+    expect(clockMoveViolations(body)).toEqual([
+      { path: 'body', message: `must move the clock at most 400 days (9600 hours) a call, got ${hours} hours` },
+    ]);
   });
 
   it('leaves wrong types, negative and fractional numbers and non-objects to the schema', () => {
@@ -108,7 +132,11 @@ describe('advancedOffset: at most 100 years ahead of real time', () => {
       throw new Error('expected a RuleViolation');
     })();
     expect(error.violations).toEqual([
-      { path: 'body', message: 'must not put the sandbox clock more than 36525 days (100 years) ahead of real time; it is 3155760000 seconds ahead now: reset it first' },
+      {
+        path: 'body',
+        message:
+          'must not put the sandbox clock more than 36525 days (100 years) ahead of real time; it is 3155760000 seconds ahead now: reset it first',
+      },
     ]);
   });
 });
@@ -119,7 +147,11 @@ describe('expiry: the day after expiresOn in Japan time', () => {
     expect(dueChange(activated, at('2026-03-08T00:00:00.000Z'))).toBeNull();
   });
 
-  const expired = { contractStatus: 'TERMINATED', terminatedOn: '2026-03-09', lastUpdatedAt: '2026-03-08T15:00:00.000Z' };
+  const expired = {
+    contractStatus: 'TERMINATED',
+    terminatedOn: '2026-03-09',
+    lastUpdatedAt: '2026-03-08T15:00:00.000Z',
+  };
 
   it('terminates at 00:00 JST of the next day (15:00 UTC, still 8 March in UTC): terminatedOn 9 March, lastUpdatedAt that instant', () => {
     expect(dueChange(activated, at('2026-03-08T15:00:00.000Z'))).toEqual({ ...activated, ...expired });
@@ -132,7 +164,10 @@ describe('expiry: the day after expiresOn in Japan time', () => {
   it('crosses a month and a leap day in Japan time', () => {
     const feb = { ...activated, activatedOn: '2024-02-23', expiresOn: '2024-02-29' };
     expect(dueChange(feb, at('2024-02-29T14:59:59.999Z'))).toBeNull();
-    expect(dueChange(feb, at('2024-02-29T15:00:00.000Z'))).toMatchObject({ terminatedOn: '2024-03-01', lastUpdatedAt: '2024-02-29T15:00:00.000Z' });
+    expect(dueChange(feb, at('2024-02-29T15:00:00.000Z'))).toMatchObject({
+      terminatedOn: '2024-03-01',
+      lastUpdatedAt: '2024-02-29T15:00:00.000Z',
+    });
   });
 
   it('also ends a SUSPENDED eSIM, which stays restricted', () => {
@@ -146,21 +181,27 @@ describe('activation deadline: never installed', () => {
     ['READY', ready],
     ['DOWNLOADED', downloaded],
     ['CONFIRMATION_FAILED', failed],
-  ] as const)('%s: not due one millisecond before the deadline; at the deadline instant TERMINATED, profile CANCELED, terminatedOn the Japan date', (_state, esim) => {
-    expect(dueChange(esim, at('2026-06-30T15:29:59.999Z'))).toBeNull();
-    expect(dueChange(esim, at(DEADLINE))).toEqual({
-      ...esim,
-      contractStatus: 'TERMINATED',
-      profileProvisionStatus: 'CANCELED',
-      // 15:30 UTC on 30 June is 00:30 on 1 July in Japan.
-      terminatedOn: '2026-07-01',
-      lastUpdatedAt: DEADLINE,
-    });
-  });
+  ] as const)(
+    '%s: not due one millisecond before the deadline; at the deadline instant TERMINATED, profile CANCELED, terminatedOn the Japan date',
+    (_state, esim) => {
+      expect(dueChange(esim, at('2026-06-30T15:29:59.999Z'))).toBeNull();
+      expect(dueChange(esim, at(DEADLINE))).toEqual({
+        ...esim,
+        contractStatus: 'TERMINATED',
+        profileProvisionStatus: 'CANCELED',
+        // 15:30 UTC on 30 June is 00:30 on 1 July in Japan.
+        terminatedOn: '2026-07-01',
+        lastUpdatedAt: DEADLINE,
+      });
+    },
+  );
 
   it('terminatedOn is the UTC date when the deadline falls before 15:00 UTC', () => {
     const early = { ...ready, activationDeadline: '2026-06-30T14:59:59.999Z' };
-    expect(dueChange(early, at('2026-07-15T00:00:00.000Z'))).toMatchObject({ terminatedOn: '2026-06-30', lastUpdatedAt: '2026-06-30T14:59:59.999Z' });
+    expect(dueChange(early, at('2026-07-15T00:00:00.000Z'))).toMatchObject({
+      terminatedOn: '2026-06-30',
+      lastUpdatedAt: '2026-06-30T14:59:59.999Z',
+    });
   });
 
   it('does not apply to an installed or activated eSIM, however late', () => {
@@ -182,7 +223,10 @@ describe('dueChange and settle', () => {
 
   it('settle returns the same object when nothing is due, the change when it is', () => {
     expect(settle(activated, at('2026-03-05T00:00:00.000Z'))).toBe(activated);
-    expect(settle(activated, at('2026-03-09T00:00:00.000Z'))).toMatchObject({ contractStatus: 'TERMINATED', terminatedOn: '2026-03-09' });
+    expect(settle(activated, at('2026-03-09T00:00:00.000Z'))).toMatchObject({
+      contractStatus: 'TERMINATED',
+      terminatedOn: '2026-03-09',
+    });
   });
 
   it('lists the two rules with the states they apply in', () => {

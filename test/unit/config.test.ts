@@ -31,7 +31,14 @@ describe('loadConfig', () => {
   });
 
   it('treats blank values as unset', () => {
-    const config = loadConfig({ PORT: '', HOST: '  ', SANDBOX_API_KEYS: '', RATE_LIMITS: '', SANDBOX_FAULTS: ' ', LOG_LEVEL: '' });
+    const config = loadConfig({
+      PORT: '',
+      HOST: '  ',
+      SANDBOX_API_KEYS: '',
+      RATE_LIMITS: '',
+      SANDBOX_FAULTS: ' ',
+      LOG_LEVEL: '',
+    });
     expect(config.port).toBe(3000);
     expect(config.host).toBe('127.0.0.1');
     expect(config.apiKeys).toEqual([]);
@@ -115,16 +122,28 @@ describe('loadConfig', () => {
   it('quotes the bad value in the message', () => {
     expect(configError({ PORT: 'abc' }).message).toBe('PORT: must be an integer from 0 to 65535, got "abc"');
     expect(configError({ PORT: '70000' }).message).toBe('PORT: must be an integer from 0 to 65535, got "70000"');
-    expect(configError({ DATABASE_URL: 'mysql://x' }).message).toBe('DATABASE_URL: must start with sqlite: or postgres://, got "mysql://x"');
-    expect(configError({ RATE_LIMITS: 'maybe' }).message).toBe('RATE_LIMITS: must be on or off (or true/false, 1/0, yes/no), got "maybe"');
-    expect(configError({ SANDBOX_FAULTS: 'disabled' }).message).toBe('SANDBOX_FAULTS: must be on or off (or true/false, 1/0, yes/no), got "disabled"');
+    expect(configError({ DATABASE_URL: 'mysql://x' }).message).toBe(
+      'DATABASE_URL: must start with sqlite: or postgres://, got "mysql://x"',
+    );
+    expect(configError({ RATE_LIMITS: 'maybe' }).message).toBe(
+      'RATE_LIMITS: must be on or off (or true/false, 1/0, yes/no), got "maybe"',
+    );
+    expect(configError({ SANDBOX_FAULTS: 'disabled' }).message).toBe(
+      'SANDBOX_FAULTS: must be on or off (or true/false, 1/0, yes/no), got "disabled"',
+    );
     expect(configError({ LOG_LEVEL: 'loud' }).message).toContain('got "loud"');
-    expect(configError({ SMDP_ADDRESS: 'bad host' }).message).toBe('SMDP_ADDRESS: must be a host name (RFC 1123), got "bad host"');
+    expect(configError({ SMDP_ADDRESS: 'bad host' }).message).toBe(
+      'SMDP_ADDRESS: must be a host name (RFC 1123), got "bad host"',
+    );
   });
 
   it('says which SANDBOX_API_KEYS entry is wrong', () => {
-    expect(configError({ SANDBOX_API_KEYS: 'a:key12345,nocolon' }).message).toMatch(/^SANDBOX_API_KEYS: entry 2 must be name:key/);
-    expect(configError({ SANDBOX_API_KEYS: 'a:key12345,b:key12345' }).message).toBe('SANDBOX_API_KEYS: entry 2 repeats a key given earlier');
+    expect(configError({ SANDBOX_API_KEYS: 'a:key12345,nocolon' }).message).toMatch(
+      /^SANDBOX_API_KEYS: entry 2 must be name:key/,
+    );
+    expect(configError({ SANDBOX_API_KEYS: 'a:key12345,b:key12345' }).message).toBe(
+      'SANDBOX_API_KEYS: entry 2 repeats a key given earlier',
+    );
   });
 });
 
@@ -150,9 +169,20 @@ describe('parseApiKeys', () => {
 
 describe('parseDatabaseUrl', () => {
   it('accepts sqlite paths and postgres URLs', () => {
-    expect(parseDatabaseUrl('sqlite::memory:')).toEqual({ kind: 'sqlite', url: 'sqlite::memory:', filename: ':memory:' });
-    expect(parseDatabaseUrl('sqlite:///var/db.sqlite')).toEqual({ kind: 'sqlite', url: 'sqlite:///var/db.sqlite', filename: '/var/db.sqlite' });
-    expect(parseDatabaseUrl('postgres://u:p@localhost:5432/db')).toEqual({ kind: 'postgres', url: 'postgres://u:p@localhost:5432/db' });
+    expect(parseDatabaseUrl('sqlite::memory:')).toEqual({
+      kind: 'sqlite',
+      url: 'sqlite::memory:',
+      filename: ':memory:',
+    });
+    expect(parseDatabaseUrl('sqlite:///var/db.sqlite')).toEqual({
+      kind: 'sqlite',
+      url: 'sqlite:///var/db.sqlite',
+      filename: '/var/db.sqlite',
+    });
+    expect(parseDatabaseUrl('postgres://u:p@localhost:5432/db')).toEqual({
+      kind: 'postgres',
+      url: 'postgres://u:p@localhost:5432/db',
+    });
     expect(parseDatabaseUrl('postgresql://localhost/db').kind).toBe('postgres');
   });
 });

@@ -1,5 +1,13 @@
 import { describe, expect, it } from 'vitest';
-import { JST_OFFSET_MS, addDays, addDaysToInstant, isCalendarDate, isoInstant, jstDate, jstStartOfDay } from '../../src/domain/dates.js';
+import {
+  JST_OFFSET_MS,
+  addDays,
+  addDaysToInstant,
+  isCalendarDate,
+  isoInstant,
+  jstDate,
+  jstStartOfDay,
+} from '../../src/domain/dates.js';
 
 describe('jstDate', () => {
   it('is UTC+9: the Japanese date changes at 15:00 UTC', () => {

@@ -18,7 +18,9 @@ const later = new Date('2026-02-03T04:05:06.789Z');
 describe('lpaActivationCode', () => {
   it('is LPA:1$<SM-DP+ address>$<matching ID>', () => {
     expect(lpaActivationCode('smdp.example.com', 'CODE123')).toBe('LPA:1$smdp.example.com$CODE123');
-    expect(lpaActivationCode('smdp.sandbox.example:8443', 'AAAAA-BBBBB-CCCCC-DDDDD')).toBe('LPA:1$smdp.sandbox.example:8443$AAAAA-BBBBB-CCCCC-DDDDD');
+    expect(lpaActivationCode('smdp.sandbox.example:8443', 'AAAAA-BBBBB-CCCCC-DDDDD')).toBe(
+      'LPA:1$smdp.sandbox.example:8443$AAAAA-BBBBB-CCCCC-DDDDD',
+    );
   });
 });
 
@@ -40,7 +42,12 @@ describe('newEsim', () => {
 
   it("uses the plan's unusedTerminationDays for the deadline", () => {
     const shortPlan = toCatalogPlan(makePlan('KD0009', 'KDDI', ['JP'], { unusedTerminationDays: 30 }), 'JP');
-    const esim = newEsim(shortPlan, { iccid: '8900000000000000029', matchingId: 'X', smdpAddress: 'a.b', orderedAt: new Date('2024-02-15T00:00:00.000Z') });
+    const esim = newEsim(shortPlan, {
+      iccid: '8900000000000000029',
+      matchingId: 'X',
+      smdpAddress: 'a.b',
+      orderedAt: new Date('2024-02-15T00:00:00.000Z'),
+    });
     expect(esim.activationDeadline).toBe('2024-03-16T00:00:00.000Z');
     expect(esim.roamingCountries).toEqual([]);
   });
@@ -51,12 +58,22 @@ describe('newEsim', () => {
 });
 
 describe('applyEmergencyAction', () => {
-  const suspended: EsimState = { ...fresh, contractStatus: 'SUSPENDED', isServiceRestricted: true, lastUpdatedAt: '2026-01-15T00:00:00.000Z' };
+  const suspended: EsimState = {
+    ...fresh,
+    contractStatus: 'SUSPENDED',
+    isServiceRestricted: true,
+    lastUpdatedAt: '2026-01-15T00:00:00.000Z',
+  };
 
   it('suspends an ACTIVE eSIM: SUSPENDED, restricted, lastUpdatedAt = now', () => {
     const outcome = applyEmergencyAction(fresh, 'suspend', later);
     expect(outcome.changed).toBe(true);
-    expect(outcome.esim).toEqual({ ...fresh, contractStatus: 'SUSPENDED', isServiceRestricted: true, lastUpdatedAt: '2026-02-03T04:05:06.789Z' });
+    expect(outcome.esim).toEqual({
+      ...fresh,
+      contractStatus: 'SUSPENDED',
+      isServiceRestricted: true,
+      lastUpdatedAt: '2026-02-03T04:05:06.789Z',
+    });
     expect(fresh.contractStatus).toBe('ACTIVE');
   });
 
@@ -70,7 +87,12 @@ describe('applyEmergencyAction', () => {
   it('releases a SUSPENDED eSIM: ACTIVE, not restricted, lastUpdatedAt = now', () => {
     const outcome = applyEmergencyAction(suspended, 'release', later);
     expect(outcome.changed).toBe(true);
-    expect(outcome.esim).toEqual({ ...suspended, contractStatus: 'ACTIVE', isServiceRestricted: false, lastUpdatedAt: '2026-02-03T04:05:06.789Z' });
+    expect(outcome.esim).toEqual({
+      ...suspended,
+      contractStatus: 'ACTIVE',
+      isServiceRestricted: false,
+      lastUpdatedAt: '2026-02-03T04:05:06.789Z',
+    });
   });
 
   it('changes nothing when releasing an ACTIVE eSIM', () => {

@@ -32,9 +32,12 @@ describe('parseSandboxFault accepts', () => {
     expect(parseSandboxFault(value)).toEqual({ ok: true, fault });
   });
 
-  it.each([' drop-response', 'drop-response ', '\tdelay=25 \t', '  error=503  '])('%j: surrounding whitespace is ignored', (value) => {
-    expect(parseSandboxFault(value).ok).toBe(true);
-  });
+  it.each([' drop-response', 'drop-response ', '\tdelay=25 \t', '  error=503  '])(
+    '%j: surrounding whitespace is ignored',
+    (value) => {
+      expect(parseSandboxFault(value).ok).toBe(true);
+    },
+  );
 
   it('a list of exactly one value', () => {
     expect(parseSandboxFault(['delay=5'])).toEqual({ ok: true, fault: { kind: 'delay', ms: 5 } });
@@ -42,33 +45,61 @@ describe('parseSandboxFault accepts', () => {
 });
 
 describe('parseSandboxFault refuses', () => {
-  it.each(['Drop-Response', 'DROP-RESPONSE', 'drop', 'truncate', 'drop-responses', 'timeout', 'delay', 'error', 'sleep=100', 'delay =5', 'fault=drop-response'])(
-    '%j: an unknown value, naming the allowed ones',
-    (value) => {
-      expect(refusal(parseSandboxFault(value))).toBe(`must be one of ${ALLOWED} (names in lower case), got ${JSON.stringify(value)}`);
-    },
-  );
+  it.each([
+    'Drop-Response',
+    'DROP-RESPONSE',
+    'drop',
+    'truncate',
+    'drop-responses',
+    'timeout',
+    'delay',
+    'error',
+    'sleep=100',
+    'delay =5',
+    'fault=drop-response',
+  ])('%j: an unknown value, naming the allowed ones', (value) => {
+    expect(refusal(parseSandboxFault(value))).toBe(
+      `must be one of ${ALLOWED} (names in lower case), got ${JSON.stringify(value)}`,
+    );
+  });
 
   it('delay=30001: one past the limit', () => {
-    expect(refusal(parseSandboxFault('delay=30001'))).toBe(`delay=<ms> is at most 30000 ms, got "delay=30001"; one of ${ALLOWED}`);
+    expect(refusal(parseSandboxFault('delay=30001'))).toBe(
+      `delay=<ms> is at most 30000 ms, got "delay=30001"; one of ${ALLOWED}`,
+    );
   });
 
   it('a delay far past the limit', () => {
-    expect(refusal(parseSandboxFault('delay=99999999999999999999999'))).toBe(`delay=<ms> is at most 30000 ms, got "delay=99999999999999999999999"; one of ${ALLOWED}`);
+    expect(refusal(parseSandboxFault('delay=99999999999999999999999'))).toBe(
+      `delay=<ms> is at most 30000 ms, got "delay=99999999999999999999999"; one of ${ALLOWED}`,
+    );
   });
 
-  it.each(['delay=', 'delay=-1', 'delay=+5', 'delay=1.5', 'delay=1e3', 'delay=0x10', 'delay= 5', 'delay=5 ms', 'delay=5ms', 'delay=٣'])(
-    '%j: a delay that is not plain decimal digits',
+  it.each([
+    'delay=',
+    'delay=-1',
+    'delay=+5',
+    'delay=1.5',
+    'delay=1e3',
+    'delay=0x10',
+    'delay= 5',
+    'delay=5 ms',
+    'delay=5ms',
+    'delay=٣',
+  ])('%j: a delay that is not plain decimal digits', (value) => {
+    expect(refusal(parseSandboxFault(value))).toBe(
+      `delay=<ms> takes a whole number of milliseconds written with decimal digits only, from 0 to 30000, got ${JSON.stringify(value.trim())}; one of ${ALLOWED}`,
+    );
+  });
+
+  it.each(['error=501', 'error=400', 'error=5xx', 'error=', 'error= 503', 'error=0503'])(
+    '%j: a status that cannot be injected',
     (value) => {
       expect(refusal(parseSandboxFault(value))).toBe(
-        `delay=<ms> takes a whole number of milliseconds written with decimal digits only, from 0 to 30000, got ${JSON.stringify(value.trim())}; one of ${ALLOWED}`,
+        `error=<status> takes one of 500, 502, 503, 504, got ${JSON.stringify(value.trim())}; one of ${ALLOWED}`,
       );
     },
   );
-
-  it.each(['error=501', 'error=400', 'error=5xx', 'error=', 'error= 503', 'error=0503'])('%j: a status that cannot be injected', (value) => {
-    expect(refusal(parseSandboxFault(value))).toBe(`error=<status> takes one of 500, 502, 503, 504, got ${JSON.stringify(value.trim())}; one of ${ALLOWED}`);
-  });
 
   it.each(['', ' ', '\t'])('%j: an empty value', (value) => {
     expect(refusal(parseSandboxFault(value))).toBe(`must not be empty; one of ${ALLOWED}`);
@@ -82,8 +113,12 @@ describe('parseSandboxFault refuses', () => {
   });
 
   it('a list of two values, or none', () => {
-    expect(refusal(parseSandboxFault(['drop-response', 'delay=5']))).toBe(`must be given once, with one fault per request (got 2 values); one of ${ALLOWED}`);
-    expect(refusal(parseSandboxFault([]))).toBe(`must be given once, with one fault per request (got 0 values); one of ${ALLOWED}`);
+    expect(refusal(parseSandboxFault(['drop-response', 'delay=5']))).toBe(
+      `must be given once, with one fault per request (got 2 values); one of ${ALLOWED}`,
+    );
+    expect(refusal(parseSandboxFault([]))).toBe(
+      `must be given once, with one fault per request (got 0 values); one of ${ALLOWED}`,
+    );
   });
 
   it('quotes at most 64 characters of a long value', () => {

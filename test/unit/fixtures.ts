@@ -4,7 +4,12 @@
 import type { DataPlan } from '../../src/contract/plans.js';
 
 /** A complete, valid DataPlan; `coverage` lists the covered country codes. */
-export function makePlan(planCode: string, providerCode: string, coverage: string[], overrides: Partial<DataPlan> = {}): DataPlan {
+export function makePlan(
+  planCode: string,
+  providerCode: string,
+  coverage: string[],
+  overrides: Partial<DataPlan> = {},
+): DataPlan {
   return {
     planCode,
     planName: `${planCode} test plan`,
@@ -24,7 +29,11 @@ export function makePlan(planCode: string, providerCode: string, coverage: strin
     unusedTerminationDays: 180,
     netPrice: '9.99',
     suggestedRetailPrice: '12.99',
-    telephony: { dialingCode: '+81', voice: { inbound: false, outbound: false }, sms: { inbound: false, outbound: false } },
+    telephony: {
+      dialingCode: '+81',
+      voice: { inbound: false, outbound: false },
+      sms: { inbound: false, outbound: false },
+    },
     topUpSupported: false,
     eKYC: false,
     serviceRestrictions: 'None',

@@ -112,9 +112,12 @@ describe('sandboxIccid', () => {
     expect(referenceLuhnValid(last)).toBe(true);
   });
 
-  it.each([0, -1, 10 ** 14, 1.5, Number.NaN, Number.POSITIVE_INFINITY, 2 ** 53])('throws RangeError for sequence %s', (sequence) => {
-    expect(() => sandboxIccid(sequence)).toThrow(RangeError);
-  });
+  it.each([0, -1, 10 ** 14, 1.5, Number.NaN, Number.POSITIVE_INFINITY, 2 ** 53])(
+    'throws RangeError for sequence %s',
+    (sequence) => {
+      expect(() => sandboxIccid(sequence)).toThrow(RangeError);
+    },
+  );
 
   it('gives 10,000 distinct, valid ICCIDs for the sequences 1..10000, ascending', () => {
     const iccids = Array.from({ length: 10_000 }, (_, i) => sandboxIccid(i + 1));

@@ -35,21 +35,32 @@ describe('Idempotency-Key syntax (issue 6: 1 to 255 printable ASCII characters)'
 
 describe('canonicalJson', () => {
   it('sorts object keys at every depth and keeps array order', () => {
-    expect(canonicalJson({ b: 1, a: { d: [3, { z: 1, y: 2 }], c: null } })).toBe('{"a":{"c":null,"d":[3,{"y":2,"z":1}]},"b":1}');
+    expect(canonicalJson({ b: 1, a: { d: [3, { z: 1, y: 2 }], c: null } })).toBe(
+      '{"a":{"c":null,"d":[3,{"y":2,"z":1}]},"b":1}',
+    );
     expect(canonicalJson([2, 1])).toBe('[2,1]');
   });
 
   it('writes a value the same whatever the key order it was parsed from', () => {
-    expect(canonicalJson(JSON.parse('{ "quantity": 1, "planCode": "KD0001" }'))).toBe(canonicalJson(JSON.parse('{"planCode":"KD0001","quantity":1.0}')));
+    expect(canonicalJson(JSON.parse('{ "quantity": 1, "planCode": "KD0001" }'))).toBe(
+      canonicalJson(JSON.parse('{"planCode":"KD0001","quantity":1.0}')),
+    );
   });
 });
 
 describe('requestFingerprint', () => {
-  const base = { method: 'POST', route: '/v1/esims/:iccid/emergency-control', params: { iccid: '8900000000000000011' }, body: { action: 'suspend' } };
+  const base = {
+    method: 'POST',
+    route: '/v1/esims/:iccid/emergency-control',
+    params: { iccid: '8900000000000000011' },
+    body: { action: 'suspend' },
+  };
 
   it('is the SHA-256 (hex) of the canonical method, route, parameters and body', () => {
     expect(requestFingerprint(base)).toMatch(/^[0-9a-f]{64}$/);
-    expect(requestFingerprint({ ...base, body: JSON.parse('{ "action" : "suspend" }') })).toBe(requestFingerprint(base));
+    expect(requestFingerprint({ ...base, body: JSON.parse('{ "action" : "suspend" }') })).toBe(
+      requestFingerprint(base),
+    );
   });
 
   it.each([
@@ -66,7 +77,12 @@ describe('requestFingerprint', () => {
 describe('decideOnStoredKey', () => {
   const claimedAt = '2026-03-01T00:00:00.000Z';
   const expiresAt = '2026-03-02T00:00:00.000Z';
-  const stored = (state: StoredIdempotencyKey['state'], fingerprint = 'f1'): StoredIdempotencyKey => ({ fingerprint, state, claimedAt, expiresAt });
+  const stored = (state: StoredIdempotencyKey['state'], fingerprint = 'f1'): StoredIdempotencyKey => ({
+    fingerprint,
+    state,
+    claimedAt,
+    expiresAt,
+  });
   const at = (iso: string) => new Date(iso);
 
   it('replays a done key with the same fingerprint until it expires, exclusive', () => {
@@ -76,7 +92,9 @@ describe('decideOnStoredKey', () => {
 
   it('lets an expired key go whatever its fingerprint or state', () => {
     expect(decideOnStoredKey(stored('done', 'other'), 'f1', at(expiresAt))).toBe('take-over-expired');
-    expect(decideOnStoredKey(stored('in_flight', 'other'), 'f1', at('2026-03-02T00:00:00.001Z'))).toBe('take-over-expired');
+    expect(decideOnStoredKey(stored('in_flight', 'other'), 'f1', at('2026-03-02T00:00:00.001Z'))).toBe(
+      'take-over-expired',
+    );
   });
 
   it('answers reused for another fingerprint, before looking at the state', () => {

@@ -22,7 +22,12 @@ const ORDERED_AT = '2026-02-20T03:00:00.000Z';
 // 16:30 UTC on 1 March is 01:30 on 2 March in Japan: the UTC and Japan dates differ.
 const AT = new Date('2026-03-01T16:30:00.000Z');
 const AT_ISO = '2026-03-01T16:30:00.000Z';
-const context = (overrides: Partial<EventContext> = {}): EventContext => ({ at: AT, imei: null, validityDays: 7, ...overrides });
+const context = (overrides: Partial<EventContext> = {}): EventContext => ({
+  at: AT,
+  imei: null,
+  validityDays: 7,
+  ...overrides,
+});
 
 const ready: EsimState = newEsim(toCatalogPlan(makePlan('KD0001', 'KDDI', ['JP']), 'JP'), {
   iccid: '8900000000000000011',
@@ -53,12 +58,32 @@ const activated: EsimState = {
   expiresOn: '2026-03-01',
   lastUpdatedAt: '2026-02-23T00:00:00.000Z',
 };
-const failed: EsimState = { ...ready, profileInstallStatus: 'CONFIRMATION_FAILED', profileProvisionStatus: 'ERROR', lastUpdatedAt: '2026-02-21T00:00:00.000Z' };
-const failedAfterDownload: EsimState = { ...downloaded, profileInstallStatus: 'CONFIRMATION_FAILED', profileProvisionStatus: 'ERROR' };
-const terminated: EsimState = { ...activated, contractStatus: 'TERMINATED', terminatedOn: '2026-03-02', lastUpdatedAt: '2026-03-01T15:00:00.000Z' };
+const failed: EsimState = {
+  ...ready,
+  profileInstallStatus: 'CONFIRMATION_FAILED',
+  profileProvisionStatus: 'ERROR',
+  lastUpdatedAt: '2026-02-21T00:00:00.000Z',
+};
+const failedAfterDownload: EsimState = {
+  ...downloaded,
+  profileInstallStatus: 'CONFIRMATION_FAILED',
+  profileProvisionStatus: 'ERROR',
+};
+const terminated: EsimState = {
+  ...activated,
+  contractStatus: 'TERMINATED',
+  terminatedOn: '2026-03-02',
+  lastUpdatedAt: '2026-03-01T15:00:00.000Z',
+};
 const suspend = (esim: EsimState): EsimState => ({ ...esim, contractStatus: 'SUSPENDED', isServiceRestricted: true });
 
-const LIVE_STATES = { READY: ready, DOWNLOADED: downloaded, INSTALLED: installed, ACTIVATED: activated, CONFIRMATION_FAILED: failed } as const;
+const LIVE_STATES = {
+  READY: ready,
+  DOWNLOADED: downloaded,
+  INSTALLED: installed,
+  ACTIVATED: activated,
+  CONFIRMATION_FAILED: failed,
+} as const;
 
 function refusal(run: () => unknown): DomainError {
   try {
@@ -144,13 +169,22 @@ describe('every transition of the table', () => {
 
   it('first connect one millisecond before 00:00 JST takes the Japan date before', () => {
     const at = new Date('2026-03-01T14:59:59.999Z');
-    expect(applyLifecycleEvent(installed, 'connect', context({ at, imei: IMEI_A }))).toMatchObject({ activatedOn: '2026-03-01', expiresOn: '2026-03-07' });
+    expect(applyLifecycleEvent(installed, 'connect', context({ at, imei: IMEI_A }))).toMatchObject({
+      activatedOn: '2026-03-01',
+      expiresOn: '2026-03-07',
+    });
   });
 
   it('expiresOn: a 1-day plan expires on its activation day; a 30-day plan crosses the month in Japan time', () => {
-    expect(applyLifecycleEvent(installed, 'connect', context({ imei: IMEI_A, validityDays: 1 }))).toMatchObject({ activatedOn: '2026-03-02', expiresOn: '2026-03-02' });
+    expect(applyLifecycleEvent(installed, 'connect', context({ imei: IMEI_A, validityDays: 1 }))).toMatchObject({
+      activatedOn: '2026-03-02',
+      expiresOn: '2026-03-02',
+    });
     const at = new Date('2024-01-31T15:00:00.000Z'); // 1 February 2024, 00:00 JST
-    expect(applyLifecycleEvent(installed, 'connect', context({ at, imei: IMEI_A, validityDays: 30 }))).toMatchObject({ activatedOn: '2024-02-01', expiresOn: '2024-03-01' });
+    expect(applyLifecycleEvent(installed, 'connect', context({ at, imei: IMEI_A, validityDays: 30 }))).toMatchObject({
+      activatedOn: '2024-02-01',
+      expiresOn: '2024-03-01',
+    });
   });
 
   it('a later connect changes nothing, not even lastUpdatedAt (the same object comes back)', () => {
@@ -175,10 +209,24 @@ describe('every transition of the table', () => {
   });
 
   it('a SUSPENDED eSIM may download, install, fail to install and be terminated, staying restricted', () => {
-    expect(applyLifecycleEvent(suspend(ready), 'download', context())).toMatchObject({ contractStatus: 'SUSPENDED', isServiceRestricted: true, profileInstallStatus: 'DOWNLOADED' });
-    expect(applyLifecycleEvent(suspend(downloaded), 'install', context({ imei: IMEI_A }))).toMatchObject({ contractStatus: 'SUSPENDED', profileInstallStatus: 'INSTALLED' });
-    expect(applyLifecycleEvent(suspend(ready), 'install_failed', context())).toMatchObject({ contractStatus: 'SUSPENDED', profileInstallStatus: 'CONFIRMATION_FAILED' });
-    expect(applyLifecycleEvent(suspend(activated), 'terminate', context())).toMatchObject({ contractStatus: 'TERMINATED', isServiceRestricted: true, terminatedOn: '2026-03-02' });
+    expect(applyLifecycleEvent(suspend(ready), 'download', context())).toMatchObject({
+      contractStatus: 'SUSPENDED',
+      isServiceRestricted: true,
+      profileInstallStatus: 'DOWNLOADED',
+    });
+    expect(applyLifecycleEvent(suspend(downloaded), 'install', context({ imei: IMEI_A }))).toMatchObject({
+      contractStatus: 'SUSPENDED',
+      profileInstallStatus: 'INSTALLED',
+    });
+    expect(applyLifecycleEvent(suspend(ready), 'install_failed', context())).toMatchObject({
+      contractStatus: 'SUSPENDED',
+      profileInstallStatus: 'CONFIRMATION_FAILED',
+    });
+    expect(applyLifecycleEvent(suspend(activated), 'terminate', context())).toMatchObject({
+      contractStatus: 'TERMINATED',
+      isServiceRestricted: true,
+      terminatedOn: '2026-03-02',
+    });
   });
 
   it('never changes the eSIM it is given', () => {
@@ -204,27 +252,34 @@ const ALLOWED: Record<string, LifecycleEvent[]> = {
 
 describe('every refusal of the table', () => {
   const cases = Object.entries(LIVE_STATES).flatMap(([state, esim]) =>
-    (['ACTIVE', 'SUSPENDED'] as const).map((contract) => ({ state, contract, esim: contract === 'SUSPENDED' ? suspend(esim) : esim })),
+    (['ACTIVE', 'SUSPENDED'] as const).map((contract) => ({
+      state,
+      contract,
+      esim: contract === 'SUSPENDED' ? suspend(esim) : esim,
+    })),
   );
 
-  it.each(cases)('$state $contract allows exactly the events listed, and refuses the others with 409 INVALID_TRANSITION', ({ state, contract, esim }) => {
-    const allowed = ALLOWED[`${state} ${contract}`]!;
-    expect(allowedEvents(esim)).toEqual(allowed);
-    for (const event of LIFECYCLE_EVENTS) {
-      const ctx = context({ imei: event === 'install' || event === 'connect' ? IMEI_B : null });
-      if (allowed.includes(event)) {
-        expect(() => applyLifecycleEvent(esim, event, ctx), event).not.toThrow();
-        continue;
+  it.each(cases)(
+    '$state $contract allows exactly the events listed, and refuses the others with 409 INVALID_TRANSITION',
+    ({ state, contract, esim }) => {
+      const allowed = ALLOWED[`${state} ${contract}`]!;
+      expect(allowedEvents(esim)).toEqual(allowed);
+      for (const event of LIFECYCLE_EVENTS) {
+        const ctx = context({ imei: event === 'install' || event === 'connect' ? IMEI_B : null });
+        if (allowed.includes(event)) {
+          expect(() => applyLifecycleEvent(esim, event, ctx), event).not.toThrow();
+          continue;
+        }
+        const error = refusal(() => applyLifecycleEvent(esim, event, ctx));
+        expect(error.code, event).toBe('INVALID_TRANSITION');
+        expect(error.message).toBe(
+          `the ${event} event does not apply to eSIM 8900000000000000011 in state ${state} ` +
+            `(contractStatus ${contract}, profileProvisionStatus ${esim.profileProvisionStatus}, profileInstallStatus ${esim.profileInstallStatus}); ` +
+            `events allowed from this state: ${allowed.join(', ')}`,
+        );
       }
-      const error = refusal(() => applyLifecycleEvent(esim, event, ctx));
-      expect(error.code, event).toBe('INVALID_TRANSITION');
-      expect(error.message).toBe(
-        `the ${event} event does not apply to eSIM 8900000000000000011 in state ${state} ` +
-          `(contractStatus ${contract}, profileProvisionStatus ${esim.profileProvisionStatus}, profileInstallStatus ${esim.profileInstallStatus}); ` +
-          `events allowed from this state: ${allowed.join(', ')}`,
-      );
-    }
-  });
+    },
+  );
 
   it('refuses 28 and allows 22 of the 50 (state, contract, event) combinations of live eSIMs', () => {
     const refused = Object.values(ALLOWED).reduce((sum, allowed) => sum + LIFECYCLE_EVENTS.length - allowed.length, 0);
@@ -236,7 +291,9 @@ describe('every refusal of the table', () => {
     for (const esim of [terminated, { ...ready, contractStatus: 'TERMINATED' as const, terminatedOn: '2026-03-02' }]) {
       const error = refusal(() => applyLifecycleEvent(esim, event, context({ imei: IMEI_A })));
       expect(error.code).toBe('ESIM_TERMINATED');
-      expect(error.message).toBe('eSIM 8900000000000000011 is TERMINATED (terminatedOn 2026-03-02); no lifecycle event applies to a TERMINATED eSIM');
+      expect(error.message).toBe(
+        'eSIM 8900000000000000011 is TERMINATED (terminatedOn 2026-03-02); no lifecycle event applies to a TERMINATED eSIM',
+      );
     }
     expect(allowedEvents(terminated)).toEqual([]);
   });
@@ -244,7 +301,9 @@ describe('every refusal of the table', () => {
 
 describe('the table as data', () => {
   it('lists each (event, state, contract) at most once', () => {
-    const keys = TRANSITIONS.flatMap((t) => t.from.flatMap((from) => t.contract.map((contract) => `${t.event} ${from} ${contract}`)));
+    const keys = TRANSITIONS.flatMap((t) =>
+      t.from.flatMap((from) => t.contract.map((contract) => `${t.event} ${from} ${contract}`)),
+    );
     expect(new Set(keys).size).toBe(keys.length);
     expect(keys).toHaveLength(22);
   });
@@ -281,21 +340,31 @@ describe('eventInstant', () => {
   it('refuses an occurredAt one millisecond after now', () => {
     const run = () => eventInstant(activated, '2026-03-05T00:00:00.001Z', now);
     expect(run).toThrow(RuleViolation);
-    expect((refusal(run) as RuleViolation).violations).toEqual([{ path: 'body.occurredAt', message: "must not be later than the sandbox clock's now (2026-03-05T00:00:00.000Z)" }]);
+    expect((refusal(run)).violations).toEqual([
+      { path: 'body.occurredAt', message: "must not be later than the sandbox clock's now (2026-03-05T00:00:00.000Z)" },
+    ]);
   });
 
   it('refuses an occurredAt one millisecond before the eSIM lastUpdatedAt', () => {
     const run = () => eventInstant(activated, '2026-02-22T23:59:59.999Z', now);
-    expect((refusal(run) as RuleViolation).violations).toEqual([
-      { path: 'body.occurredAt', message: "must not be earlier than the eSIM's lastUpdatedAt (2026-02-23T00:00:00.000Z): events are recorded in order" },
+    expect((refusal(run)).violations).toEqual([
+      {
+        path: 'body.occurredAt',
+        message:
+          "must not be earlier than the eSIM's lastUpdatedAt (2026-02-23T00:00:00.000Z): events are recorded in order",
+      },
     ]);
   });
 });
 
 describe('lifecycleRequestViolations', () => {
   it('requires imei for install and connect', () => {
-    expect(lifecycleRequestViolations({ event: 'install' })).toEqual([{ path: 'body.imei', message: "is required for the install event (the device's 15-digit IMEI)" }]);
-    expect(lifecycleRequestViolations({ event: 'connect' })).toEqual([{ path: 'body.imei', message: "is required for the connect event (the device's 15-digit IMEI)" }]);
+    expect(lifecycleRequestViolations({ event: 'install' })).toEqual([
+      { path: 'body.imei', message: "is required for the install event (the device's 15-digit IMEI)" },
+    ]);
+    expect(lifecycleRequestViolations({ event: 'connect' })).toEqual([
+      { path: 'body.imei', message: "is required for the connect event (the device's 15-digit IMEI)" },
+    ]);
     expect(lifecycleRequestViolations({ event: 'install', imei: IMEI_A })).toEqual([]);
   });
 
@@ -308,7 +377,10 @@ describe('lifecycleRequestViolations', () => {
 
   it('refuses an occurredAt JavaScript cannot represent (a leap second)', () => {
     expect(lifecycleRequestViolations({ event: 'download', occurredAt: '2016-12-31T23:59:60Z' })).toEqual([
-      { path: 'body.occurredAt', message: 'must be an ISO 8601 date-time with a time zone, e.g. 2026-03-01T10:00:00.000Z' },
+      {
+        path: 'body.occurredAt',
+        message: 'must be an ISO 8601 date-time with a time zone, e.g. 2026-03-01T10:00:00.000Z',
+      },
     ]);
     expect(lifecycleRequestViolations({ event: 'download', occurredAt: '2016-12-31T23:59:59Z' })).toEqual([]);
   });
@@ -333,7 +405,11 @@ describe("the README's state diagram", () => {
       .map((line) => line.trim())
       .filter((line) => line.includes('-->') && !line.includes('[*]'));
     const expected = [
-      ...TRANSITIONS.flatMap((t) => t.from.map((from) => `${from} --> ${t.to}: ${t.event}${t.contract.length === 1 ? ` (${t.contract[0]} only)` : ''}`)),
+      ...TRANSITIONS.flatMap((t) =>
+        t.from.map(
+          (from) => `${from} --> ${t.to}: ${t.event}${t.contract.length === 1 ? ` (${t.contract[0]} only)` : ''}`,
+        ),
+      ),
       ...CLOCK_RULES.flatMap((rule) => rule.from.map((from) => `${from} --> TERMINATED: clock, ${rule.name}`)),
     ];
     expect(drawn.sort()).toEqual(expected.sort());

@@ -18,7 +18,11 @@ describe('newMatchingId', () => {
   });
 
   it('uses all 32 characters of the alphabet', () => {
-    const seen = new Set(Array.from({ length: 500 }, () => newMatchingId()).join('').replace(/-/g, ''));
+    const seen = new Set(
+      Array.from({ length: 500 }, () => newMatchingId())
+        .join('')
+        .replace(/-/g, ''),
+    );
     expect(seen.size).toBe(32);
     for (const forbidden of ['0', '1', 'I', 'O']) expect(seen.has(forbidden)).toBe(false);
   });

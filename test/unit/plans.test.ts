@@ -69,7 +69,7 @@ describe('searchPlans', () => {
     expect(page.meta).toEqual({ total: 5, page: 1, limit: 10, totalPages: 1 });
   });
 
-  it('does not reorder the caller\'s catalogue', () => {
+  it("does not reorder the caller's catalogue", () => {
     const before = catalog.map((e) => e.plan.planCode);
     searchPlans(catalog, {}, 1, 10);
     expect(catalog.map((e) => e.plan.planCode)).toEqual(before);
@@ -89,8 +89,15 @@ describe('searchPlans', () => {
 
   it('filters by provider, and by provider and country', () => {
     expect(codes(searchPlans(catalog, { providerCode: 'SKT' }, 1, 10).items)).toEqual(['SK0001', 'SK0002']);
-    expect(codes(searchPlans(catalog, { providerCode: 'SKT', countryCode: 'JP', includeRoaming: true }, 1, 10).items)).toEqual(['SK0002']);
-    expect(searchPlans(catalog, { providerCode: 'NOPE' }, 1, 10).meta).toEqual({ total: 0, page: 1, limit: 10, totalPages: 0 });
+    expect(
+      codes(searchPlans(catalog, { providerCode: 'SKT', countryCode: 'JP', includeRoaming: true }, 1, 10).items),
+    ).toEqual(['SK0002']);
+    expect(searchPlans(catalog, { providerCode: 'NOPE' }, 1, 10).meta).toEqual({
+      total: 0,
+      page: 1,
+      limit: 10,
+      totalPages: 0,
+    });
   });
 
   it('paginates with totalPages = ceil(total / limit)', () => {
@@ -109,7 +116,10 @@ describe('searchPlans', () => {
 
   it('answers a page past the end with no items and true metadata', () => {
     expect(searchPlans(catalog, {}, 4, 2)).toEqual({ items: [], meta: { total: 5, page: 4, limit: 2, totalPages: 3 } });
-    expect(searchPlans(catalog, { countryCode: 'JP' }, 99, 200)).toEqual({ items: [], meta: { total: 3, page: 99, limit: 200, totalPages: 1 } });
+    expect(searchPlans(catalog, { countryCode: 'JP' }, 99, 200)).toEqual({
+      items: [],
+      meta: { total: 3, page: 99, limit: 200, totalPages: 1 },
+    });
   });
 
   it('returns the plans themselves', () => {

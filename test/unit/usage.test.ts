@@ -61,7 +61,9 @@ describe('checkUsageList', () => {
         { day: '2025-12-11', usage: '1' },
         { day: '2025-12-10', usage: '2' },
       ]),
-    ).toEqual([{ path: 'body[2].day', message: 'repeats 2025-12-10, already given at body[0]; each day may appear once' }]);
+    ).toEqual([
+      { path: 'body[2].day', message: 'repeats 2025-12-10, already given at body[0]; each day may appear once' },
+    ]);
   });
 
   it('uses the path prefix given', () => {
@@ -69,7 +71,9 @@ describe('checkUsageList', () => {
       checkUsageList([{ day: '2025-02-30', usage: '1' }], 'list');
       expect.unreachable();
     } catch (error) {
-      expect((error as RuleViolation).violations).toEqual([{ path: 'list[0].day', message: 'must be a real calendar date YYYY-MM-DD' }]);
+      expect((error as RuleViolation).violations).toEqual([
+        { path: 'list[0].day', message: 'must be a real calendar date YYYY-MM-DD' },
+      ]);
       expect((error as RuleViolation).message).toBe('list[0].day must be a real calendar date YYYY-MM-DD');
     }
   });
@@ -88,7 +92,9 @@ describe('checkUsageList', () => {
   });
 
   it('refuses usage that is not decimal digits', () => {
-    expect(violationsOf([{ day: '2025-12-10', usage: '-1' }])).toEqual([{ path: 'body[0].usage', message: 'must be a string of decimal digits (KB)' }]);
+    expect(violationsOf([{ day: '2025-12-10', usage: '-1' }])).toEqual([
+      { path: 'body[0].usage', message: 'must be a string of decimal digits (KB)' },
+    ]);
     expect(violationsOf([{ day: '2025-12-10', usage: '1e3' }])).toHaveLength(1);
     expect(violationsOf([{ day: '2025-12-10', usage: '' }])).toHaveLength(1);
   });
@@ -108,7 +114,12 @@ describe('checkUsageList', () => {
         { day: '2025-12-10', usage: '9007199254740991' },
         { day: '2025-12-11', usage: '1' },
       ]),
-    ).toEqual([{ path: 'body', message: 'must have a usage sum of at most 9007199254740991 KB (2^53 - 1), got 9007199254740992' }]);
+    ).toEqual([
+      {
+        path: 'body',
+        message: 'must have a usage sum of at most 9007199254740991 KB (2^53 - 1), got 9007199254740992',
+      },
+    ]);
   });
 
   it('accepts a sum of exactly 2^53 - 1', () => {

@@ -2,14 +2,31 @@
 import { createHmac } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
 import { refusedAddressKind } from '../../src/domain/network-address.js';
-import { MAX_ATTEMPTS, isDelivered, retryDelayMs, signatureHeader, verifySignature, webhookUrlViolations } from '../../src/domain/webhook-delivery.js';
+import {
+  MAX_ATTEMPTS,
+  isDelivered,
+  retryDelayMs,
+  signatureHeader,
+  verifySignature,
+  webhookUrlViolations,
+} from '../../src/domain/webhook-delivery.js';
 import { esimChangeEvents, orderCompletedEvent } from '../../src/domain/webhook-events.js';
 import type { EsimState } from '../../src/domain/esim.js';
 import { FRESH_ESIM_FIELDS } from '../helpers/new-esim.js';
 
 const ICCID = '8900000000000000011';
 const AT = '2026-11-29T12:00:00.000Z';
-const fresh = { ...FRESH_ESIM_FIELDS, iccid: ICCID, homeCountry: 'JP', roamingCountries: [], qrCode: 'LPA:1$smdp.sandbox.example$X', smdpAddress: 'smdp.sandbox.example', activationCode: 'X', activationDeadline: '2027-05-28T12:00:00.000Z', lastUpdatedAt: AT } as unknown as EsimState;
+const fresh = {
+  ...FRESH_ESIM_FIELDS,
+  iccid: ICCID,
+  homeCountry: 'JP',
+  roamingCountries: [],
+  qrCode: 'LPA:1$smdp.sandbox.example$X',
+  smdpAddress: 'smdp.sandbox.example',
+  activationCode: 'X',
+  activationDeadline: '2027-05-28T12:00:00.000Z',
+  lastUpdatedAt: AT,
+} as unknown as EsimState;
 
 describe('esimChangeEvents', () => {
   it('reports a suspension as esim.status_changed with the statuses before and after', () => {
@@ -25,8 +42,16 @@ describe('esimChangeEvents', () => {
   });
 
   it('reports a usage change as esim.usage_updated, after a status change in the same write', () => {
-    const after = { ...fresh, profileInstallStatus: 'DOWNLOADED', dataUsageDailyList: [{ day: '2026-11-28', usage: '5' }], totalDataUsage: 5 } as EsimState;
-    expect(esimChangeEvents(fresh, after, AT).map((e) => e.type)).toEqual(['esim.status_changed', 'esim.usage_updated']);
+    const after = {
+      ...fresh,
+      profileInstallStatus: 'DOWNLOADED',
+      dataUsageDailyList: [{ day: '2026-11-28', usage: '5' }],
+      totalDataUsage: 5,
+    } as EsimState;
+    expect(esimChangeEvents(fresh, after, AT).map((e) => e.type)).toEqual([
+      'esim.status_changed',
+      'esim.usage_updated',
+    ]);
     expect(esimChangeEvents(fresh, after, AT)[1]!.data).toMatchObject({ previousTotalDataUsage: 0, totalDataUsage: 5 });
   });
 
@@ -118,7 +143,10 @@ describe('refusedAddressKind', () => {
     expect(refusedAddressKind(address)).toMatch(kind);
   });
 
-  it.each(['93.184.215.14', '8.8.8.8', '172.32.0.1', '2606:4700:4700::1111'])('accepts the public address %s', (address) => {
-    expect(refusedAddressKind(address)).toBeNull();
-  });
+  it.each(['93.184.215.14', '8.8.8.8', '172.32.0.1', '2606:4700:4700::1111'])(
+    'accepts the public address %s',
+    (address) => {
+      expect(refusedAddressKind(address)).toBeNull();
+    },
+  );
 });

@@ -14,7 +14,7 @@ import { responses } from '../responses.js';
 const FOLLOWS_THE_CLOCK =
   'Everything time-based for this reseller follows its clock: order times and activationDeadline, event defaults, ' +
   'lastUpdatedAt, the day after expiresOn (Japan time: TERMINATED, terminatedOn = expiresOn + 1) and the activation deadline ' +
-  '(never installed: TERMINATED, profile CANCELED). Other resellers\' clocks never move.';
+  "(never installed: TERMINATED, profile CANCELED). Other resellers' clocks never move.";
 
 export const clockRoutes: FastifyPluginAsyncTypebox<{ service: SandboxService }> = async (app, { service }) => {
   app.get(
@@ -42,7 +42,7 @@ export const clockRoutes: FastifyPluginAsyncTypebox<{ service: SandboxService }>
         tags: ['Sandbox'],
         summary: 'Move the sandbox clock forward (sandbox only)',
         description:
-          'Moves the reseller\'s clock forward by `days` and `hours` (whole numbers; at least 1 hour and at most 400 days a call; ' +
+          "Moves the reseller's clock forward by `days` and `hours` (whole numbers; at least 1 hour and at most 400 days a call; " +
           'at most 100 years ahead of real time in all). It only moves forward: reset puts it back. A read after advancing shows ' +
           `what the clock changed at once, and the change is stored: a later reset does not undo it. ${FOLLOWS_THE_CLOCK} ` +
           'Rate limit: 60 requests per minute.',

@@ -21,7 +21,12 @@ const CHECK_TIMEOUT_MS = 2_000;
 async function within<T>(promise: Promise<T>, ms: number): Promise<T> {
   let timer: NodeJS.Timeout | undefined;
   try {
-    return await Promise.race([promise, new Promise<never>((_resolve, reject) => (timer = setTimeout(() => reject(new Error(`no answer within ${ms} ms`)), ms)))]);
+    return await Promise.race([
+      promise,
+      new Promise<never>(
+        (_resolve, reject) => (timer = setTimeout(() => reject(new Error(`no answer within ${ms} ms`)), ms)),
+      ),
+    ]);
   } finally {
     clearTimeout(timer);
   }
@@ -49,11 +54,15 @@ export const healthRoutes: FastifyPluginAsyncTypebox<{ checks: ReadinessCheck[] 
         operationId: 'ready',
         tags: ['Operations'],
         summary: 'Readiness',
-        description: 'Answers 200 when the database (and Redis, when the server uses it for rate limits) answers, else 503 whose detail names what is down (`database`, `redis`). No API key.',
+        description:
+          'Answers 200 when the database (and Redis, when the server uses it for rate limits) answers, else 503 whose detail names what is down (`database`, `redis`). No API key.',
         security: [],
         response: {
           200: { description: 'Ready to serve', content: { 'application/json': { schema: Status } } },
-          503: { description: 'Not ready: the detail names what is down', content: { 'application/problem+json': { schema: Problem } } },
+          503: {
+            description: 'Not ready: the detail names what is down',
+            content: { 'application/problem+json': { schema: Problem } },
+          },
         },
       },
     },
@@ -66,7 +75,10 @@ export const healthRoutes: FastifyPluginAsyncTypebox<{ checks: ReadinessCheck[] 
         request.log.warn({ err: result.reason }, `readiness: ${checks[i]!.name} check failed`);
       });
       if (down.length === 0) return { status: 'ready' };
-      return sendProblem(reply, problem('NOT_READY', `${down.join(' and ')} ${down.length === 1 ? 'is' : 'are'} not reachable`, request.id));
+      return sendProblem(
+        reply,
+        problem('NOT_READY', `${down.join(' and ')} ${down.length === 1 ? 'is' : 'are'} not reachable`, request.id),
+      );
     },
   );
 };

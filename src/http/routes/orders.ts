@@ -55,7 +55,12 @@ export const orderRoutes: FastifyPluginAsyncTypebox<{ service: SandboxService }>
           'Rate limit: 10 requests per minute.',
         querystring: NoQuery,
         params: TransactionIdParams,
-        response: responses({ status: 200, description: "The order's ICCIDs, in the order of the original response", schema: OrderIccids, problems: ['ORDER_NOT_FOUND'] }),
+        response: responses({
+          status: 200,
+          description: "The order's ICCIDs, in the order of the original response",
+          schema: OrderIccids,
+          problems: ['ORDER_NOT_FOUND'],
+        }),
       },
     },
     async (request) => service.orderIccids(request.reseller.id, request.params.transactionId),

@@ -40,7 +40,11 @@ export const sandboxRoutes: FastifyPluginAsyncTypebox<{ service: SandboxService 
     },
     async (request) => {
       const esim = await service.setDataUsage(request.reseller.id, request.params.iccid, request.body);
-      return { message: 'Data usage updated successfully', iccid: esim.iccid, dataUsageDailyList: esim.dataUsageDailyList };
+      return {
+        message: 'Data usage updated successfully',
+        iccid: esim.iccid,
+        dataUsageDailyList: esim.dataUsageDailyList,
+      };
     },
   );
 
@@ -68,7 +72,13 @@ export const sandboxRoutes: FastifyPluginAsyncTypebox<{ service: SandboxService 
           status: 200,
           description: 'The eSIM after the event',
           schema: Esim,
-          problems: ['ESIM_NOT_FOUND', 'ESIM_TERMINATED', 'INVALID_TRANSITION', 'PAYLOAD_TOO_LARGE', 'UNSUPPORTED_MEDIA_TYPE'],
+          problems: [
+            'ESIM_NOT_FOUND',
+            'ESIM_TERMINATED',
+            'INVALID_TRANSITION',
+            'PAYLOAD_TOO_LARGE',
+            'UNSUPPORTED_MEDIA_TYPE',
+          ],
         }),
       },
     },

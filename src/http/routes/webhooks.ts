@@ -4,7 +4,14 @@
  */
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { NoQuery } from '../../contract/common.js';
-import { DeliveryIdParams, DeliveryPage, DeliveryQuery, WebhookDelivery, WebhookEndpoint, WebhookRegistration } from '../../contract/webhooks.js';
+import {
+  DeliveryIdParams,
+  DeliveryPage,
+  DeliveryQuery,
+  WebhookDelivery,
+  WebhookEndpoint,
+  WebhookRegistration,
+} from '../../contract/webhooks.js';
 import { webhookUrlViolations } from '../../domain/webhook-delivery.js';
 import type { WebhookService } from '../../service/webhooks.js';
 import { refuseBody } from '../no-body.js';
@@ -21,7 +28,13 @@ export const webhookRoutes: FastifyPluginAsyncTypebox<{ webhooks: WebhookService
   app.put(
     '/sandbox/webhook',
     {
-      config: { ...limitPerMinute(60), bodyRules: (body) => (typeof (body as { url?: unknown })?.url === 'string' ? webhookUrlViolations((body as { url: string }).url) : []) },
+      config: {
+        ...limitPerMinute(60),
+        bodyRules: (body) =>
+          typeof (body as { url?: unknown })?.url === 'string'
+            ? webhookUrlViolations((body as { url: string }).url)
+            : [],
+      },
       schema: {
         operationId: 'putWebhook',
         tags: ['Sandbox'],
@@ -57,9 +70,15 @@ export const webhookRoutes: FastifyPluginAsyncTypebox<{ webhooks: WebhookService
         operationId: 'getWebhook',
         tags: ['Sandbox'],
         summary: 'Read the webhook endpoint (sandbox only)',
-        description: 'The registered endpoint with its signing secret; 404 WEBHOOK_NOT_FOUND when none is. Rate limit: 60 requests per minute.',
+        description:
+          'The registered endpoint with its signing secret; 404 WEBHOOK_NOT_FOUND when none is. Rate limit: 60 requests per minute.',
         querystring: NoQuery,
-        response: responses({ status: 200, description: 'The endpoint', schema: WebhookEndpoint, problems: ['WEBHOOK_NOT_FOUND'] }),
+        response: responses({
+          status: 200,
+          description: 'The endpoint',
+          schema: WebhookEndpoint,
+          problems: ['WEBHOOK_NOT_FOUND'],
+        }),
       },
     },
     async (request) => webhooks.endpoint(request.reseller.id),
@@ -77,7 +96,11 @@ export const webhookRoutes: FastifyPluginAsyncTypebox<{ webhooks: WebhookService
           'Stops deliveries: pending ones are cancelled, the delivery log stays. Registering again makes a new signing secret. ' +
           '404 WEBHOOK_NOT_FOUND when none is registered. Takes no body (or an empty JSON object). Rate limit: 60 requests per minute.',
         querystring: NoQuery,
-        response: responses({ status: 204, description: 'Deleted (no body)', problems: ['WEBHOOK_NOT_FOUND', 'PAYLOAD_TOO_LARGE', 'UNSUPPORTED_MEDIA_TYPE'] }),
+        response: responses({
+          status: 204,
+          description: 'Deleted (no body)',
+          problems: ['WEBHOOK_NOT_FOUND', 'PAYLOAD_TOO_LARGE', 'UNSUPPORTED_MEDIA_TYPE'],
+        }),
       },
     },
     async (request, reply) => {

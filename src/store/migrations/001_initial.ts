@@ -32,7 +32,10 @@ export const initial: Migration = {
       .addColumn('name', 'text', (c) => c.primaryKey())
       .addColumn('value', 'bigint', (c) => c.notNull())
       .execute();
-    await db.insertInto('counters' as never).values({ name: 'iccid', value: 0 } as never).execute();
+    await db
+      .insertInto('counters' as never)
+      .values({ name: 'iccid', value: 0 })
+      .execute();
     await db.schema
       .createTable('orders')
       .addColumn('transaction_id', 'text', (c) => c.primaryKey())

@@ -34,9 +34,22 @@ export const webhooks: Migration = {
       .addColumn('redelivery_of', 'text')
       .addColumn('created_at', 'text', (c) => c.notNull())
       .execute();
-    await db.schema.createIndex('webhook_deliveries_due').on('webhook_deliveries').columns(['state', 'next_attempt_at']).execute();
-    await db.schema.createIndex('webhook_deliveries_by_key').on('webhook_deliveries').columns(['reseller_id', 'ordering_key', 'seq']).execute();
-    await db.schema.createIndex('webhook_deliveries_by_reseller').on('webhook_deliveries').columns(['reseller_id', 'seq']).unique().execute();
+    await db.schema
+      .createIndex('webhook_deliveries_due')
+      .on('webhook_deliveries')
+      .columns(['state', 'next_attempt_at'])
+      .execute();
+    await db.schema
+      .createIndex('webhook_deliveries_by_key')
+      .on('webhook_deliveries')
+      .columns(['reseller_id', 'ordering_key', 'seq'])
+      .execute();
+    await db.schema
+      .createIndex('webhook_deliveries_by_reseller')
+      .on('webhook_deliveries')
+      .columns(['reseller_id', 'seq'])
+      .unique()
+      .execute();
     await db.schema
       .createTable('webhook_attempts')
       .addColumn('delivery_id', 'text', (c) => c.notNull().references('webhook_deliveries.id'))
@@ -48,6 +61,10 @@ export const webhooks: Migration = {
       .addColumn('error', 'text')
       .addPrimaryKeyConstraint('webhook_attempts_pk', ['delivery_id', 'attempt'])
       .execute();
-    await db.schema.createIndex('esims_by_reseller_status').on('esims').columns(['reseller_id', 'contract_status']).execute();
+    await db.schema
+      .createIndex('esims_by_reseller_status')
+      .on('esims')
+      .columns(['reseller_id', 'contract_status'])
+      .execute();
   },
 };

@@ -100,7 +100,7 @@ function send(message: WorkerMessage, then: () => void = () => {}): void {
 
 if (process.send) {
   process.once('message', (spec: LoadSpec) => {
-    run(spec)
+    void run(spec)
       .catch((error: unknown): WorkerReply => ({
         ok: false,
         error: error instanceof Error ? error.message : String(error),

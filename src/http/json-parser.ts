@@ -45,7 +45,7 @@ export function installUtf8JsonParser(app: FastifyInstance): void {
       return;
     }
     const text = bytes.toString('utf8');
-    parseJson(request, text, (error, value) => {
+    void parseJson(request, text, (error, value) => {
       // secure-json-parse refuses these keys (prototype poisoning), and Fastify reports that as
       // invalid JSON: when plain JSON.parse takes the text, that was the reason, so say so.
       if (error && isPlainJson(text)) {

@@ -51,7 +51,7 @@ export function refusal(hostname: string, addresses: readonly LookupAddress[]): 
  */
 export function guardedLookup(allowPrivate: boolean): LookupFunction | undefined {
   if (allowPrivate) return undefined;
-  return ((
+  return (
     hostname: string,
     options: object,
     callback: (error: Error | null, address: string | LookupAddress[], family?: number) => void,
@@ -66,5 +66,5 @@ export function guardedLookup(allowPrivate: boolean): LookupFunction | undefined
         ? callback(null, first.address, first.family)
         : callback(new Error(`${hostname} resolves to no address`), []);
     });
-  });
+  };
 }

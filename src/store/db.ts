@@ -52,7 +52,7 @@ export async function openStore(config: DatabaseConfig): Promise<Store> {
     database = openSqlite(config.filename);
   } catch (error) {
     throw new Error(
-      `DATABASE_URL=${config.url}: cannot open the SQLite file: ${error instanceof Error ? error.message : String(error)}`,
+      `DATABASE_URL=${config.url}: cannot open the SQLite file: ${error instanceof Error ? error.message : JSON.stringify(error)}`,
       { cause: error },
     );
   }
@@ -130,9 +130,12 @@ export async function migrate(db: Kysely<Database>, schema?: string): Promise<vo
   }).migrateToLatest();
   if (error) {
     const failed = results?.find((r) => r.status === 'Error')?.migrationName ?? 'unknown';
-    throw new Error(`database migration ${failed} failed: ${error instanceof Error ? error.message : String(error)}`, {
-      cause: error,
-    });
+    throw new Error(
+      `database migration ${failed} failed: ${error instanceof Error ? error.message : JSON.stringify(error)}`,
+      {
+        cause: error,
+      },
+    );
   }
 }
 
@@ -143,7 +146,7 @@ const pgTypes: pg.CustomTypesConfig = {
   getTypeParser: ((oid: number, format?: 'text' | 'binary') =>
     oid === INT8_OID && format !== 'binary'
       ? (value: string) => Number(value)
-      : pg.types.getTypeParser(oid, format)) as pg.CustomTypesConfig['getTypeParser'],
+      : (pg.types.getTypeParser(oid, format) as (value: string) => unknown)) as pg.CustomTypesConfig['getTypeParser'],
 };
 
 /**

@@ -109,15 +109,13 @@ export class EsimRepository {
     this.insertOrder = precompile(
       ['tx?', 'reseller?', 'plan?', -1, 'at?'],
       (transactionId: string, resellerId: string, planCode: string, quantity: number, createdAt: string) =>
-        db
-          .insertInto('orders')
-          .values({
-            transaction_id: transactionId,
-            reseller_id: resellerId,
-            plan_code: planCode,
-            quantity,
-            created_at: createdAt,
-          }),
+        db.insertInto('orders').values({
+          transaction_id: transactionId,
+          reseller_id: resellerId,
+          plan_code: planCode,
+          quantity,
+          created_at: createdAt,
+        }),
     );
     // One row per statement: with the statement prepared once, a thousand single-row inserts
     // in one transaction beat building and preparing multi-row statements.

@@ -44,7 +44,7 @@ beforeEach(async () => {
 const getClock = async (key?: string) => {
   const res = await t.call('GET', '/v1/sandbox/clock', key ? { key } : {});
   expect(res.statusCode, res.body).toBe(200);
-  return res.json() as { now: string; offsetSeconds: number };
+  return res.json<{ now: string; offsetSeconds: number }>();
 };
 
 describe('the clock routes', () => {
@@ -326,7 +326,7 @@ describe('activation deadline: never installed', () => {
 
   it('reconciliation lists the ICCIDs whatever the clock did', async () => {
     const order = await t.call('POST', '/v1/orders', { body: { planCode: 'KD0001', quantity: 2 } });
-    const { transactionId, esims } = order.json() as { transactionId: string; esims: { iccid: string }[] };
+    const { transactionId, esims } = order.json<{ transactionId: string; esims: { iccid: string }[] }>();
     await advanceClock(t, { days: 400 });
     const res = await t.call('GET', `/v1/orders/${transactionId}`);
     expect(res.json()).toEqual({ transactionId, iccids: esims.map((e) => e.iccid) });

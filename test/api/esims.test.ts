@@ -108,7 +108,7 @@ describe('POST /v1/esims/{iccid}/emergency-control', () => {
     const suspendedAt = clock.advance(60_000);
     const suspend = await control(ordered.iccid, { action: 'suspend' });
     expect(suspend.statusCode).toBe(200);
-    const suspended = suspend.json() as Esim;
+    const suspended = suspend.json<Esim>();
     expect(suspended).toEqual({
       ...ordered,
       contractStatus: 'SUSPENDED',
@@ -126,7 +126,7 @@ describe('POST /v1/esims/{iccid}/emergency-control', () => {
     const releasedAt = clock.advance(60_000);
     const release = await control(ordered.iccid, { action: 'release' });
     expect(release.statusCode).toBe(200);
-    const released = release.json() as Esim;
+    const released = release.json<Esim>();
     expect(released).toEqual({
       ...ordered,
       contractStatus: 'ACTIVE',

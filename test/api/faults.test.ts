@@ -85,14 +85,14 @@ describe('error=<status>: the problem, and nothing done', () => {
 
   it('every /v1 operation, sandbox routes included, answers error=504 and changes nothing', async () => {
     const before = await getEsim(t, iccid);
-    const clock = (await t.call('GET', '/v1/sandbox/clock')).json() as { offsetSeconds: number };
+    const clock = (await t.call('GET', '/v1/sandbox/clock')).json<{ offsetSeconds: number }>();
     const counts = stored(t);
     for (const [method, url, body] of v1Operations(iccid)) {
       const res = await t.call(method, url, { headers: fault('error=504'), ...(body === undefined ? {} : { body }) });
       expectProblem(res, 504, 'INJECTED_GATEWAY_TIMEOUT');
     }
     expect(await getEsim(t, iccid)).toEqual(before);
-    expect(((await t.call('GET', '/v1/sandbox/clock')).json() as { offsetSeconds: number }).offsetSeconds).toBe(
+    expect((await t.call('GET', '/v1/sandbox/clock')).json<{ offsetSeconds: number }>().offsetSeconds).toBe(
       clock.offsetSeconds,
     );
     expect(stored(t)).toEqual(counts);
@@ -208,7 +208,7 @@ describe('delay=<ms>', () => {
       headers: fault('delay=0'),
     });
     expect(res.statusCode, res.body).toBe(201);
-    const order = res.json() as Order;
+    const order = res.json<Order>();
     expect(order.esims).toHaveLength(2);
     const reconciled = await t.call('GET', `/v1/orders/${order.transactionId}`);
     expect(reconciled.json()).toEqual({ transactionId: order.transactionId, iccids: order.esims.map((e) => e.iccid) });
@@ -261,7 +261,7 @@ describe('SANDBOX_FAULTS=off', () => {
         headers: fault(value),
       });
       expect(res.statusCode, res.body).toBe(201);
-      expect((res.json() as Order).esims).toHaveLength(1);
+      expect(res.json<Order>().esims).toHaveLength(1);
       expect(stored(off)).toEqual({ orders: before.orders + 1, esims: before.esims + 1 });
     },
   );

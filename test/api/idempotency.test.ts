@@ -97,18 +97,18 @@ describe('POST /v1/orders with Idempotency-Key', () => {
     const key = newKey('order');
     const first = await postOrder(key);
     expectFirst(first, 201);
-    const placed = first.json() as Order;
+    const placed = first.json<Order>();
     expect(placed.esims).toHaveLength(2);
-    const before = await esimCount();
+    const before = esimCount();
 
     const replay = await postOrder(key);
     expectReplayOf(replay, first);
-    expect((replay.json() as Order).transactionId).toBe(placed.transactionId);
-    expect((replay.json() as Order).esims.map((e) => e.iccid)).toEqual(placed.esims.map((e) => e.iccid));
+    expect(replay.json<Order>().transactionId).toBe(placed.transactionId);
+    expect(replay.json<Order>().esims.map((e) => e.iccid)).toEqual(placed.esims.map((e) => e.iccid));
     expect(replay.headers['x-request-id']).not.toBe(first.headers['x-request-id']);
 
     // No second order: the count did not move, and the next order gets the next ICCID after the first order's.
-    expect(await esimCount()).toBe(before);
+    expect(esimCount()).toBe(before);
     const next = await placeOrder(t, 'KD0001', 1);
     expect(next.esims[0]!.iccid).toBe(sandboxIccid(sequenceOf(placed.esims[1]!.iccid) + 1));
     const reconciled = await t.call('GET', `/v1/orders/${placed.transactionId}`);
@@ -134,13 +134,13 @@ describe('POST /v1/orders with Idempotency-Key', () => {
     const key = newKey('reused');
     const first = await postOrder(key, { planCode: 'KD0001', quantity: 1 });
     expectFirst(first, 201);
-    const before = await esimCount();
+    const before = esimCount();
 
     const other = await postOrder(key, { planCode: 'KD0001', quantity: 3 });
     const problem = expectProblem(other, 422, 'IDEMPOTENCY_KEY_REUSED');
     expect(problem.detail).toContain(key);
     expect(other.headers['idempotent-replayed']).toBeUndefined();
-    expect(await esimCount()).toBe(before);
+    expect(esimCount()).toBe(before);
 
     expectReplayOf(await postOrder(key, { planCode: 'KD0001', quantity: 1 }), first);
   });
@@ -161,10 +161,10 @@ describe('POST /v1/orders with Idempotency-Key', () => {
   it('stores nothing for a request that fails validation: a retry with the same key and a valid body runs (201, not 422)', async () => {
     const key = newKey('invalid-body');
     expectViolation(await postOrder(key, { planCode: 'KD0001', quantity: 0 }), 'body.quantity');
-    expect(await storedKeys(key)).toBe(0);
+    expect(storedKeys(key)).toBe(0);
     const retry = await postOrder(key, { planCode: 'KD0001', quantity: 1 });
     expectFirst(retry, 201);
-    expect(await storedKeys(key)).toBe(1);
+    expect(storedKeys(key)).toBe(1);
   });
 
   it('takes the key as sent: the quoted form "abc" (the draft\'s sf-string) is another key than abc', async () => {
@@ -174,14 +174,14 @@ describe('POST /v1/orders with Idempotency-Key', () => {
     expectFirst(first, 201);
     const other = await postOrder(bare);
     expectFirst(other, 201);
-    expect((other.json() as Order).transactionId).not.toBe((first.json() as Order).transactionId);
+    expect(other.json<Order>().transactionId).not.toBe(first.json<Order>().transactionId);
     expectReplayOf(await postOrder(quoted), first);
-    expect(await storedKeys(quoted)).toBe(1);
+    expect(storedKeys(quoted)).toBe(1);
   });
 
   it('without the header, the same body orders again each time', async () => {
-    const a = (await postOrder(undefined)).json() as Order;
-    const b = (await postOrder(undefined)).json() as Order;
+    const a = (await postOrder(undefined)).json<Order>();
+    const b = (await postOrder(undefined)).json<Order>();
     expect(a.transactionId).not.toBe(b.transactionId);
   });
 });
@@ -197,10 +197,10 @@ describe('the Idempotency-Key header is validated with the request (400 VALIDATI
   it.each(invalid.map(([name, value, message]) => ({ name, value, message })))(
     '$name -> 400 at header.idempotency-key',
     async ({ value, message }) => {
-      const before = await esimCount();
+      const before = esimCount();
       expectViolation(await postOrder(value), 'header.idempotency-key', message);
-      expect(await esimCount()).toBe(before);
-      expect(await storedKeys(value)).toBe(0);
+      expect(esimCount()).toBe(before);
+      expect(storedKeys(value)).toBe(0);
     },
   );
 
@@ -273,8 +273,8 @@ describe('scope: per API key', () => {
     const globex = await postOrder(key, ORDER, GLOBEX_KEY);
     expectFirst(acme, 201);
     expectFirst(globex, 201);
-    const acmeOrder = acme.json() as Order;
-    const globexOrder = globex.json() as Order;
+    const acmeOrder = acme.json<Order>();
+    const globexOrder = globex.json<Order>();
     expect(globexOrder.transactionId).not.toBe(acmeOrder.transactionId);
     expect((await t.call('GET', `/v1/orders/${globexOrder.transactionId}`, { key: GLOBEX_KEY })).statusCode).toBe(200);
     expect((await t.call('GET', `/v1/orders/${globexOrder.transactionId}`, { key: ACME_KEY })).statusCode).toBe(404);
@@ -339,13 +339,12 @@ describe('expiry: 24 hours of real time from the first request', () => {
   it('deletes expired keys now and then (a later keyed request sweeps them)', async () => {
     const key = newKey('swept');
     expectFirst(await postOrder(key), 201);
-    expect(await storedKeys(key)).toBe(1);
+    expect(storedKeys(key)).toBe(1);
     // Past its expiry and past the sweep interval; another key's request starts the sweep.
     clock.advance(DAY_MS + 61_000);
     expectFirst(await postOrder(newKey('sweeper')), 201);
-    for (let i = 0; i < 100 && (await storedKeys(key)) > 0; i++)
-      await new Promise((resolve) => setTimeout(resolve, 50));
-    expect(await storedKeys(key)).toBe(0);
+    for (let i = 0; i < 100 && storedKeys(key) > 0; i++) await new Promise((resolve) => setTimeout(resolve, 50));
+    expect(storedKeys(key)).toBe(0);
   });
 });
 
@@ -373,11 +372,11 @@ describe('in flight', () => {
   it('answers 409 IDEMPOTENCY_KEY_IN_USE with Retry-After: 1 while the first request is in flight, and does nothing', async () => {
     const key = newKey('in-flight');
     await insertClaim(key, ORDER, 59_000);
-    const before = await esimCount();
+    const before = esimCount();
     const res = await postOrder(key);
     expectProblem(res, 409, 'IDEMPOTENCY_KEY_IN_USE');
     expect(res.headers['retry-after']).toBe('1');
-    expect(await esimCount()).toBe(before);
+    expect(esimCount()).toBe(before);
   });
 
   it('answers 422 rather than 409 for another body under a key in flight', async () => {
@@ -389,10 +388,10 @@ describe('in flight', () => {
   it('takes over a claim older than the 60 s lease (its process died): the request runs, and its response is then replayed', async () => {
     const key = newKey('abandoned');
     await insertClaim(key, ORDER, 60_000);
-    const before = await esimCount();
+    const before = esimCount();
     const res = await postOrder(key);
     expectFirst(res, 201);
-    expect(await esimCount()).toBe(before + 2);
+    expect(esimCount()).toBe(before + 2);
     expectReplayOf(await postOrder(key), res);
   });
 });

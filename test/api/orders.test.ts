@@ -114,7 +114,7 @@ describe('POST /v1/orders', () => {
   it('orders one single-country eSIM exactly as DESIGN.md describes a new eSIM', async () => {
     const res = await postOrder({ planCode: 'KD0001', quantity: 1 });
     expect(res.statusCode).toBe(201);
-    const order = res.json() as Order;
+    const order = res.json<Order>();
     expect(Object.keys(order).sort()).toEqual(['esims', 'transactionId']);
     expect(order.transactionId).toMatch(UUID_V4);
     expect(order.esims).toHaveLength(1);

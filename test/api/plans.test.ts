@@ -23,7 +23,7 @@ interface PlanPage {
 async function listPlans(query: string): Promise<PlanPage> {
   const res = await t.call('GET', `/v1/plans${query}`);
   expect(res.statusCode, res.body).toBe(200);
-  return res.json() as PlanPage;
+  return res.json<PlanPage>();
 }
 
 const codes = (page: PlanPage) => page.items.map((p) => p.planCode);

@@ -57,7 +57,7 @@ interface Operation {
   limit: number;
   status: number;
   /** Prepares what the requests need (an eSIM, an order) and returns the request to repeat. */
-  setup(t: TestApp): Promise<(options?: CallOptions) => Promise<LightMyRequestResponse>>;
+  setup: (t: TestApp) => Promise<(options?: CallOptions) => Promise<LightMyRequestResponse>>;
 }
 
 const OPERATIONS: Operation[] = [

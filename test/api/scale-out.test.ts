@@ -170,7 +170,7 @@ describe('GET /metrics', () => {
     // Suspend one eSIM and terminate another through the lifecycle route.
     const first = (
       await t.call('POST', '/v1/orders', { key: 'globex-test-key-0002', body: { planCode: 'KD0001', quantity: 2 } })
-    ).json() as { esims: { iccid: string }[] };
+    ).json<{ esims: { iccid: string }[] }>();
     const [s, x] = first.esims.map((e) => e.iccid);
     expect(
       (
@@ -257,9 +257,9 @@ describe('GET /metrics', () => {
   it('needs no API key and is not in the OpenAPI document', async () => {
     const t = await start();
     expect((await t.app.inject({ method: 'GET', url: '/metrics' })).statusCode).toBe(200);
-    const document = (await t.app.inject({ method: 'GET', url: '/openapi.json' })).json() as {
+    const document = (await t.app.inject({ method: 'GET', url: '/openapi.json' })).json<{
       paths: Record<string, unknown>;
-    };
+    }>();
     expect(Object.keys(document.paths)).not.toContain('/metrics');
   });
 });

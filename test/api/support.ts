@@ -108,7 +108,7 @@ export interface ProblemBody {
 export function expectProblem(res: LightMyRequestResponse, status: number, code: string): ProblemBody {
   expect(res.statusCode, res.body).toBe(status);
   expect(String(res.headers['content-type'])).toMatch(/^application\/problem\+json(;|$)/);
-  const body = res.json() as ProblemBody;
+  const body = res.json<ProblemBody>();
   const members = ['type', 'title', 'status', 'detail', 'code', 'requestId'];
   expect(Object.keys(body).sort()).toEqual((body.errors ? [...members, 'errors'] : members).sort());
   expect(body).toMatchObject({ status, code });
@@ -145,6 +145,8 @@ export interface Esim {
   iccid: string;
   contractStatus: string;
   isServiceRestricted: boolean;
+  activationCode: string;
+  qrCode: string;
   lastUpdatedAt: string;
   totalDataUsage: number;
   dataUsageDailyList: { day: string; usage: string }[];
@@ -165,7 +167,7 @@ export async function placeOrder(
 ): Promise<Order> {
   const res = await t.call('POST', '/v1/orders', { body: { planCode, quantity }, key });
   expect(res.statusCode, res.body).toBe(201);
-  return res.json() as Order;
+  return res.json<Order>();
 }
 
 /** Orders one eSIM (acme's by default) and returns it. */
@@ -197,7 +199,7 @@ export function v1Operations(iccid: string): [string, string, unknown][] {
 export async function getEsim(t: TestApp, iccid: string, key: string = ACME_KEY): Promise<Esim> {
   const res = await t.call('GET', `/v1/esims/${iccid}`, { key });
   expect(res.statusCode, res.body).toBe(200);
-  return res.json() as Esim;
+  return res.json<Esim>();
 }
 
 /** Sends a lifecycle event (acme's by default); the response is returned unchecked. */
@@ -214,7 +216,7 @@ export function sendEvent(
 export async function applyEvent(t: TestApp, iccid: string, body: unknown, key: string = ACME_KEY): Promise<Esim> {
   const res = await sendEvent(t, iccid, body, key);
   expect(res.statusCode, res.body).toBe(200);
-  return res.json() as Esim;
+  return res.json<Esim>();
 }
 
 /** Moves a reseller's sandbox clock (acme's by default), asserts 200 and returns the clock. */
@@ -225,7 +227,7 @@ export async function advanceClock(
 ): Promise<{ now: string; offsetSeconds: number }> {
   const res = await t.call('POST', '/v1/sandbox/clock/advance', { body: move, key });
   expect(res.statusCode, res.body).toBe(200);
-  return res.json() as { now: string; offsetSeconds: number };
+  return res.json<{ now: string; offsetSeconds: number }>();
 }
 
 /** Resets a reseller's sandbox clock (acme's by default) and asserts it answers offset 0. */

@@ -17,7 +17,7 @@ const UNKNOWN_TRANSACTION = 'a1b2c3d4-e5f6-4890-abcd-ef1234567890';
 
 /** A 404 body with what must differ removed: the request id, and the identifier named in the detail. */
 function comparable(res: LightMyRequestResponse, identifier: string) {
-  const { requestId: _requestId, ...body } = res.json() as { requestId: string; detail: string };
+  const { requestId: _requestId, ...body } = res.json<{ requestId: string; detail: string }>();
   return { ...body, detail: body.detail.replaceAll(identifier, '<id>') };
 }
 

@@ -7,7 +7,7 @@ import { readFileSync } from 'node:fs';
 import { promisify } from 'node:util';
 import { Ajv2020 } from 'ajv/dist/2020.js';
 import addFormatsModule from 'ajv-formats';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { isIdempotencyKey } from '../../src/domain/idempotency.js';
 import { isImei } from '../../src/domain/imei.js';
 import { renderOpenApi } from '../../src/scripts/render-openapi.js';

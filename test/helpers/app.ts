@@ -61,7 +61,7 @@ export async function startTestApp(
     await removeStore();
     throw error;
   }
-  const document = (await app.inject({ method: 'GET', url: '/openapi.json' })).json() as OpenApiDocument;
+  const document = (await app.inject({ method: 'GET', url: '/openapi.json' })).json<OpenApiDocument>();
   return {
     app,
     dir,

@@ -31,13 +31,13 @@ function expectConsecutive(iccids: string[], first: number, count: number): void
 async function order(t: TestApp, quantity: number, key?: string): Promise<OrderBody> {
   const res = await t.call('POST', '/v1/orders', { body: { planCode: 'KD0001', quantity }, ...(key ? { key } : {}) });
   expect(res.statusCode, res.body.slice(0, 300)).toBe(201);
-  return res.json() as OrderBody;
+  return res.json<OrderBody>();
 }
 
 async function reconcile(t: TestApp, transactionId: string, key?: string): Promise<string[]> {
   const res = await t.call('GET', `/v1/orders/${transactionId}`, key ? { key } : {});
   expect(res.statusCode).toBe(200);
-  const body = res.json() as { transactionId: string; iccids: string[] };
+  const body = res.json<{ transactionId: string; iccids: string[] }>();
   expect(body.transactionId).toBe(transactionId);
   return body.iccids;
 }
@@ -251,7 +251,7 @@ describe('an order that fails part-way through its writes', () => {
     expect(retry.statusCode, retry.body).toBe(201);
     expect(retry.headers['idempotent-replayed']).toBeUndefined();
     expectConsecutive(
-      (retry.json() as OrderBody).esims.map((e) => e.iccid),
+      retry.json<OrderBody>().esims.map((e) => e.iccid),
       counterBefore + 1,
       2,
     );

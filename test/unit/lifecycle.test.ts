@@ -340,14 +340,14 @@ describe('eventInstant', () => {
   it('refuses an occurredAt one millisecond after now', () => {
     const run = () => eventInstant(activated, '2026-03-05T00:00:00.001Z', now);
     expect(run).toThrow(RuleViolation);
-    expect((refusal(run)).violations).toEqual([
+    expect(refusal(run).violations).toEqual([
       { path: 'body.occurredAt', message: "must not be later than the sandbox clock's now (2026-03-05T00:00:00.000Z)" },
     ]);
   });
 
   it('refuses an occurredAt one millisecond before the eSIM lastUpdatedAt', () => {
     const run = () => eventInstant(activated, '2026-02-22T23:59:59.999Z', now);
-    expect((refusal(run)).violations).toEqual([
+    expect(refusal(run).violations).toEqual([
       {
         path: 'body.occurredAt',
         message:

@@ -128,7 +128,7 @@ async function main(argv: readonly string[]): Promise<number> {
     if (options.mode === 'quick') {
       log('quick mode: figures from such short runs are not comparable; no result files written');
     } else {
-      // latest.md is what the README quotes: only a complete, non-quick run replaces it.
+      // latest.md is what bench/README.md quotes: only a complete, non-quick run replaces it.
       for (const file of writeReport(report, markdown, RESULTS_DIR, options.only.length === 0)) log(`wrote ${file}`);
     }
     return exitCode(results, options);

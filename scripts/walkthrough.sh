@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
-# The README's curl walkthrough, runnable: against a running sandbox (npm start) with the
-# key in $KEY. Prints each command and the server's real answer.
+# The curl walkthrough of docs/walkthrough.md (steps 1 to 7), runnable: against a running
+# sandbox (npm start) with the key in $KEY. Prints each command and the server's real answer.
 #   SANDBOX_API_KEYS=acme:acme-secret-key-1 npm start      # in one terminal
 #   KEY=acme-secret-key-1 bash scripts/walkthrough.sh       # in another
 set -euo pipefail

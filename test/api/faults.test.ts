@@ -124,7 +124,7 @@ describe('a value the grammar refuses: 400 at header.sandbox-fault, and nothing 
       /^must be one of drop-response, truncate-response, delay=<ms> \(0 to 30000\), error=<500\|502\|503\|504> \(names in lower case\), got "unknown"$/,
     ],
     ['Drop-Response', /names in lower case\), got "Drop-Response"$/],
-    // Every refusal names the allowed values (README, Fault injection).
+    // Every refusal names the allowed values (docs/idempotency-and-faults.md, Fault injection).
     [
       'delay=30001',
       /^delay=<ms> is at most 30000 ms, got "delay=30001"; one of drop-response, truncate-response, delay=<ms> \(0 to 30000\), error=<500\|502\|503\|504>$/,

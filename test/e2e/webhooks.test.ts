@@ -62,7 +62,7 @@ async function receiver(port?: number): Promise<WebhookReceiver> {
   return started;
 }
 
-/** Checks a delivery's signature as a receiver would, with the README's recipe. */
+/** Checks a delivery's signature as a receiver would, with the recipe of docs/webhooks.md. */
 function signatureValid(webhook: ReceivedWebhook, secret: string): boolean {
   const match = /^t=(\d+),v1=([0-9a-f]{64})$/.exec(String(webhook.headers['sandbox-signature']));
   if (!match) return false;

@@ -395,11 +395,11 @@ describe('lifecycleRequestViolations', () => {
   });
 });
 
-describe("the README's state diagram", () => {
+describe('the state diagram of docs/scenarios.md', () => {
   it('draws exactly the transition table and the clock rules', () => {
-    const readme = readFileSync(new URL('../../README.md', import.meta.url), 'utf8');
-    const block = /```mermaid\n(stateDiagram-v2\n[\s\S]*?)```/.exec(readme)?.[1];
-    expect(block, 'README.md has a ```mermaid stateDiagram-v2 block').toBeDefined();
+    const guide = readFileSync(new URL('../../docs/scenarios.md', import.meta.url), 'utf8');
+    const block = /```mermaid\n(stateDiagram-v2\n[\s\S]*?)```/.exec(guide)?.[1];
+    expect(block, 'docs/scenarios.md has a ```mermaid stateDiagram-v2 block').toBeDefined();
     const drawn = block!
       .split('\n')
       .map((line) => line.trim())

@@ -6,7 +6,7 @@ import { Type, type Static, type TSchema } from 'typebox';
 import { EXAMPLE_ICCIDS, EXAMPLE_TRANSACTION_ID } from './common.js';
 import { CONTRACT_STATUSES, Esim, INSTALL_STATUSES, PROVISION_STATUSES } from './esims.js';
 
-/** The event types, in the order the README lists them. */
+/** The event types, in the order docs/webhooks.md lists them. */
 export const WEBHOOK_EVENT_TYPES = ['order.completed', 'esim.status_changed', 'esim.usage_updated'] as const;
 export type WebhookEventType = (typeof WEBHOOK_EVENT_TYPES)[number];
 

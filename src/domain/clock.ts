@@ -94,7 +94,7 @@ export function advancedOffset(offsetSeconds: number, seconds: number): number {
 
 /** A rule that ends an eSIM's life when the clock passes an instant. */
 export interface ClockRule {
-  /** For the README's diagram and the logs. */
+  /** For the state diagram of docs/scenarios.md and the logs. */
   name: string;
   /** The lifecycle states it applies in. */
   from: readonly LifecycleState[];

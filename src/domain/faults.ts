@@ -99,8 +99,8 @@ export function truncatedLength(total: number): number {
 }
 
 /**
- * A refusal for breaking `rule`, followed by every allowed value (the README promises that
- * each refusal names them): a client that typed `error=501` learns of `delay=` too.
+ * A refusal for breaking `rule`, followed by every allowed value (docs/idempotency-and-faults.md
+ * promises that each refusal names them): a client that typed `error=501` learns of `delay=` too.
  */
 function refuse(rule: string): SandboxFaultParse {
   return { ok: false, violations: [{ path: SANDBOX_FAULT_PATH, message: `${rule}; one of ${SANDBOX_FAULT_VALUES}` }] };

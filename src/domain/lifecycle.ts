@@ -1,6 +1,6 @@
 /**
  * The eSIM lifecycle as a state machine: one table of transitions (`TRANSITIONS`), data
- * that the rules below read and the README draws. Each event changes exactly the fields
+ * that the rules below read and docs/scenarios.md draws. Each event changes exactly the fields
  * the seed reference's field descriptions tie to it:
  *
  * - `downloadedAt`: "When the end user downloaded the eSIM profile to their device";

@@ -44,7 +44,7 @@ function signatureOf(secret: string, unixSeconds: number, body: string): string 
 /**
  * Checks a `Sandbox-Signature` header against a raw body, as a receiver does: the `v1`
  * value must match and `t` be within `toleranceSeconds` of `nowSeconds`. Used by the tests
- * and shown in the README.
+ * and shown in docs/webhooks.md.
  */
 export function verifySignature(
   header: string,

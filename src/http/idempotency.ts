@@ -12,7 +12,7 @@
  * `Idempotent-Replayed: true`, and the handler does not run. A request without the header
  * costs nothing here: no query, no promise.
  *
- * Two deliberate deviations, documented in the README:
+ * Two deliberate deviations, documented in docs/idempotency-and-faults.md:
  * - a 5xx (an unexpected failure: the operation rolled back) releases the key instead of
  *   being stored, so the client's retry runs again rather than getting the 500 for 24 hours;
  * - a process that dies between its operation's commit and the store of its response

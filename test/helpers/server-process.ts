@@ -32,7 +32,7 @@ const START_TIMEOUT_MS = 15_000;
 const STOP_GRACE_MS = 5_000;
 
 /** Variables the server reads: never inherited from the test runner's environment. */
-const SERVER_VARIABLES = [
+export const SERVER_VARIABLES = [
   'PORT',
   'HOST',
   'DATABASE_URL',

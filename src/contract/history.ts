@@ -40,8 +40,10 @@ export type TrackedField = (typeof TRACKED_FIELDS)[number];
 export const CLOCK_RULE_IDS = ['expiry', 'activation_deadline'] as const;
 export type ClockRuleId = (typeof CLOCK_RULE_IDS)[number];
 
+// An enum of one value rather than a const: the document generator turns a const into that
+// enum, and the shared-schema references match schemas by their exact text.
 const causeType = <T extends string>(type: T, description: string) =>
-  Type.Literal(type, { description, examples: [type] });
+  Type.Enum([type], { description, examples: [type] });
 
 /** What made a change: one of five kinds, told apart by `type`. */
 export const HistoryCause = Type.Union(
@@ -92,6 +94,13 @@ export const HistoryCause = Type.Union(
     description:
       'What made the change: `order`, `emergency_control` (with `action`), `lifecycle_event` (with `event`, and `imei` when the ' +
       'event carries one), `data_usage`, or `clock_rule` (with `rule`).',
+    examples: [
+      { type: 'order' },
+      { type: 'emergency_control', action: 'suspend' },
+      { type: 'lifecycle_event', event: 'connect', imei: '490154203237518' },
+      { type: 'data_usage' },
+      { type: 'clock_rule', rule: 'expiry' },
+    ],
   },
 );
 export type HistoryCause = Static<typeof HistoryCause>;

@@ -7,7 +7,7 @@
 import { Type, type TSchema } from 'typebox';
 
 /** A cursor as `nextCursor` gives it, for the examples. */
-export const EXAMPLE_CURSOR = 'eyJrIjoiODkwMDAwMDAwMDAwMDAwMDAxMSIsInMiOiJpTDNxWmZ3NVJ6bWYifQ';
+export const EXAMPLE_CURSOR = 'eyJrIjoiODkwMDAwMDAwMDAwMDAwMDAyOSIsInMiOiJONU9RQm9saFhyUkxENTNLIn0';
 
 /** Items per page of every listing but an eSIM's history. */
 export const DEFAULT_PAGE_LIMIT = 20;

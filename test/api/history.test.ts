@@ -470,6 +470,25 @@ describe('paging', () => {
   });
 });
 
+describe('concurrent changes', () => {
+  it("of one reseller's eSIMs each record exactly one entry, with ids all distinct", async () => {
+    const res = await t.call('POST', '/v1/orders', { body: { planCode: 'KD0001', quantity: 8 } });
+    const iccids = res.json<{ esims: Esim[] }>().esims.map((e) => e.iccid);
+    const writes = iccids.flatMap((iccid, i) => [
+      t.call('POST', `/v1/esims/${iccid}/emergency-control`, { body: { action: 'suspend' } }),
+      t.call('PUT', `/v1/sandbox/esims/${iccid}/data-usage`, { body: [{ day: '2026-03-02', usage: String(i + 1) }] }),
+    ]);
+    for (const write of await Promise.all(writes)) expect(write.statusCode, write.body).toBe(200);
+    const ids: number[] = [];
+    for (const iccid of iccids) {
+      const items = (await history(iccid)).items;
+      expect(items.map((e) => e.cause.type).sort()).toEqual(['data_usage', 'emergency_control', 'order']);
+      ids.push(...items.map((e) => e.id));
+    }
+    expect(new Set(ids).size).toBe(iccids.length * 3);
+  });
+});
+
 describe('isolation and the ICCID path', () => {
   it("answers 404 ESIM_NOT_FOUND for an unknown or another reseller's eSIM, and 400 for an invalid ICCID, as the status read", async () => {
     const acme = await order('i-acme');

@@ -3,20 +3,10 @@ import { describe, expect, it } from 'vitest';
 import { TRACKED_FIELDS } from '../../src/contract/history.js';
 import type { EsimState } from '../../src/domain/esim.js';
 import { fieldChanges, historyDraft } from '../../src/domain/esim-history.js';
-import { FRESH_ESIM_FIELDS } from '../helpers/new-esim.js';
+import { freshEsim } from './fixtures.js';
 
 const AT = '2026-11-29T12:00:00.000Z';
-const fresh = {
-  ...FRESH_ESIM_FIELDS,
-  iccid: '8900000000000000011',
-  homeCountry: 'JP',
-  roamingCountries: ['KR', 'TW'],
-  qrCode: 'LPA:1$smdp.sandbox.example$X',
-  smdpAddress: 'smdp.sandbox.example',
-  activationCode: 'X',
-  activationDeadline: '2027-05-28T12:00:00.000Z',
-  lastUpdatedAt: AT,
-} as unknown as EsimState;
+const fresh = freshEsim(AT, { roamingCountries: ['KR', 'TW'] });
 
 describe('TRACKED_FIELDS', () => {
   it('is every field of the status response but iccid, qrCode and lastUpdatedAt, in its order', () => {

@@ -216,19 +216,21 @@ export class SandboxService {
 
   /**
    * One page of the reseller's eSIMs matching every filter, newest first, each as the
-   * status read shows it. The clock's due rules are stored first, for every eSIM of the
-   * reseller they are due on (with the caller's request id), so that the status filters
-   * see the eSIMs as the clock has them.
+   * status read shows it (a clock rule due on one of them is stored, with the caller's
+   * request id). With a contractStatus or profileProvisionStatus filter, the fields the
+   * clock's rules change, the rules due on any of the reseller's eSIMs are stored first, so
+   * that the filter sees the eSIMs as the clock has them; otherwise only the page's are.
    * @throws RuleViolation at query.cursor.
    */
   async listEsims(caller: Caller, filter: EsimFilter, page: PageRequest): Promise<EsimPage> {
     const canonical = { ...filter, transactionId: filter.transactionId?.toLowerCase() };
     const position = ESIM_KEYSET.position({ owner: caller.resellerId, filters: canonical }, page);
-    const now = clockNow(this.realNow(), await this.deps.clocks.offsetSeconds(caller.resellerId));
-    await this.settleDue(caller, now);
+    if (filter.contractStatus !== undefined || filter.profileProvisionStatus !== undefined) {
+      const now = clockNow(this.realNow(), await this.deps.clocks.offsetSeconds(caller.resellerId));
+      await this.settleDue(caller, now);
+    }
     const stored = await this.deps.esims.listEsims(caller.resellerId, canonical, position);
     const items: EsimState[] = [];
-    // A rule fallen due since the sweep above (an instant ago) is stored like a status read's.
     for (const item of stored.items) items.push(await this.seen(caller, item));
     return { items, nextCursor: stored.nextCursor };
   }

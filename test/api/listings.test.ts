@@ -7,7 +7,7 @@
  */
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { ACME_KEY, GLOBEX_KEY, startTestApp, type TestApp } from '../helpers/app.js';
-import { DAY_MS, expectViolation, getEsim, HOUR_MS, manualClock, type Esim } from './support.js';
+import { DAY_MS, esimRow, expectViolation, getEsim, HOUR_MS, manualClock, withDatabase, type Esim } from './support.js';
 
 const IMEI = '490154203237518';
 const START = '2026-03-01T16:00:00.000Z';
@@ -280,6 +280,27 @@ describe('GET /v1/sandbox/esims', () => {
       [{ type: 'order' }, 'c-a'],
       [{ type: 'clock_rule', rule: 'activation_deadline' }, 'c-listing'],
     ]);
+  });
+
+  it('without a status filter stores the rules due on the page only, each as its status read would', async () => {
+    const a = await order('KD0001', 2, 'u-a');
+    const [older, newer] = a.esims.map((e) => e.iccid);
+    await t.call('POST', '/v1/sandbox/clock/advance', { body: { days: 200 } });
+    const res = await t.call('GET', '/v1/sandbox/esims?limit=1', { headers: { 'x-request-id': 'u-page' } });
+    expect(res.json<Page<Esim>>().items).toEqual([
+      expect.objectContaining({ iccid: newer, contractStatus: 'TERMINATED', profileProvisionStatus: 'CANCELED' }),
+    ]);
+    const stored = (iccid: string) =>
+      withDatabase(t, (db) =>
+        (
+          db.prepare('SELECT request_id FROM esim_history WHERE iccid = ? ORDER BY id').all(iccid) as {
+            request_id: string | null;
+          }[]
+        ).map((row) => row.request_id),
+      );
+    expect(stored(newer!)).toEqual(['u-a', 'u-page']);
+    expect(stored(older!)).toEqual(['u-a']);
+    expect(esimRow(t, older!)).toMatchObject({ contract_status: 'ACTIVE' });
   });
 
   it("shows each reseller only its own eSIMs, never another's, filters included", async () => {

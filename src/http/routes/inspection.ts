@@ -87,8 +87,9 @@ export const inspectionRoutes: FastifyPluginAsyncTypebox<{ service: SandboxServi
         description:
           "The reseller's eSIMs, newest first (the order they were issued in, reversed), each exactly as GET /v1/esims/{iccid} " +
           'shows it. Filters (all must match): transactionId, planCode, contractStatus, profileProvisionStatus, ' +
-          "profileInstallStatus. The sandbox clock's due rules (expiry, activation deadline) are applied and stored first, as a " +
-          `status read applies them, so the status filters see what a status read would. ${PAGING} Default limit ${DEFAULT_PAGE_LIMIT}. ${LIMIT}`,
+          "profileInstallStatus. The sandbox clock's due rules (expiry, activation deadline) are applied and stored as a status " +
+          'read applies them, before the contractStatus and profileProvisionStatus filters look, so the filters see what a status ' +
+          `read would. ${PAGING} Default limit ${DEFAULT_PAGE_LIMIT}. ${LIMIT}`,
         querystring: EsimListQuery,
         response: responses({ status: 200, description: 'A page of eSIMs, newest first', schema: EsimPage }),
       },

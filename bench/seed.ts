@@ -1,7 +1,7 @@
 /**
  * Seeds a SQLite store with N eSIMs through the compiled store layer, the way the server
  * writes them: orders of 1000 eSIMs of plan KD0001 placed with `EsimRepository.placeOrder`,
- * so the rows, indexes and ICCID counter are exactly what real orders leave. The ICCIDs
+ * so the rows, indexes, history entries and ICCID counter are exactly what real orders leave. The ICCIDs
  * are sandboxIccid(1..N), so the load worker picks existing eSIMs by sequence number.
  */
 import { statSync } from 'node:fs';
@@ -16,6 +16,7 @@ type ResellersModule = typeof import('../src/store/resellers.js');
 type CatalogModule = typeof import('../src/catalog/load.js');
 type AuthModule = typeof import('../src/http/auth.js');
 type EsimModule = typeof import('../src/domain/esim.js');
+type HistoryModule = typeof import('../src/domain/esim-history.js');
 type IccidModule = typeof import('../src/domain/iccid.js');
 type MatchingIdModule = typeof import('../src/domain/matching-id.js');
 
@@ -52,7 +53,7 @@ export interface SeedResult {
  */
 export async function seedStore(options: SeedOptions): Promise<SeedResult> {
   const started = performance.now();
-  const [db, esimsRepo, plansRepo, resellersRepo, catalog, auth, esim, iccid, matchingId] = await Promise.all([
+  const [db, esimsRepo, plansRepo, resellersRepo, catalog, auth, esim, history, iccid, matchingId] = await Promise.all([
     importDist<DbModule>('store/db.js'),
     importDist<EsimsModule>('store/esims.js'),
     importDist<PlansModule>('store/plans.js'),
@@ -60,6 +61,7 @@ export async function seedStore(options: SeedOptions): Promise<SeedResult> {
     importDist<CatalogModule>('catalog/load.js'),
     importDist<AuthModule>('http/auth.js'),
     importDist<EsimModule>('domain/esim.js'),
+    importDist<HistoryModule>('domain/esim-history.js'),
     importDist<IccidModule>('domain/iccid.js'),
     importDist<MatchingIdModule>('domain/matching-id.js'),
   ]);
@@ -85,15 +87,19 @@ export async function seedStore(options: SeedOptions): Promise<SeedResult> {
       await repository.placeOrder(
         { transactionId: randomUUID(), resellerId: reseller.id, planCode: ORDER_PLAN, createdAt: orderedAt },
         quantity,
-        (sequences) =>
-          sequences.map((sequence) =>
-            esim.newEsim(entry, {
+        (sequences) => ({
+          esims: sequences.map((sequence) => {
+            const created = esim.newEsim(entry, {
               iccid: iccid.sandboxIccid(sequence),
               matchingId: matchingId.newMatchingId(),
               smdpAddress: SMDP_ADDRESS,
               orderedAt,
-            }),
-          ),
+            });
+            return { esim: created, history: history.historyDraft(null, created, { type: 'order' }) };
+          }),
+          events: [],
+        }),
+        { requestId: null, recordedAt: new Date() },
       );
       const before = done;
       done += quantity;

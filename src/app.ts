@@ -22,6 +22,7 @@ import { closeRedis, openRedis, registerRateLimits } from './http/rate-limit.js'
 import { clockRoutes } from './http/routes/clock.js';
 import { esimRoutes } from './http/routes/esims.js';
 import { healthRoutes } from './http/routes/health.js';
+import { inspectionRoutes } from './http/routes/inspection.js';
 import { orderRoutes } from './http/routes/orders.js';
 import { planRoutes } from './http/routes/plans.js';
 import { sandboxRoutes } from './http/routes/sandbox.js';
@@ -187,6 +188,7 @@ export async function buildApp(config: Config, options: BuildOptions = {}): Prom
         await v1.register(sandboxRoutes, { service });
         await v1.register(clockRoutes, { service });
         await v1.register(webhookRoutes, { webhooks });
+        await v1.register(inspectionRoutes, { service });
         v1.addHook('onSend', faults.onSend);
       },
       { prefix: '/v1' },

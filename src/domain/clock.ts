@@ -19,6 +19,7 @@
  * (DESIGN.md section 3, Sandbox extensions), not the instant someone looked.
  * Pure: the caller passes `now` in.
  */
+import type { ClockRuleId } from '../contract/history.js';
 import { MAX_ADVANCE_DAYS, MAX_ADVANCE_HOURS } from '../contract/lifecycle.js';
 import { addDays, isoInstant, jstDate, jstStartOfDay } from './dates.js';
 import { RuleViolation, type FieldViolation } from './errors.js';
@@ -94,6 +95,8 @@ export function advancedOffset(offsetSeconds: number, seconds: number): number {
 
 /** A rule that ends an eSIM's life when the clock passes an instant. */
 export interface ClockRule {
+  /** How an eSIM's history names the rule (`cause.rule` of a clock_rule entry). */
+  id: ClockRuleId;
   /** For the state diagram of docs/scenarios.md and the logs. */
   name: string;
   /** The lifecycle states it applies in. */
@@ -107,6 +110,7 @@ export interface ClockRule {
 /** The clock's transitions, both to TERMINATED (see the module comment for their sources). */
 export const CLOCK_RULES: readonly ClockRule[] = [
   {
+    id: 'expiry',
     name: 'the day after expiresOn (Japan time)',
     from: ['ACTIVATED'],
     takesEffect: (esim) => (esim.expiresOn === null ? null : jstStartOfDay(addDays(esim.expiresOn, 1)).getTime()),
@@ -118,6 +122,7 @@ export const CLOCK_RULES: readonly ClockRule[] = [
     }),
   },
   {
+    id: 'activation_deadline',
     name: 'activationDeadline passed, never installed',
     from: ['READY', 'DOWNLOADED', 'CONFIRMATION_FAILED'],
     takesEffect: (esim) => (esim.activationDeadline === null ? null : Date.parse(esim.activationDeadline)),
@@ -131,20 +136,32 @@ export const CLOCK_RULES: readonly ClockRule[] = [
   },
 ];
 
+/** A clock rule due on an eSIM: which one, and the eSIM after it. */
+export interface DueRule {
+  rule: ClockRuleId;
+  esim: EsimState;
+}
+
 /**
- * The change the clock owes an eSIM at `now`, or null when none is due: cheap enough for
- * every status read (a state check and one date comparison). A rule is due from the
- * instant it takes effect, that instant included.
+ * The rule the clock owes an eSIM at `now` and the eSIM after it, or null when none is due:
+ * cheap enough for every status read (a state check and one date comparison). A rule is
+ * due from the instant it takes effect, that instant included. At most one rule is ever
+ * due: both end in TERMINATED, where no rule applies.
  */
-export function dueChange(esim: EsimState, now: Date): EsimState | null {
+export function dueRule(esim: EsimState, now: Date): DueRule | null {
   if (esim.contractStatus === 'TERMINATED') return null;
   const state = lifecycleState(esim);
   for (const rule of CLOCK_RULES) {
     if (!rule.from.includes(state)) continue;
     const at = rule.takesEffect(esim);
-    if (at !== null && now.getTime() >= at) return rule.apply(esim, new Date(at));
+    if (at !== null && now.getTime() >= at) return { rule: rule.id, esim: rule.apply(esim, new Date(at)) };
   }
   return null;
+}
+
+/** The eSIM after the rule the clock owes it at `now` (see `dueRule`), or null when none is due. */
+export function dueChange(esim: EsimState, now: Date): EsimState | null {
+  return dueRule(esim, now)?.esim ?? null;
 }
 
 /** The eSIM as the clock has it at `now`: `dueChange` applied, or the same object when none is due. */

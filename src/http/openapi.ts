@@ -9,6 +9,7 @@ import type { FastifyInstance } from 'fastify';
 import { Problem } from '../contract/common.js';
 import { DataPlan } from '../contract/plans.js';
 import { DataUsageDailyItem, Esim } from '../contract/esims.js';
+import { EsimHistoryEntry } from '../contract/history.js';
 import {
   EsimStatusChangedEvent,
   EsimStatusSnapshot,
@@ -51,6 +52,11 @@ bad day: \`drop-response\` (the operation commits, the connection closes with no
 operation commits, the response is cut after its headers and the first bytes of its body), \`delay=<ms>\` (up to 30000) and
 \`error=<500|502|503|504>\` (nothing is done). Reconcile a lost order with \`GET /v1/orders/{transactionId}\`.
 
+**Inspection.** See what happened, per reseller: each eSIM's history (\`/v1/sandbox/esims/{iccid}/history\`: every
+change, its cause, its request id, the fields before and after, the webhook deliveries it queued) and the listings of
+orders and eSIMs (\`/v1/sandbox/orders\`, \`/v1/sandbox/esims\`), with cursor pagination. These reads allow 600 requests
+per minute.
+
 **Rate limits** are per API key and operation, in fixed 60-second windows that start with the first request:
 every response of a limited route carries \`X-RateLimit-Limit\`, \`X-RateLimit-Remaining\` and \`X-RateLimit-Reset\`
 (seconds until the window resets); over the limit the answer is 429 with \`Retry-After\`.
@@ -70,6 +76,7 @@ const SHARED_SCHEMAS = {
   OrderCompletedEvent,
   EsimStatusChangedEvent,
   EsimUsageUpdatedEvent,
+  EsimHistoryEntry,
 };
 
 /** Registers the shared schemas and the OpenAPI generator; call before any route is added. */
@@ -104,6 +111,10 @@ export async function registerOpenApi(app: FastifyInstance): Promise<void> {
         { name: 'Orders', description: 'Ordering eSIMs and reconciling orders by transactionId' },
         { name: 'eSIMs', description: 'eSIM status and emergency control' },
         { name: 'Sandbox', description: 'Sandbox-only scenario controls' },
+        {
+          name: 'Inspection',
+          description: "Sandbox-only reads of what happened: each eSIM's history, the orders and eSIMs",
+        },
         { name: 'Operations', description: 'Health, readiness and this document (no API key)' },
       ],
       components: {

@@ -9,14 +9,22 @@
  * read that finds a clock rule due (expiry, activation deadline) stores the change before
  * answering, and every write applies due rules first, so a derived state, once shown,
  * stays (it does not flicker back when the clock is reset).
+ *
+ * Every change of an eSIM, its creation included, is recorded in its history in the
+ * transaction of the change: when it took effect, what caused it, the request that made it
+ * (the `Caller`), the fields it changed and the webhook deliveries it queued. A write that
+ * changes nothing (suspending a suspended eSIM) records nothing.
  */
 import { randomUUID } from 'node:crypto';
 import type { DataUsageDailyItem, EmergencyAction } from '../contract/esims.js';
+import type { EsimHistoryPage, HistoryCause } from '../contract/history.js';
 import type { ClockAdvanceRequest, LifecycleEventRequest, SandboxClock } from '../contract/lifecycle.js';
+import type { EsimFilter, EsimPage, OrderPage } from '../contract/listings.js';
 import type { DataPlan } from '../contract/plans.js';
-import { advancedOffset, clockMoveViolations, clockNow, dueChange, moveSeconds, settle } from '../domain/clock.js';
+import { advancedOffset, clockMoveViolations, clockNow, dueRule, moveSeconds } from '../domain/clock.js';
 import { isoInstant, jstDate } from '../domain/dates.js';
 import { applyEmergencyAction, newEsim, withUsage, type EsimState } from '../domain/esim.js';
+import { historyDraft } from '../domain/esim-history.js';
 import { assertNoViolations, DomainError } from '../domain/errors.js';
 import { sandboxIccid } from '../domain/iccid.js';
 import { applyLifecycleEvent, eventInstant, lifecycleRequestViolations } from '../domain/lifecycle.js';
@@ -25,8 +33,27 @@ import { searchPlans, type CatalogPlan, type Page, type PlanFilter } from '../do
 import { checkUsageList } from '../domain/usage.js';
 import { esimChangeEvents, orderCompletedEvent } from '../domain/webhook-events.js';
 import type { ClockRepository } from '../store/clocks.js';
-import type { Announcement, EsimRepository, StoredEsim } from '../store/esims.js';
+import { HISTORY_KEYSET } from '../store/esim-history.js';
+import { ESIM_KEYSET, ORDER_KEYSET, type EsimChange, type EsimRepository, type StoredEsim } from '../store/esims.js';
+import type { PageRequest } from '../store/keyset.js';
 import type { WebhookRepository } from '../store/webhooks.js';
+
+/**
+ * Who a use case works for: the reseller the API key belongs to, and the request asking
+ * (Fastify's request.id, the X-Request-Id every response carries), which the changes it
+ * makes record in the eSIM's history and the orders listing. `requestId` is null for work
+ * no request asked for (real time's clock sweep).
+ */
+export interface Caller {
+  resellerId: string;
+  requestId: string | null;
+}
+
+/** A change a use case asks of an eSIM: what causes it and what it does (the same object back when nothing changes). */
+interface Mutation {
+  cause: HistoryCause;
+  apply: (esim: EsimState, context: ChangeContext) => EsimState;
+}
 
 /** What a change of an eSIM gets besides the eSIM: the reseller's now and the eSIM's plan code. */
 interface ChangeContext {
@@ -66,11 +93,12 @@ export class SandboxService {
   }
 
   /**
-   * Orders `quantity` (1-1000) eSIMs of a plan, all in one transaction.
+   * Orders `quantity` (1-1000) eSIMs of a plan, all in one transaction, with each eSIM's
+   * creation in its history (cause `order`) and the caller's request id on the order.
    * @throws DomainError PLAN_NOT_FOUND when the plan code is not in the catalogue.
    */
   async placeOrder(
-    resellerId: string,
+    caller: Caller,
     planCode: string,
     quantity: number,
   ): Promise<{ transactionId: string; esims: EsimState[] }> {
@@ -80,33 +108,35 @@ export class SandboxService {
         'PLAN_NOT_FOUND',
         `no data plan with planCode "${planCode}"; list plans with GET /v1/plans`,
       );
+    const { resellerId } = caller;
     const transactionId = randomUUID();
     const orderedAt = clockNow(this.realNow(), await this.deps.clocks.offsetSeconds(resellerId));
-    const announce: Announcement<EsimState[]> = {
-      events: (esims) => [
-        orderCompletedEvent(
-          { transactionId, planCode, quantity, iccids: esims.map((esim) => esim.iccid) },
-          isoInstant(orderedAt),
-        ),
-      ],
-      queuedAt: this.realNow(),
-    };
-    const esims = await this.deps.esims.placeOrder(
+    const written = await this.deps.esims.placeOrder(
       { transactionId, resellerId, planCode, createdAt: orderedAt },
       quantity,
-      (sequences) =>
-        sequences.map((sequence) =>
+      (sequences) => {
+        const esims = sequences.map((sequence) =>
           newEsim(entry, {
             iccid: sandboxIccid(sequence),
             matchingId: newMatchingId(),
             smdpAddress: this.deps.smdpAddress,
             orderedAt,
           }),
-        ),
-      announce,
+        );
+        return {
+          esims: esims.map((esim) => ({ esim, history: historyDraft(null, esim, { type: 'order' }) })),
+          events: [
+            orderCompletedEvent(
+              { transactionId, planCode, quantity, iccids: esims.map((esim) => esim.iccid) },
+              isoInstant(orderedAt),
+            ),
+          ],
+        };
+      },
+      this.writeContext(caller),
     );
-    this.queued(announce);
-    return { transactionId, esims };
+    this.queued(written.queued);
+    return { transactionId, esims: written.value };
   }
 
   /**
@@ -114,40 +144,48 @@ export class SandboxService {
    * order's own order. A UUID is case-insensitive (RFC 9562): the stored form is lowercase.
    * @throws DomainError ORDER_NOT_FOUND for an unknown or another reseller's transactionId.
    */
-  async orderIccids(resellerId: string, transactionId: string): Promise<{ transactionId: string; iccids: string[] }> {
+  async orderIccids(caller: Caller, transactionId: string): Promise<{ transactionId: string; iccids: string[] }> {
     const canonical = transactionId.toLowerCase();
-    const iccids = await this.deps.esims.findOrderIccids(resellerId, canonical);
+    const iccids = await this.deps.esims.findOrderIccids(caller.resellerId, canonical);
     if (!iccids) throw new DomainError('ORDER_NOT_FOUND', `no order with transactionId ${transactionId}`);
     return { transactionId: canonical, iccids };
   }
 
   /**
    * The eSIM as the reseller's clock has it now. Usually one statement; when a clock rule
-   * is due, its change is stored (in a transaction, re-checked there) before answering.
+   * is due, its change is stored (in a transaction, re-checked there, in the history with
+   * the caller's request id) before answering.
    * @throws DomainError ESIM_NOT_FOUND for an unknown or another reseller's ICCID.
    */
-  async getEsim(resellerId: string, iccid: string): Promise<EsimState> {
-    const stored = (await this.deps.esims.find(resellerId, iccid)) ?? esimNotFound(iccid);
-    if (dueChange(stored.esim, clockNow(this.realNow(), stored.clockOffsetSeconds)) === null) return stored.esim;
-    return this.change(resellerId, iccid, (esim) => esim);
+  async getEsim(caller: Caller, iccid: string): Promise<EsimState> {
+    const stored = (await this.deps.esims.find(caller.resellerId, iccid)) ?? esimNotFound(iccid);
+    return this.seen(caller, stored);
   }
 
   /**
-   * Suspends or releases an eSIM; repeating the action in force changes nothing.
+   * Suspends or releases an eSIM; repeating the action in force changes nothing (and
+   * records nothing).
    * @throws DomainError ESIM_NOT_FOUND, or ESIM_TERMINATED for a TERMINATED eSIM.
    */
-  async emergencyControl(resellerId: string, iccid: string, action: EmergencyAction): Promise<EsimState> {
-    return this.change(resellerId, iccid, (esim, { now }) => applyEmergencyAction(esim, action, now).esim);
+  async emergencyControl(caller: Caller, iccid: string, action: EmergencyAction): Promise<EsimState> {
+    return this.change(caller, iccid, {
+      cause: { type: 'emergency_control', action },
+      apply: (esim, { now }) => applyEmergencyAction(esim, action, now).esim,
+    });
   }
 
   /**
-   * Replaces an eSIM's daily usage list; `totalDataUsage` becomes its sum (KB).
+   * Replaces an eSIM's daily usage list; `totalDataUsage` becomes its sum (KB). The same
+   * list again changes nothing.
    * @throws RuleViolation for invalid or repeated days and usage over 2^53 - 1 KB;
    *   DomainError ESIM_NOT_FOUND.
    */
-  async setDataUsage(resellerId: string, iccid: string, items: readonly DataUsageDailyItem[]): Promise<EsimState> {
+  async setDataUsage(caller: Caller, iccid: string, items: readonly DataUsageDailyItem[]): Promise<EsimState> {
     const { list, totalKb } = checkUsageList(items);
-    return this.change(resellerId, iccid, (esim, { now }) => withUsage(esim, list, totalKb, now));
+    return this.change(caller, iccid, {
+      cause: { type: 'data_usage' },
+      apply: (esim, { now }) => withUsage(esim, list, totalKb, now),
+    });
   }
 
   /**
@@ -157,20 +195,61 @@ export class SandboxService {
    *   [lastUpdatedAt, now]; DomainError ESIM_NOT_FOUND, ESIM_TERMINATED, or
    *   INVALID_TRANSITION when the event does not apply in the eSIM's state.
    */
-  async lifecycleEvent(resellerId: string, iccid: string, request: LifecycleEventRequest): Promise<EsimState> {
+  async lifecycleEvent(caller: Caller, iccid: string, request: LifecycleEventRequest): Promise<EsimState> {
     assertNoViolations(lifecycleRequestViolations(request));
-    return this.change(resellerId, iccid, (esim, { now, planCode }) =>
-      applyLifecycleEvent(esim, request.event, {
-        at: eventInstant(esim, request.occurredAt, now),
-        imei: request.imei ?? null,
-        validityDays: this.planOf(planCode).plan.validityDays,
-      }),
-    );
+    return this.change(caller, iccid, {
+      cause: { type: 'lifecycle_event', event: request.event, ...(request.imei ? { imei: request.imei } : {}) },
+      apply: (esim, { now, planCode }) =>
+        applyLifecycleEvent(esim, request.event, {
+          at: eventInstant(esim, request.occurredAt, now),
+          imei: request.imei ?? null,
+          validityDays: this.planOf(planCode).plan.validityDays,
+        }),
+    });
+  }
+
+  /** One page of the reseller's orders, newest first. @throws RuleViolation at query.cursor. */
+  async listOrders(caller: Caller, page: PageRequest): Promise<OrderPage> {
+    const position = ORDER_KEYSET.position({ owner: caller.resellerId }, page);
+    return this.deps.esims.listOrders(caller.resellerId, position);
+  }
+
+  /**
+   * One page of the reseller's eSIMs matching every filter, newest first, each as the
+   * status read shows it (a clock rule due on one of them is stored, with the caller's
+   * request id). With a contractStatus or profileProvisionStatus filter, the fields the
+   * clock's rules change, the rules due on any of the reseller's eSIMs are stored first, so
+   * that the filter sees the eSIMs as the clock has them; otherwise only the page's are.
+   * @throws RuleViolation at query.cursor.
+   */
+  async listEsims(caller: Caller, filter: EsimFilter, page: PageRequest): Promise<EsimPage> {
+    const canonical = { ...filter, transactionId: filter.transactionId?.toLowerCase() };
+    const position = ESIM_KEYSET.position({ owner: caller.resellerId, filters: canonical }, page);
+    if (filter.contractStatus !== undefined || filter.profileProvisionStatus !== undefined) {
+      const now = clockNow(this.realNow(), await this.deps.clocks.offsetSeconds(caller.resellerId));
+      await this.settleDue(caller, now);
+    }
+    const stored = await this.deps.esims.listEsims(caller.resellerId, canonical, position);
+    const items: EsimState[] = [];
+    for (const item of stored.items) items.push(await this.seen(caller, item));
+    return { items, nextCursor: stored.nextCursor };
+  }
+
+  /**
+   * One page of an eSIM's history, oldest first. The eSIM is read as the status read
+   * reads it first (a clock rule due is stored, and so listed).
+   * @throws RuleViolation at query.cursor; DomainError ESIM_NOT_FOUND for an unknown or
+   *   another reseller's ICCID.
+   */
+  async esimHistory(caller: Caller, iccid: string, page: PageRequest): Promise<EsimHistoryPage> {
+    const position = HISTORY_KEYSET.position({ owner: `${caller.resellerId}/${iccid}` }, page);
+    await this.getEsim(caller, iccid);
+    return { iccid, ...(await this.deps.esims.history(caller.resellerId, iccid, position)) };
   }
 
   /** The reseller's sandbox clock: `{now, offsetSeconds}`. */
-  async clock(resellerId: string): Promise<SandboxClock> {
-    return this.clockAt(await this.deps.clocks.offsetSeconds(resellerId));
+  async clock(caller: Caller): Promise<SandboxClock> {
+    return this.clockAt(await this.deps.clocks.offsetSeconds(caller.resellerId));
   }
 
   /**
@@ -179,25 +258,26 @@ export class SandboxService {
    * not move.
    * @throws RuleViolation when the move breaks one of those limits.
    */
-  async advanceClock(resellerId: string, move: ClockAdvanceRequest): Promise<SandboxClock> {
+  async advanceClock(caller: Caller, move: ClockAdvanceRequest): Promise<SandboxClock> {
     assertNoViolations(clockMoveViolations(move));
     const seconds = moveSeconds(move);
-    const offset = await this.deps.clocks.update(resellerId, this.realNow(), (current) =>
+    const offset = await this.deps.clocks.update(caller.resellerId, this.realNow(), (current) =>
       advancedOffset(current, seconds),
     );
-    await this.applyClockRules(resellerId, clockNow(this.realNow(), offset));
+    await this.applyClockRules(caller, clockNow(this.realNow(), offset));
     return this.clockAt(offset);
   }
 
   /**
    * Stores (and so announces) what the clocks owe the eSIMs of every reseller whose webhook
    * endpoint takes esim.status_changed: the changes real time made due since (an activation
-   * deadline passing with no one reading the eSIM). The server runs it every minute.
+   * deadline passing with no one reading the eSIM). Their history entries carry no request
+   * id. The server runs it every minute.
    */
   async applyDueClockRules(): Promise<void> {
     for (const resellerId of (await this.deps.webhooks?.subscribers('esim.status_changed')) ?? []) {
       await this.applyClockRules(
-        resellerId,
+        { resellerId, requestId: null },
         clockNow(this.realNow(), await this.deps.clocks.offsetSeconds(resellerId)),
       );
     }
@@ -209,11 +289,16 @@ export class SandboxService {
    * Only for a reseller whose webhook endpoint takes those events: for everyone else the
    * next read or change stores them (the state shown is the same either way).
    */
-  private async applyClockRules(resellerId: string, now: Date): Promise<void> {
-    const endpoint = await this.deps.webhooks?.endpoint(resellerId);
+  private async applyClockRules(caller: Caller, now: Date): Promise<void> {
+    const endpoint = await this.deps.webhooks?.endpoint(caller.resellerId);
     if (!endpoint?.events.includes('esim.status_changed')) return;
-    for (const iccid of await this.deps.esims.clockCandidates(resellerId, now, jstDate(now))) {
-      await this.change(resellerId, iccid, (esim) => esim).catch((error: unknown) => {
+    await this.settleDue(caller, now);
+  }
+
+  /** Stores the clock rules due at `now` on any of the reseller's eSIMs. */
+  private async settleDue(caller: Caller, now: Date): Promise<void> {
+    for (const iccid of await this.deps.esims.clockCandidates(caller.resellerId, now, jstDate(now))) {
+      await this.change(caller, iccid).catch((error: unknown) => {
         if (!(error instanceof DomainError && error.code === 'ESIM_NOT_FOUND')) throw error;
       });
     }
@@ -223,8 +308,8 @@ export class SandboxService {
    * Puts the reseller's clock back to real time. Changes the clock already made to eSIMs
    * (stored when they were seen) stay.
    */
-  async resetClock(resellerId: string): Promise<SandboxClock> {
-    await this.deps.clocks.reset(resellerId);
+  async resetClock(caller: Caller): Promise<SandboxClock> {
+    await this.deps.clocks.reset(caller.resellerId);
     return this.clockAt(0);
   }
 
@@ -232,45 +317,67 @@ export class SandboxService {
     return { now: isoInstant(clockNow(this.realNow(), offsetSeconds)), offsetSeconds };
   }
 
+  /** The eSIM as the clock has it now: `stored` itself, or, when a rule is due, the eSIM after it (stored first). */
+  private async seen(caller: Caller, stored: StoredEsim): Promise<EsimState> {
+    if (dueRule(stored.esim, clockNow(this.realNow(), stored.clockOffsetSeconds)) === null) return stored.esim;
+    return this.change(caller, stored.esim.iccid);
+  }
+
   /**
    * Changes one eSIM in one transaction, at the reseller's now read in that transaction:
-   * the clock's due rules first, then `change`, then the clock's rules again (a backdated
-   * first connect may already be past its expiry). When `change` refuses, the clock's
-   * change is still stored and the refusal passes through.
-   * @throws DomainError ESIM_NOT_FOUND, or what `change` throws.
+   * the clock's due rule first, then the mutation (if any), then the clock's rule again (a
+   * backdated first connect may already be past its expiry), each a history entry of its
+   * own with its own webhook events. When the mutation refuses, the clock's change is still
+   * stored and the refusal passes through.
+   * @throws DomainError ESIM_NOT_FOUND, or what the mutation throws.
    */
-  private async change(
-    resellerId: string,
-    iccid: string,
-    change: (esim: EsimState, context: ChangeContext) => EsimState,
-  ): Promise<EsimState> {
+  private async change(caller: Caller, iccid: string, mutation?: Mutation): Promise<EsimState> {
     let refusal: { error: unknown } | undefined;
-    const announce: Announcement<{ before: EsimState; after: EsimState; transactionId: string }> = {
-      events: ({ before, after, transactionId }) => esimChangeEvents(before, after, after.lastUpdatedAt, transactionId),
-      queuedAt: this.realNow(),
-    };
-    const esim = await this.deps.esims.modify(
-      resellerId,
+    const written = await this.deps.esims.modify(
+      caller.resellerId,
       iccid,
       (stored: StoredEsim) => {
         const now = clockNow(this.realNow(), stored.clockOffsetSeconds);
-        const settled = settle(stored.esim, now);
-        try {
-          return settle(change(settled, { now, planCode: stored.planCode }), now);
-        } catch (error) {
-          refusal = { error };
-          return settled;
+        const changes: EsimChange[] = [];
+        let current = stored.esim;
+        const record = (next: EsimState, cause: HistoryCause) => {
+          if (next === current) return;
+          changes.push({
+            esim: next,
+            history: historyDraft(current, next, cause),
+            events: esimChangeEvents(current, next, next.lastUpdatedAt, stored.transactionId),
+          });
+          current = next;
+        };
+        const settle = () => {
+          const due = dueRule(current, now);
+          if (due) record(due.esim, { type: 'clock_rule', rule: due.rule });
+        };
+        settle();
+        if (mutation) {
+          try {
+            record(mutation.apply(current, { now, planCode: stored.planCode }), mutation.cause);
+          } catch (error) {
+            refusal = { error };
+            return changes;
+          }
+          settle();
         }
+        return changes;
       },
-      announce,
+      this.writeContext(caller),
     );
-    this.queued(announce);
+    if (written) this.queued(written.queued);
     if (refusal) throw refusal.error;
-    return esim ?? esimNotFound(iccid);
+    return written?.value ?? esimNotFound(iccid);
   }
 
-  private queued(announce: { queued?: number }): void {
-    if (announce.queued) this.deps.onQueued?.();
+  private writeContext(caller: Caller): { requestId: string | null; recordedAt: Date } {
+    return { requestId: caller.requestId, recordedAt: this.realNow() };
+  }
+
+  private queued(count: number): void {
+    if (count > 0) this.deps.onQueued?.();
   }
 
   /** @throws Error when an eSIM's plan left the catalogue (a data-file change): an internal fault. */

@@ -3,6 +3,7 @@
  * migrations and queries run on SQLite and PostgreSQL; JSON is kept as text and booleans
  * as 0/1 integers, and every instant is an ISO 8601 UTC string, which sorts as it reads.
  */
+import type { Generated } from 'kysely';
 
 export interface ResellerTable {
   id: string;
@@ -40,7 +41,15 @@ export interface OrderTable {
   reseller_id: string;
   plan_code: string;
   quantity: number;
+  /** The reseller's sandbox time of the order (ISO 8601 UTC). */
   created_at: string;
+  /** The X-Request-Id of the request that placed it; null for orders placed before it was kept. */
+  request_id: string | null;
+  /**
+   * The ICCID sequence number of the order's first eSIM: unique, and increasing in commit
+   * order (the ICCID counter's row lock serializes orders), so the orders listing's keyset.
+   */
+  seq: number;
 }
 
 export interface EsimTable {
@@ -156,6 +165,32 @@ export interface WebhookAttemptTable {
   error: string | null;
 }
 
+/**
+ * One change of an eSIM (its creation included), written in the transaction of the change.
+ * Append-only. `iccid` is no foreign key: a reset that deletes eSIMs deletes their history.
+ */
+export interface EsimHistoryTable {
+  /**
+   * Increasing (SQLite INTEGER PRIMARY KEY AUTOINCREMENT, PostgreSQL identity), never
+   * reused; within one reseller in commit order (see EsimHistoryRepository.write).
+   */
+  id: Generated<number>;
+  reseller_id: string;
+  iccid: string;
+  /** Sandbox time the change took effect (ISO 8601 UTC): the eSIM's lastUpdatedAt after it. */
+  at: string;
+  /** Real time of the write (ISO 8601 UTC). */
+  recorded_at: string;
+  /** The cause as JSON: `{type, ...}` (src/contract/history.ts). */
+  cause: string;
+  /** X-Request-Id of the request that made the change; null for real time's clock sweep. */
+  request_id: string | null;
+  /** JSON array of `{field, from, to}`. */
+  changes: string;
+  /** JSON array of the ids of the webhook deliveries the change queued. */
+  webhook_delivery_ids: string;
+}
+
 /** The whole database, as Kysely sees it. */
 export interface Database {
   resellers: ResellerTable;
@@ -170,4 +205,5 @@ export interface Database {
   webhook_endpoints: WebhookEndpointTable;
   webhook_deliveries: WebhookDeliveryTable;
   webhook_attempts: WebhookAttemptTable;
+  esim_history: EsimHistoryTable;
 }

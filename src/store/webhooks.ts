@@ -139,33 +139,42 @@ export class WebhookRepository {
    * caller's transaction `trx` (the change's own). Nothing is written when the reseller has
    * no endpoint: there would be nowhere to deliver them.
    * @param now real time: the first attempt is due at once.
-   * @returns how many deliveries were queued.
+   * @returns one entry per event, in order: the id of its delivery, or null when none was
+   *   queued (no endpoint, or one that does not take the event's type).
    */
   async writeEvents(
     trx: Transaction<Database>,
     resellerId: string,
     events: readonly NewWebhookEvent[],
     now: Date,
-  ): Promise<number> {
-    if (events.length === 0) return 0;
+  ): Promise<(string | null)[]> {
+    const none = events.map(() => null);
+    if (events.length === 0) return none;
     const endpoint = await trx
       .selectFrom('webhook_endpoints')
       .select('events')
       .where('reseller_id', '=', resellerId)
       .executeTakeFirst();
-    if (!endpoint) return 0;
+    if (!endpoint) return none;
     const subscribed = new Set(JSON.parse(endpoint.events) as string[]);
-    const wanted = events.filter((event) => subscribed.has(event.type));
-    if (wanted.length === 0) return 0;
-    const last = await this.reserveSeq(trx, resellerId, wanted.length);
+    const wanted = events.filter((event) => subscribed.has(event.type)).length;
+    if (wanted === 0) return none;
+    let seq = (await this.reserveSeq(trx, resellerId, wanted)) - wanted;
     const at = now.toISOString();
-    for (const [i, event] of wanted.entries()) {
+    const ids: (string | null)[] = [];
+    for (const event of events) {
+      if (!subscribed.has(event.type)) {
+        ids.push(null);
+        continue;
+      }
+      const id = randomUUID();
       const eventId = randomUUID();
+      ids.push(id);
       await trx
         .insertInto('webhook_deliveries')
         .values({
-          id: randomUUID(),
-          seq: last - wanted.length + 1 + i,
+          id,
+          seq: ++seq,
           reseller_id: resellerId,
           event_id: eventId,
           event_type: event.type,
@@ -182,7 +191,7 @@ export class WebhookRepository {
         })
         .execute();
     }
-    return wanted.length;
+    return ids;
   }
 
   /**

@@ -112,6 +112,9 @@ describe('openapi.json', () => {
         'DELETE /v1/sandbox/webhook deleteWebhook',
         'GET /v1/sandbox/webhook/deliveries listWebhookDeliveries',
         'POST /v1/sandbox/webhook/deliveries/{deliveryId}/redeliver redeliverWebhook',
+        'GET /v1/sandbox/esims/{iccid}/history getEsimHistory',
+        'GET /v1/sandbox/orders listSandboxOrders',
+        'GET /v1/sandbox/esims listSandboxEsims',
       ].sort(),
     );
   });

@@ -117,7 +117,7 @@ describe('an order that fails part-way through its writes', () => {
   let db: TestDatabase;
 
   /** A trigger that makes every INSERT into `table` (matching `when`, if given) fail, in the store's dialect. */
-  function failInserts(name: string, table: 'esims' | 'orders', when?: string): void {
+  function failInserts(name: string, table: 'esims' | 'orders' | 'esim_history', when?: string): void {
     if (t.store.kind === 'sqlite') {
       db.exec(
         `CREATE TRIGGER ${name} BEFORE INSERT ON ${table} ${when ? `WHEN ${when}` : ''} BEGIN SELECT RAISE(ABORT, 'injected failure'); END;`,
@@ -131,11 +131,11 @@ describe('an order that fails part-way through its writes', () => {
       );
     }
   }
-  function dropFailure(name: string, table: 'esims' | 'orders'): void {
+  function dropFailure(name: string, table: 'esims' | 'orders' | 'esim_history'): void {
     db.exec(t.store.kind === 'sqlite' ? `DROP TRIGGER ${name}` : `DROP TRIGGER ${name} ON ${table}`);
   }
 
-  const count = (table: 'esims' | 'orders' | 'idempotency_keys') =>
+  const count = (table: 'esims' | 'orders' | 'idempotency_keys' | 'esim_history') =>
     (db.prepare(`SELECT count(*) AS n FROM ${table}`).get() as { n: number }).n;
   const counter = () =>
     Number((db.prepare("SELECT value FROM counters WHERE name = 'iccid'").get() as { value: number | bigint }).value);
@@ -184,6 +184,7 @@ describe('an order that fails part-way through its writes', () => {
     // The 500 eSIMs of the first two chunks were rolled back with the rest.
     expect(count('esims')).toBe(esimsBefore);
     expect(count('orders')).toBe(ordersBefore);
+    expect(count('esim_history')).toBe(esimsBefore);
     expect(counter()).toBe(counterBefore);
     const firstOfFailed = sandboxIccid(counterBefore + 1);
     expect((db.prepare('SELECT count(*) AS n FROM esims WHERE iccid = ?').get(firstOfFailed) as { n: number }).n).toBe(
@@ -205,6 +206,30 @@ describe('an order that fails part-way through its writes', () => {
     expect(count('orders')).toBe(ordersBefore + 1);
     expect(counter()).toBe(counterBefore + 1000);
     expect(await reconcile(t, retry.transactionId)).toEqual(retry.esims.map((e) => e.iccid));
+  });
+
+  it("rolls back the whole order, and a change, when the history's insert fails", async () => {
+    const counterBefore = counter();
+    const [existing] = (await order(t, 1)).esims;
+    failInserts('fail_history', 'esim_history');
+    expectInternalProblem(await t.call('POST', '/v1/orders', { body: { planCode: 'KD0001', quantity: 1000 } }));
+    expect({ esims: count('esims'), orders: count('orders'), history: count('esim_history') }).toEqual({
+      esims: 4,
+      orders: 2,
+      history: 4,
+    });
+    expect(counter()).toBe(counterBefore + 1);
+    const suspend = await t.call('POST', `/v1/esims/${existing!.iccid}/emergency-control`, {
+      body: { action: 'suspend' },
+    });
+    expectInternalProblem(suspend);
+    expect((await t.call('GET', `/v1/esims/${existing!.iccid}`)).json()).toMatchObject({ contractStatus: 'ACTIVE' });
+    dropFailure('fail_history', 'esim_history');
+    expect((await order(t, 2)).esims.map((e) => e.iccid)).toEqual([
+      sandboxIccid(counterBefore + 2),
+      sandboxIccid(counterBefore + 3),
+    ]);
+    expect(count('esim_history')).toBe(6);
   });
 
   it('rolls back the counter when the order row itself fails', async () => {

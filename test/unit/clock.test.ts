@@ -5,6 +5,7 @@ import {
   clockMoveViolations,
   clockNow,
   dueChange,
+  dueRule,
   MAX_OFFSET_SECONDS,
   moveSeconds,
   settle,
@@ -230,9 +231,22 @@ describe('dueChange and settle', () => {
   });
 
   it('lists the two rules with the states they apply in', () => {
-    expect(CLOCK_RULES.map((rule) => [rule.name, rule.from])).toEqual([
-      ['the day after expiresOn (Japan time)', ['ACTIVATED']],
-      ['activationDeadline passed, never installed', ['READY', 'DOWNLOADED', 'CONFIRMATION_FAILED']],
+    expect(CLOCK_RULES.map((rule) => [rule.id, rule.name, rule.from])).toEqual([
+      ['expiry', 'the day after expiresOn (Japan time)', ['ACTIVATED']],
+      [
+        'activation_deadline',
+        'activationDeadline passed, never installed',
+        ['READY', 'DOWNLOADED', 'CONFIRMATION_FAILED'],
+      ],
     ]);
+  });
+
+  it('dueRule names the rule due (as a history entry does) with the eSIM after it, or null', () => {
+    expect(dueRule(activated, at('2026-03-09T00:00:00.000Z'))).toEqual({
+      rule: 'expiry',
+      esim: dueChange(activated, at('2026-03-09T00:00:00.000Z')),
+    });
+    expect(dueRule(ready, at(DEADLINE))).toEqual({ rule: 'activation_deadline', esim: dueChange(ready, at(DEADLINE)) });
+    expect(dueRule(ready, at('2026-06-30T15:29:59.999Z'))).toBeNull();
   });
 });

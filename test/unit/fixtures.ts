@@ -1,7 +1,25 @@
 /**
- * Small hand-made data plans for the pure domain tests (not the shipped catalogue).
+ * Small hand-made data plans and eSIMs for the pure domain tests (not the shipped catalogue).
  */
 import type { DataPlan } from '../../src/contract/plans.js';
+import type { EsimState } from '../../src/domain/esim.js';
+import { FRESH_ESIM_FIELDS } from '../helpers/new-esim.js';
+
+/** A freshly ordered eSIM (ICCID 8900000000000000011, JP, activation code X), last updated at `at`. */
+export function freshEsim(at: string, overrides: Partial<EsimState> = {}): EsimState {
+  return {
+    ...FRESH_ESIM_FIELDS,
+    iccid: '8900000000000000011',
+    homeCountry: 'JP',
+    roamingCountries: [],
+    qrCode: 'LPA:1$smdp.sandbox.example$X',
+    smdpAddress: 'smdp.sandbox.example',
+    activationCode: 'X',
+    activationDeadline: '2027-05-28T12:00:00.000Z',
+    lastUpdatedAt: at,
+    ...overrides,
+  } as unknown as EsimState;
+}
 
 /** A complete, valid DataPlan; `coverage` lists the covered country codes. */
 export function makePlan(

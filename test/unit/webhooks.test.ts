@@ -12,21 +12,11 @@ import {
 } from '../../src/domain/webhook-delivery.js';
 import { esimChangeEvents, orderCompletedEvent } from '../../src/domain/webhook-events.js';
 import type { EsimState } from '../../src/domain/esim.js';
-import { FRESH_ESIM_FIELDS } from '../helpers/new-esim.js';
+import { freshEsim } from './fixtures.js';
 
 const ICCID = '8900000000000000011';
 const AT = '2026-11-29T12:00:00.000Z';
-const fresh = {
-  ...FRESH_ESIM_FIELDS,
-  iccid: ICCID,
-  homeCountry: 'JP',
-  roamingCountries: [],
-  qrCode: 'LPA:1$smdp.sandbox.example$X',
-  smdpAddress: 'smdp.sandbox.example',
-  activationCode: 'X',
-  activationDeadline: '2027-05-28T12:00:00.000Z',
-  lastUpdatedAt: AT,
-} as unknown as EsimState;
+const fresh = freshEsim(AT);
 
 describe('esimChangeEvents', () => {
   it('reports a suspension as esim.status_changed with the statuses before and after', () => {

@@ -6,6 +6,7 @@ import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { NoQuery } from '../../contract/common.js';
 import { ClockAdvanceRequest, SandboxClock } from '../../contract/lifecycle.js';
 import { clockMoveViolations } from '../../domain/clock.js';
+import { callerOf } from '../caller.js';
 import type { SandboxService } from '../../service/sandbox.js';
 import { refuseBody } from '../no-body.js';
 import { limitPerMinute } from '../rate-limit.js';
@@ -30,7 +31,7 @@ export const clockRoutes: FastifyPluginAsyncTypebox<{ service: SandboxService }>
         response: responses({ status: 200, description: "The reseller's sandbox clock", schema: SandboxClock }),
       },
     },
-    async (request) => service.clock(request.reseller.id),
+    async (request) => service.clock(callerOf(request)),
   );
 
   app.post(
@@ -56,7 +57,7 @@ export const clockRoutes: FastifyPluginAsyncTypebox<{ service: SandboxService }>
         }),
       },
     },
-    async (request) => service.advanceClock(request.reseller.id, request.body),
+    async (request) => service.advanceClock(callerOf(request), request.body),
   );
 
   app.post(
@@ -81,7 +82,7 @@ export const clockRoutes: FastifyPluginAsyncTypebox<{ service: SandboxService }>
     },
     async (request) => {
       refuseBody(request.body, 'reset');
-      return service.resetClock(request.reseller.id);
+      return service.resetClock(callerOf(request));
     },
   );
 };

@@ -5,6 +5,7 @@ import { IccidParam, NoQuery } from '../../contract/common.js';
 import { EmergencyControlRequest, Esim } from '../../contract/esims.js';
 import { IdempotencyKeyHeaders } from '../../contract/idempotency.js';
 import { IDEMPOTENT } from '../idempotency.js';
+import { callerOf } from '../caller.js';
 import type { SandboxService } from '../../service/sandbox.js';
 import { limitPerMinute } from '../rate-limit.js';
 import { responses } from '../responses.js';
@@ -29,7 +30,7 @@ export const esimRoutes: FastifyPluginAsyncTypebox<{ service: SandboxService }> 
         response: responses({ status: 200, description: 'The eSIM', schema: Esim, problems: ['ESIM_NOT_FOUND'] }),
       },
     },
-    async (request) => service.getEsim(request.reseller.id, request.params.iccid),
+    async (request) => service.getEsim(callerOf(request), request.params.iccid),
   );
 
   app.post(
@@ -59,6 +60,6 @@ export const esimRoutes: FastifyPluginAsyncTypebox<{ service: SandboxService }> 
         }),
       },
     },
-    async (request) => service.emergencyControl(request.reseller.id, request.params.iccid, request.body.action),
+    async (request) => service.emergencyControl(callerOf(request), request.params.iccid, request.body.action),
   );
 };

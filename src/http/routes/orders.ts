@@ -4,6 +4,7 @@ import { OrderIccids, OrderRequest, OrderResponse, TransactionIdParams } from '.
 import { NoQuery } from '../../contract/common.js';
 import { IdempotencyKeyHeaders } from '../../contract/idempotency.js';
 import { IDEMPOTENT } from '../idempotency.js';
+import { callerOf } from '../caller.js';
 import type { SandboxService } from '../../service/sandbox.js';
 import { limitPerMinute } from '../rate-limit.js';
 import { responses } from '../responses.js';
@@ -36,7 +37,7 @@ export const orderRoutes: FastifyPluginAsyncTypebox<{ service: SandboxService }>
       },
     },
     async (request, reply) => {
-      const order = await service.placeOrder(request.reseller.id, request.body.planCode, request.body.quantity);
+      const order = await service.placeOrder(callerOf(request), request.body.planCode, request.body.quantity);
       return reply.code(201).send(order);
     },
   );
@@ -63,6 +64,6 @@ export const orderRoutes: FastifyPluginAsyncTypebox<{ service: SandboxService }>
         }),
       },
     },
-    async (request) => service.orderIccids(request.reseller.id, request.params.transactionId),
+    async (request) => service.orderIccids(callerOf(request), request.params.transactionId),
   );
 };

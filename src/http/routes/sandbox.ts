@@ -8,6 +8,7 @@ import { NoQuery } from '../../contract/common.js';
 import { LifecycleEventRequest } from '../../contract/lifecycle.js';
 import { lifecycleRequestViolations } from '../../domain/lifecycle.js';
 import { usageListViolations } from '../../domain/usage.js';
+import { callerOf } from '../caller.js';
 import type { SandboxService } from '../../service/sandbox.js';
 import { limitPerMinute } from '../rate-limit.js';
 import { responses } from '../responses.js';
@@ -39,7 +40,7 @@ export const sandboxRoutes: FastifyPluginAsyncTypebox<{ service: SandboxService 
       },
     },
     async (request) => {
-      const esim = await service.setDataUsage(request.reseller.id, request.params.iccid, request.body);
+      const esim = await service.setDataUsage(callerOf(request), request.params.iccid, request.body);
       return {
         message: 'Data usage updated successfully',
         iccid: esim.iccid,
@@ -82,6 +83,6 @@ export const sandboxRoutes: FastifyPluginAsyncTypebox<{ service: SandboxService 
         }),
       },
     },
-    async (request) => service.lifecycleEvent(request.reseller.id, request.params.iccid, request.body),
+    async (request) => service.lifecycleEvent(callerOf(request), request.params.iccid, request.body),
   );
 };

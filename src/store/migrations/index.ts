@@ -7,12 +7,14 @@ import { initial } from './001_initial.js';
 import { sandboxClocks } from './002_sandbox_clocks.js';
 import { idempotencyKeys } from './003_idempotency_keys.js';
 import { webhooks } from './004_webhooks.js';
+import { esimHistory } from './005_esim_history.js';
 
 const migrations: Record<string, Migration> = {
   '001_initial': initial,
   '002_sandbox_clocks': sandboxClocks,
   '003_idempotency_keys': idempotencyKeys,
   '004_webhooks': webhooks,
+  '005_esim_history': esimHistory,
 };
 
 /** Kysely migration provider over the in-code list (no file-system scanning at run time). */

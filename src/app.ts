@@ -12,6 +12,7 @@ import { loadCatalogFile } from './catalog/load.js';
 import type { Config } from './config.js';
 import { requireApiKey } from './http/auth.js';
 import { clientErrorHandler } from './http/client-error.js';
+import consolePlugin from './http/plugins/console.js';
 import { faultHooks } from './http/faults.js';
 import { registerDocs, registerOpenApi } from './http/openapi.js';
 import { installIdempotency } from './http/idempotency.js';
@@ -194,6 +195,8 @@ export async function buildApp(config: Config, options: BuildOptions = {}): Prom
       { prefix: '/v1' },
     );
     await registerDocs(app);
+    // The console (dist/console) at /console, and GET / sent there.
+    await app.register(consolePlugin);
     const started = new WebhookDispatcher({
       webhooks: webhookRepository,
       allowPrivate: config.webhookAllowPrivate,

@@ -25,5 +25,12 @@ export default defineConfig({
     assetsInlineLimit: 0,
     sourcemap: false,
     reportCompressedSize: false,
+    rolldownOptions: {
+      // The console imports the domain's transition table, and through it the contract's
+      // constants; the TypeBox schemas built beside them at module level are unused here.
+      // `Type.*` builders only build objects: declared pure, the unused schemas (and most of
+      // TypeBox) are dropped from the bundle.
+      treeshake: { manualPureFunctions: ['Type'] },
+    },
   },
 });

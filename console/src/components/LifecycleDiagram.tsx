@@ -5,13 +5,24 @@ import type { LifecycleEvent } from '../../../src/contract/lifecycle';
 const GRAPH = lifecycleGraph();
 const W = 150;
 const H = 46;
-const GAP_X = 56;
+const GAP_X = 84;
 const GAP_Y = 58;
 const PAD = 28;
 
-function centre(state: LifecycleState): { x: number; y: number } {
+/** The states every other state leads to (TERMINATED): drawn as a bar under all the others. */
+const SINKS = new Set(GRAPH.nodes.filter((n) => n.row === GRAPH.rows - 1 && GRAPH.rows > 1).map((n) => n.state));
+const FULL_WIDTH = GRAPH.columns * W + (GRAPH.columns - 1) * GAP_X;
+
+function box(state: LifecycleState): { x: number; y: number; w: number } {
   const node = GRAPH.nodes.find((n) => n.state === state)!;
-  return { x: PAD + node.column * (W + GAP_X) + W / 2, y: PAD + node.row * (H + GAP_Y) + H / 2 };
+  const y = PAD + node.row * (H + GAP_Y);
+  if (SINKS.has(state)) return { x: PAD, y, w: FULL_WIDTH };
+  return { x: PAD + node.column * (W + GAP_X), y, w: W };
+}
+
+function centre(state: LifecycleState): { x: number; y: number } {
+  const b = box(state);
+  return { x: b.x + b.w / 2, y: b.y + H / 2 };
 }
 
 /** The path of an arrow: a loop above a box, a curve over boxes it would cross, else a line. */
@@ -25,6 +36,14 @@ function edgePath(edge: GraphEdge): { d: string; lx: number; ly: number } {
       lx: a.x,
       ly: top - 30,
     };
+  }
+  if (SINKS.has(edge.to)) {
+    // Straight down to the bar; beside any box lower in the same column, so as not to cross it.
+    const from = GRAPH.nodes.find((n) => n.state === edge.from)!;
+    const blocked = GRAPH.nodes.some((n) => n.column === from.column && n.row > from.row && !SINKS.has(n.state));
+    const x = blocked ? a.x + W / 2 - 14 : a.x;
+    const top = b.y - H / 2;
+    return { d: `M ${x} ${a.y + H / 2} L ${x} ${top}`, lx: x, ly: top - 6 };
   }
   const start = { x: a.x, y: a.y };
   const end = { x: b.x, y: b.y };
@@ -104,13 +123,13 @@ export function LifecycleDiagram({
           );
         })}
         {GRAPH.nodes.map((node) => {
-          const x = PAD + node.column * (W + GAP_X);
-          const y = PAD + node.row * (H + GAP_Y);
+          const { x, y, w } = box(node.state);
+          const into = [...new Set(GRAPH.edges.filter((e) => e.to === node.state && e.from !== e.to).map((e) => e.event))];
           return (
             <g key={node.state} class={node.state === current ? 'node current' : 'node'}>
-              <rect x={x} y={y} width={W} height={H} rx={8} />
-              <text x={x + W / 2} y={y + H / 2 + 5} text-anchor="middle">
-                {node.state}
+              <rect x={x} y={y} width={w} height={H} rx={8} />
+              <text x={x + w / 2} y={y + H / 2 + 5} text-anchor="middle">
+                {SINKS.has(node.state) ? `${node.state}  ←  ${into.join(', ')} (from any state above)` : node.state}
               </text>
             </g>
           );

@@ -137,7 +137,7 @@ function UsageEditor({ esim, onSaved }: { esim: Esim; onSaved: (list: DataUsageD
   };
   return (
     <>
-      <form onSubmit={submit} aria-label="Set a day's usage">
+      <form onSubmit={submit} aria-label="Data usage editor">
         <label>
           Day
           <input type="date" name="day" required value={day} onInput={(e) => setDay(e.currentTarget.value)} />

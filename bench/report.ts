@@ -202,9 +202,10 @@ function medianCpu(list: readonly CpuUsage[]): CpuUsage | null {
   const med = (pick: (c: CpuUsage) => number) => median(list.map(pick))!;
   const databases = list.flatMap((c) => (c.databaseS === null ? [] : [c.databaseS]));
   return {
-    server: med((c) => c.server),
-    loadgen: med((c) => c.loadgen),
-    other: med((c) => c.other),
+    // Whole percents, as each round's.
+    server: Math.round(med((c) => c.server)),
+    loadgen: Math.round(med((c) => c.loadgen)),
+    other: Math.round(med((c) => c.other)),
     serverS: med((c) => c.serverS),
     databaseS: median(databases),
     windowS: med((c) => c.windowS),

@@ -124,7 +124,9 @@ export function LifecycleDiagram({
         })}
         {GRAPH.nodes.map((node) => {
           const { x, y, w } = box(node.state);
-          const into = [...new Set(GRAPH.edges.filter((e) => e.to === node.state && e.from !== e.to).map((e) => e.event))];
+          const into = [
+            ...new Set(GRAPH.edges.filter((e) => e.to === node.state && e.from !== e.to).map((e) => e.event)),
+          ];
           return (
             <g key={node.state} class={node.state === current ? 'node current' : 'node'}>
               <rect x={x} y={y} width={w} height={H} rx={8} />

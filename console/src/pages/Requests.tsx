@@ -163,19 +163,16 @@ export function RequestsPage({ selected }: { selected?: string }) {
     setLive([]);
     const controller = new AbortController();
     void openStream(
-      { types: 'request', ...(filters.iccid ? { iccid: filters.iccid } : {}) },
+      { types: ['request'], ...(filters.iccid ? { iccid: filters.iccid } : {}) },
       {
         onEvent: (event) => {
           if (event.type !== 'request') return;
-          try {
-            const entry = JSON.parse(event.data) as RequestLogEntry;
-            // The console's own reads of the log and the stream are not news.
-            if (entry.path.startsWith('/v1/sandbox/requests') || entry.path.startsWith('/v1/sandbox/stream')) return;
-            if (matches(entry, filters))
-              setLive((old) => [entry, ...old.filter((o) => o.id !== entry.id)].slice(0, MAX_SHOWN));
-          } catch {
-            // A malformed event: skipped, the next ones still come.
-          }
+          const entry = event.data as RequestLogEntry | null;
+          if (!entry || typeof entry.path !== 'string') return;
+          // The console's own reads of the log and the stream are not news.
+          if (entry.path.startsWith('/v1/sandbox/requests') || entry.path.startsWith('/v1/sandbox/stream')) return;
+          if (matches(entry, filters))
+            setLive((old) => [entry, ...old.filter((o) => o.id !== entry.id)].slice(0, MAX_SHOWN));
         },
         onState: (state, error) => setStreamState(error ? { state, error } : { state }),
       },

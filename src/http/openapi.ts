@@ -4,7 +4,6 @@
  * (@fastify/swagger-ui, whose assets ship inside the package: no CDN).
  */
 import swagger from '@fastify/swagger';
-import swaggerUi from '@fastify/swagger-ui';
 import type { FastifyInstance } from 'fastify';
 import { Problem } from '../contract/common.js';
 import { DataPlan } from '../contract/plans.js';
@@ -17,7 +16,7 @@ import {
   OrderCompletedEvent,
 } from '../contract/webhooks.js';
 import { INJECTABLE_STATUSES, MAX_FAULT_DELAY_MS } from '../domain/faults.js';
-import { INJECTED_PROBLEMS } from './faults.js';
+import { INJECTED_PROBLEMS } from './problem.js';
 import { webhooksObject } from './openapi-webhooks.js';
 
 const DESCRIPTION = `Sandbox API for eSIM Commerce service - Mock data for testing.
@@ -131,22 +130,6 @@ export async function registerOpenApi(app: FastifyInstance): Promise<void> {
   });
 }
 
-/** Serves `/openapi.json` and the `/docs` page; call after every route is added. */
-export async function registerDocs(app: FastifyInstance): Promise<void> {
-  app.get('/openapi.json', { schema: { hide: true } }, async () => app.swagger());
-  await app.register(swaggerUi, {
-    routePrefix: '/docs',
-    // The validator badge would call validator.swagger.io: the page must work offline.
-    uiConfig: { validatorUrl: null, deepLinking: true, docExpansion: 'list', defaultModelsExpandDepth: 0 },
-    theme: { title: 'eSIM Commerce Sandbox API reference' },
-    staticCSP: true,
-    // The sandbox runs on plain http (often a LAN address): upgrading the page's own asset
-    // requests to https would leave it blank, and it calls no validator.
-    transformStaticCSP: (header) =>
-      header.replace(/ ?upgrade-insecure-requests;/, '').replace(' validator.swagger.io', ''),
-  });
-}
-
 /** The `Sandbox-Fault` header as a shared parameter (`#/components/parameters/SandboxFault`). */
 const SANDBOX_FAULT_PARAMETER = {
   name: 'Sandbox-Fault',
@@ -176,7 +159,7 @@ const SANDBOX_FAULT_PARAMETER = {
 
 /**
  * Declares `Sandbox-Fault` on every /v1 operation, by reference. It is not a route `headers`
- * schema on purpose: the header is checked by the fault hook (src/http/faults.ts), so that
+ * schema on purpose: the header is checked by the fault hook (src/http/plugins/fault-injection.ts), so that
  * with `SANDBOX_FAULTS=off` no value can be refused, and a request without it costs nothing.
  */
 function declareSandboxFaultHeader<T extends object>(document: T): T {

@@ -4,9 +4,10 @@
  * anything unexpected) to `{type, title, status, detail, code, requestId, errors?}` served
  * as `application/problem+json`. A 500 never carries a stack trace or internal message.
  */
-import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import type { FastifyError, FastifyReply, FastifyRequest } from 'fastify';
 import type { Problem } from '../contract/common.js';
 import { DomainError, type DomainErrorCode, type FieldViolation } from '../domain/errors.js';
+import type { InjectableStatus } from '../domain/faults.js';
 import { requestViolations, toViolations } from './validation.js';
 
 /** The stable problem codes of the contract. */
@@ -31,6 +32,14 @@ export type ProblemCode =
  */
 export type InjectedProblemCode =
   'INJECTED_INTERNAL_ERROR' | 'INJECTED_BAD_GATEWAY' | 'INJECTED_SERVICE_UNAVAILABLE' | 'INJECTED_GATEWAY_TIMEOUT';
+
+/** The problem code of each `error=<status>`. */
+export const INJECTED_PROBLEMS: Record<InjectableStatus, InjectedProblemCode> = {
+  500: 'INJECTED_INTERNAL_ERROR',
+  502: 'INJECTED_BAD_GATEWAY',
+  503: 'INJECTED_SERVICE_UNAVAILABLE',
+  504: 'INJECTED_GATEWAY_TIMEOUT',
+};
 
 const PROBLEMS: Record<ProblemCode, { status: number; title: string }> = {
   VALIDATION_ERROR: { status: 400, title: 'Validation error' },
@@ -131,20 +140,4 @@ export function toProblem(error: FastifyError | Error, request: FastifyRequest):
     return problem('VALIDATION_ERROR', detail, requestId, [{ path: 'body', message: 'must be valid JSON' }]);
   }
   return problem('INTERNAL', 'an unexpected error occurred; quote the requestId when reporting it', requestId);
-}
-
-/**
- * Installs the error and not-found handlers. Unexpected errors are logged with their stack
- * (under the request id); the client sees only the problem.
- */
-export function installProblemHandlers(app: FastifyInstance): void {
-  app.setErrorHandler((error: FastifyError, request, reply) => {
-    const body = toProblem(error, request);
-    if (body.status >= 500) request.log.error({ err: error }, 'unexpected error');
-    if (error instanceof HttpProblem) reply.headers(error.headers);
-    return sendProblem(reply, body);
-  });
-  app.setNotFoundHandler((request, reply) =>
-    sendProblem(reply, problem('NOT_FOUND', `no route ${request.method} ${request.url.split('?')[0]}`, request.id)),
-  );
 }

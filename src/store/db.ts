@@ -38,7 +38,19 @@ export function dialectOf(db: Kysely<Database>): Dialect {
 /** An open database (its dialect, where a statement needs it: `dialectOf(db)`). */
 export interface Store {
   db: Kysely<Database>;
+  /** Resolves when the database answers a trivial query (readiness); rejects with its error. */
+  ping(): Promise<void>;
   close(): Promise<void>;
+}
+
+function storeOf(db: Kysely<Database>): Store {
+  return {
+    db,
+    ping: async () => {
+      await sql`select 1`.execute(db);
+    },
+    close: () => db.destroy(),
+  };
 }
 
 /**
@@ -58,7 +70,7 @@ export async function openStore(config: DatabaseConfig): Promise<Store> {
   }
   const db = new Kysely<Database>({ dialect: new ImmediateSqliteDialect({ database: withStatementCache(database) }) });
   await migrate(db);
-  return { db, close: () => db.destroy() };
+  return storeOf(db);
 }
 
 /**
@@ -218,5 +230,5 @@ async function openPostgres(url: string): Promise<Store> {
       { cause: error },
     );
   }
-  return { db, close: () => db.destroy() };
+  return storeOf(db);
 }

@@ -27,6 +27,7 @@ import { validationPlugin } from './http/plugins/validation.js';
 import { clockRoutes } from './http/routes/clock.js';
 import { esimRoutes } from './http/routes/esims.js';
 import { healthRoutes } from './http/routes/health.js';
+import { homeRoutes } from './http/routes/home.js';
 import { inspectionRoutes } from './http/routes/inspection.js';
 import { orderRoutes } from './http/routes/orders.js';
 import { planRoutes } from './http/routes/plans.js';
@@ -159,6 +160,7 @@ export async function buildApp(config: Config, options: BuildOptions = {}): Prom
       { prefix: '/v1' },
     );
     await server.register(docsPlugin);
+    await server.register(homeRoutes);
     await server.register(backgroundWorkPlugin, {
       dispatcher,
       sweep: () => service.applyDueClockRules(),

@@ -6,6 +6,7 @@
 import swagger from '@fastify/swagger';
 import type { FastifyInstance } from 'fastify';
 import { Problem } from '../contract/common.js';
+import { problemCodesText } from '../contract/problem-codes.js';
 import { DataPlan } from '../contract/plans.js';
 import { DataUsageDailyItem, Esim } from '../contract/esims.js';
 import { EsimHistoryEntry } from '../contract/history.js';
@@ -35,11 +36,8 @@ advances add. Every time-based field and rule of the reseller's eSIMs follows it
 **Authentication.** Every \`/v1\` route needs \`Authorization: Bearer <api key>\`. A reseller sees only its own orders and
 eSIMs: another reseller's ICCID or transactionId answers 404, exactly as an unknown one.
 
-**Errors** are RFC 9457 problem details (\`application/problem+json\`) with a stable \`code\`: VALIDATION_ERROR (400),
-UNAUTHORIZED (401), PLAN_NOT_FOUND / ESIM_NOT_FOUND / ORDER_NOT_FOUND / WEBHOOK_NOT_FOUND / DELIVERY_NOT_FOUND / NOT_FOUND (404),
-ESIM_TERMINATED / INVALID_TRANSITION / IDEMPOTENCY_KEY_IN_USE / WEBHOOK_NOT_REGISTERED (409), PAYLOAD_TOO_LARGE (413),
-UNSUPPORTED_MEDIA_TYPE (415), IDEMPOTENCY_KEY_REUSED (422), RATE_LIMITED (429), REQUEST_HEADERS_TOO_LARGE (431), INTERNAL (500), and the injected
-INJECTED_INTERNAL_ERROR (500), INJECTED_BAD_GATEWAY (502), INJECTED_SERVICE_UNAVAILABLE (503), INJECTED_GATEWAY_TIMEOUT (504).
+**Errors** are RFC 9457 problem details (\`application/problem+json\`) with a stable \`code\`: ${problemCodesText()}.
+The INJECTED_ codes answer a \`Sandbox-Fault: error=<status>\` request.
 
 **Idempotent retries.** \`POST /v1/orders\` and emergency control take an \`Idempotency-Key\` header (1 to 255 printable
 ASCII characters, kept 24 hours per API key): the same key with the same request replays the first response with

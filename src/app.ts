@@ -12,6 +12,7 @@ import { loadCatalogFile } from './catalog/load.js';
 import type { Config } from './config.js';
 import { requireApiKey } from './http/auth.js';
 import { clientErrorHandler } from './http/client-error.js';
+import { HTTP_SERVER_OPTIONS, installProtocolGuards } from './http/protocol-guards.js';
 import { faultHooks } from './http/faults.js';
 import { registerDocs, registerOpenApi } from './http/openapi.js';
 import { installIdempotency } from './http/idempotency.js';
@@ -121,6 +122,7 @@ export async function buildApp(config: Config, options: BuildOptions = {}): Prom
       // What Node's HTTP parser refuses (a control character in a header, ...) never becomes
       // a request: answer it as a problem too, with a request id, and close the connection.
       clientErrorHandler,
+      http: HTTP_SERVER_OPTIONS,
     }).withTypeProvider<TypeBoxTypeProvider>();
 
     app.setValidatorCompiler(validatorCompiler);
@@ -132,6 +134,7 @@ export async function buildApp(config: Config, options: BuildOptions = {}): Prom
       done();
     });
     installProblemHandlers(app);
+    installProtocolGuards(app);
     app.addHook('onClose', async () => store.close());
     const metrics = new Metrics(async () => {
       const { rows } = await sql<{

@@ -17,6 +17,7 @@ export type ProblemCode =
   | 'PAYLOAD_TOO_LARGE'
   | 'REQUEST_HEADERS_TOO_LARGE'
   | 'UNSUPPORTED_MEDIA_TYPE'
+  | 'EXPECTATION_FAILED'
   | 'RATE_LIMITED'
   | 'IDEMPOTENCY_KEY_REUSED'
   | 'IDEMPOTENCY_KEY_IN_USE'
@@ -47,6 +48,8 @@ const PROBLEMS: Record<ProblemCode, { status: number; title: string }> = {
   WEBHOOK_NOT_REGISTERED: { status: 409, title: 'No webhook endpoint registered' },
   PAYLOAD_TOO_LARGE: { status: 413, title: 'Payload too large' },
   UNSUPPORTED_MEDIA_TYPE: { status: 415, title: 'Unsupported media type' },
+  // Answered by the protocol guards (src/http/protocol-guards.ts): an Expect other than 100-continue.
+  EXPECTATION_FAILED: { status: 417, title: 'Expectation failed' },
   // Answered by the client-error handler (src/http/client-error.ts): Node's header limit, RFC 6585 section 5.
   REQUEST_HEADERS_TOO_LARGE: { status: 431, title: 'Request header fields too large' },
   IDEMPOTENCY_KEY_REUSED: { status: 422, title: 'Idempotency key reused' },

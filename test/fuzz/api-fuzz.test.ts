@@ -14,7 +14,7 @@ import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ACME_KEY, startTestApp, type TestApp } from '../helpers/app.js';
 import { orderOne } from '../api/support.js';
-import { operationsOf, requestArbitrary, type FuzzDocument, type FuzzRequest } from './openapi-fuzz.js';
+import { checkAnswer, operationsOf, requestArbitrary, type FuzzDocument } from './openapi-fuzz.js';
 
 /** The seed of every run: a failure is reproduced by running the file again. */
 export const FUZZ_SEED = Number(process.env.FUZZ_SEED ?? 20261203);
@@ -33,34 +33,6 @@ beforeAll(async () => {
   known.otherIccid = (await orderOne(t)).iccid;
 });
 afterAll(async () => t?.close());
-
-interface ProblemBody {
-  code?: unknown;
-  status?: unknown;
-  detail?: unknown;
-}
-
-/** What every answer must satisfy; throws (fast-check shrinks the request) otherwise. */
-export function checkAnswer(request: FuzzRequest, status: number, contentType: string, body: string): void {
-  const where = `${request.method} ${request.url} ${JSON.stringify(request.headers)} ${request.payload?.slice(0, 200) ?? ''}`;
-  if (status >= 500) {
-    const asked = /^\s*error=5\d\d\s*$/.test(request.headers['sandbox-fault'] ?? '');
-    const injected = /"code":"INJECTED_/.test(body);
-    if (!(asked && injected)) throw new Error(`${status} for ${where}: ${body.slice(0, 300)}`);
-    return;
-  }
-  if (status >= 400) {
-    if (!/^application\/problem\+json(;|$)/.test(contentType))
-      throw new Error(`${status} ${contentType} (not a problem) for ${where}`);
-    const problem = JSON.parse(body) as ProblemBody;
-    if (typeof problem.code !== 'string' || problem.code === '')
-      throw new Error(`${status} without a code for ${where}`);
-    if (problem.status !== status)
-      throw new Error(`${status} with problem.status ${String(problem.status)} for ${where}`);
-    if (typeof problem.detail !== 'string' || problem.detail === '')
-      throw new Error(`${status} without a detail for ${where}`);
-  }
-}
 
 describe('every operation of the served document, fuzzed in-process', () => {
   it('the document has the operations the suite expects to fuzz', () => {

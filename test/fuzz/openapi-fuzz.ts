@@ -378,3 +378,38 @@ export function operationsOf(document: FuzzDocument): [string, string][] {
     Object.keys(operations).map((method): [string, string] => [template, method]),
   );
 }
+
+// ---------------------------------------------------------------------------------------
+// The property
+
+interface ProblemBody {
+  code?: unknown;
+  status?: unknown;
+  detail?: unknown;
+}
+
+/**
+ * What every answer must satisfy: no 5xx but an injected one that was asked for, and every
+ * 4xx a problem with `code`, `status` (the response's) and `detail`.
+ * @throws Error describing the request and the answer (fast-check then shrinks the request).
+ */
+export function checkAnswer(request: FuzzRequest, status: number, contentType: string, body: string): void {
+  const where = `${request.method} ${request.url} ${JSON.stringify(request.headers)} ${request.payload?.slice(0, 200) ?? ''}`;
+  if (status >= 500) {
+    const asked = /^\s*error=5\d\d\s*$/.test(request.headers['sandbox-fault'] ?? '');
+    const injected = /"code":"INJECTED_/.test(body);
+    if (!(asked && injected)) throw new Error(`${status} for ${where}: ${body.slice(0, 300)}`);
+    return;
+  }
+  if (status >= 400) {
+    if (!/^application\/problem\+json(;|$)/.test(contentType))
+      throw new Error(`${status} ${contentType} (not a problem) for ${where}`);
+    const problem = JSON.parse(body) as ProblemBody;
+    if (typeof problem.code !== 'string' || problem.code === '')
+      throw new Error(`${status} without a code for ${where}`);
+    if (problem.status !== status)
+      throw new Error(`${status} with problem.status ${String(problem.status)} for ${where}`);
+    if (typeof problem.detail !== 'string' || problem.detail === '')
+      throw new Error(`${status} without a detail for ${where}`);
+  }
+}

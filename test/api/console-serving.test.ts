@@ -77,12 +77,6 @@ describe('the console plugin on a build directory', () => {
     expect(CONSOLE_CSP).not.toMatch(/unsafe-inline|unsafe-eval|https?:/);
     expect(CONSOLE_CSP).toContain("connect-src 'self'");
   });
-
-  it('redirects / to /console', async () => {
-    const response = await app.inject({ method: 'GET', url: '/' });
-    expect(response.statusCode).toBe(302);
-    expect(response.headers.location).toBe('/console');
-  });
 });
 
 describe('the console plugin without a build', () => {

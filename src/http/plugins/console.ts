@@ -1,6 +1,6 @@
 /**
  * Serves the console (the single-page app built from console/ into dist/console by
- * `npm run build`) at `/console`, and redirects `GET /` there.
+ * `npm run build`) at `/console`.
  *
  * - Files are read once, at registration, into memory (a few hundred KB): no file system
  *   access per request and no path from the URL ever reaches the file system.
@@ -139,8 +139,7 @@ async function consolePlugin(app: FastifyInstance, options: ConsoleOptions): Pro
   const hide = { schema: { hide: true } };
   app.get(CONSOLE_PREFIX, hide, serve);
   app.get(`${CONSOLE_PREFIX}/*`, hide, serve);
-  app.get('/', hide, async (_request, reply) => reply.redirect(CONSOLE_PREFIX, 302));
 }
 
-/** The console plugin (`console`): `GET /console`, `/console/*` and the `/` redirect. */
+/** The console plugin (`console`): `GET /console` and `/console/*` (`GET /` redirects here: routes/home.ts). */
 export default fp(consolePlugin, { name: 'console', fastify: '5.x' });

@@ -17,6 +17,7 @@ import { randomUUID } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { Duplex } from 'node:stream';
 import type { FastifyInstance } from 'fastify';
+import fp from 'fastify-plugin';
 import { rawProblemResponse } from './client-error.js';
 import { problem, sendProblem } from './problem.js';
 
@@ -106,3 +107,15 @@ export function installProtocolGuards(app: FastifyInstance): void {
     app.log.info({ requestId }, 'CONNECT refused with 400; connection closed');
   });
 }
+
+/**
+ * The `protocol-guards` plugin: installProtocolGuards as a pipeline step. It answers with
+ * problem details, so it needs `problem-details`, and with the request id, so `request-id`.
+ */
+export const protocolGuardsPlugin = fp(
+  (app: FastifyInstance, _options: unknown, done: (error?: Error) => void) => {
+    installProtocolGuards(app);
+    done();
+  },
+  { name: 'protocol-guards', fastify: '5.x', dependencies: ['request-id', 'problem-details'] },
+);

@@ -135,14 +135,16 @@ describe('raw sockets', () => {
   });
 
   it.each([
-    ['PROPFIND', 404],
-    ['TRACE', 404],
+    // A method the path does not serve: 405 (RFC 9110 section 15.5.6), Allow naming what it serves.
+    ['PROPFIND', 405],
+    ['TRACE', 405],
     ['FOO', 400],
     ['get', 400],
   ])('method %s answers %i as a problem, no 5xx, no hang', async (method, status) => {
     const res = await raw([`${method} /v1/plans HTTP/1.1`, 'Host: sandbox.test', AUTH, 'Connection: close']);
     expect(Number(res.statusLine.split(' ')[1])).toBe(status);
     expect(problemOf(res)).toMatchObject({ status });
+    if (status === 405) expect(res.headers['allow']).toBe('GET, HEAD, OPTIONS');
   });
 
   it.each([

@@ -134,6 +134,7 @@ async function main(argv: readonly string[]): Promise<number> {
         warmupS: options.warmupS,
         durationS: options.durationS,
         connections: options.connections,
+        rate: options.rate,
         repeat: options.repeat,
         only: options.only,
         store: options.store,
@@ -347,6 +348,8 @@ async function runScenario(
       request: scenario.request,
       headers: { authorization: `Bearer ${API_KEY}` },
       connections: scenario.connections,
+      // One connection, one order at a time: its latency is the figure, not a pace.
+      rate: scenario.connections === 1 ? null : options.rate,
       warmupS: options.warmupS,
       durationS: options.durationS,
     };

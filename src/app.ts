@@ -27,8 +27,14 @@ import { orderRoutes } from './http/routes/orders.js';
 import { planRoutes } from './http/routes/plans.js';
 import { sandboxRoutes } from './http/routes/sandbox.js';
 import { webhookRoutes } from './http/routes/webhooks.js';
+import requestLogPlugin from './http/plugins/request-log.js';
+import { requestLogRoutes } from './http/routes/request-log.js';
+import { streamRoutes } from './http/routes/stream.js';
 import { validatorCompiler } from './http/validation.js';
 import { bootstrapKeys, type KeyBootstrap } from './service/bootstrap.js';
+import { LiveFeed } from './service/live-stream.js';
+import { RequestLogService } from './service/request-log.js';
+import { RequestLogWriter } from './service/request-log-writer.js';
 import { SandboxService } from './service/sandbox.js';
 import { WebhookDispatcher } from './service/webhook-dispatcher.js';
 import { WebhookService } from './service/webhooks.js';
@@ -36,6 +42,8 @@ import { ClockRepository } from './store/clocks.js';
 import { openStore, type Store } from './store/db.js';
 import { EsimRepository } from './store/esims.js';
 import { IdempotencyRepository } from './store/idempotency.js';
+import { LiveEventRepository } from './store/live-events.js';
+import { RequestLogRepository } from './store/request-log.js';
 import { PlanRepository } from './store/plans.js';
 import { ResellerRepository } from './store/resellers.js';
 import { WebhookRepository } from './store/webhooks.js';
@@ -54,6 +62,8 @@ export interface BuildOptions {
   processMetrics?: boolean;
   /** How often clock rules made due by real time are applied and announced (ms); default 60,000. */
   clockSweepMs?: number;
+  /** How long a request log entry waits for its batch to be written (ms); default 150. */
+  requestLogFlushMs?: number;
 }
 
 /** The built app and what start-up did, for the start-up log. */
@@ -141,6 +151,26 @@ export async function buildApp(config: Config, options: BuildOptions = {}): Prom
       return Object.fromEntries(rows.map((row) => [row.status, Number(row.n)]));
     }, options.processMetrics);
     installMetrics(app, metrics);
+    // The request log (REQUEST_LOG): a batch writer off the request path, flushed when the app
+    // closes (this onClose is added after the store's, and onClose hooks run last-added first).
+    const nowOption = options.now ? { now: options.now } : {};
+    const requestLogRepository = new RequestLogRepository(store.db);
+    const requestLogService = new RequestLogService({
+      repository: requestLogRepository,
+      days: config.requestLogDays,
+      ...nowOption,
+    });
+    const requestLogWriter = config.requestLog
+      ? new RequestLogWriter({
+          repository: requestLogRepository,
+          retention: { limit: config.requestLogLimit, days: config.requestLogDays },
+          log: app.log,
+          onLost: (entries) => metrics.requestLogWriteFailures.inc(entries),
+          ...(options.requestLogFlushMs ? { flushMs: options.requestLogFlushMs } : {}),
+          ...nowOption,
+        })
+      : null;
+    if (requestLogWriter) app.addHook('onClose', async () => requestLogWriter.close());
     // Sandbox-Fault (issue 6): its onRequest guards pipelined requests behind a dropped or
     // truncated one; its other hooks are added to the /v1 scope below.
     const faults = faultHooks({ enabled: config.sandboxFaults, metrics });
@@ -182,6 +212,8 @@ export async function buildApp(config: Config, options: BuildOptions = {}): Prom
           repository: new IdempotencyRepository(store.db),
           ...(options.now ? { now: options.now } : {}),
         });
+        // After idempotency (a replay is recorded as replayed), before fault injection's onSend (added last).
+        if (requestLogWriter) await v1.register(requestLogPlugin, { writer: requestLogWriter, ...nowOption });
         await v1.register(planRoutes, { service });
         await v1.register(orderRoutes, { service });
         await v1.register(esimRoutes, { service });
@@ -189,6 +221,10 @@ export async function buildApp(config: Config, options: BuildOptions = {}): Prom
         await v1.register(clockRoutes, { service });
         await v1.register(webhookRoutes, { webhooks });
         await v1.register(inspectionRoutes, { service });
+        await v1.register(requestLogRoutes, { requestLog: requestLogService });
+        await v1.register(streamRoutes, {
+          feed: new LiveFeed(requestLogRepository, new LiveEventRepository(store.db)),
+        });
         v1.addHook('onSend', faults.onSend);
       },
       { prefix: '/v1' },

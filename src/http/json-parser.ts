@@ -9,8 +9,18 @@
  * as plain JSON.
  */
 import { isUtf8 } from 'node:buffer';
-import type { FastifyInstance } from 'fastify';
+import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { DomainError } from '../domain/errors.js';
+
+// The bytes of a JSON body as they came, before parsing and schema defaults: what the request
+// log keeps. A symbol, not a decorator: only requests with a JSON body carry it.
+const RAW_BODY = Symbol('raw-json-body');
+type WithRawBody = { [RAW_BODY]?: Buffer };
+
+/** The bytes of the request's JSON body as sent, or undefined when it had none (or another media type). */
+export function rawJsonBody(request: FastifyRequest): Buffer | undefined {
+  return (request as unknown as WithRawBody)[RAW_BODY];
+}
 
 /** Replaces the `application/json` parser with the UTF-8-checking one. */
 export function installUtf8JsonParser(app: FastifyInstance): void {
@@ -18,6 +28,7 @@ export function installUtf8JsonParser(app: FastifyInstance): void {
   app.removeContentTypeParser('application/json');
   app.addContentTypeParser('application/json', { parseAs: 'buffer' }, (request, body, done) => {
     const bytes = body as Buffer;
+    (request as unknown as WithRawBody)[RAW_BODY] = bytes;
     const coding = request.headers['content-encoding'];
     if (coding !== undefined && coding.trim().toLowerCase() !== 'identity') {
       done(

@@ -40,10 +40,11 @@ const Headers = (side: 'request' | 'response') =>
 
 /** The fields of an entry the stream's `request` event carries (all but the bodies). */
 const entryFields = {
-  id: Type.Integer({
-    minimum: 1,
-    description: "The entry's id (`GET /v1/sandbox/requests/{id}`): increases in the order entries were stored.",
-    examples: [5120],
+  id: Type.String({
+    pattern: '^[1-9][0-9]{0,15}$',
+    description:
+      "The entry's id (`GET /v1/sandbox/requests/{id}`): a string of digits, numerically increasing in the order entries were stored.",
+    examples: ['5120'],
   }),
   requestId: Type.String({
     description: 'The X-Request-Id of the request (yours when valid, else the UUID the sandbox gave it).',
@@ -214,11 +215,10 @@ export type RequestLogQuery = Static<typeof RequestLogQuery>;
 /** Path of `GET /v1/sandbox/requests/{id}`. */
 export const RequestLogIdParams = Type.Object(
   {
-    id: Type.Integer({
-      minimum: 1,
-      maximum: Number.MAX_SAFE_INTEGER,
-      description: "The entry's id.",
-      examples: [5120],
+    id: Type.String({
+      pattern: '^[1-9][0-9]{0,15}$',
+      description: "The entry's id, as the log gives it.",
+      examples: ['5120'],
     }),
   },
   { additionalProperties: false },

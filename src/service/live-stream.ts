@@ -60,11 +60,14 @@ export class LiveFeed {
     const none = Promise.resolve([] as Positioned<unknown>[]);
     const lists = await Promise.all([
       want('request')
-        ? this.requestLog
-            .after(resellerId, from.request, FEED_BATCH)
-            .then((rows) =>
-              rows.map((row) => ({ position: row.id, at: row.receivedAt, data: row, iccidText: row.iccids.join(',') })),
-            )
+        ? this.requestLog.after(resellerId, from.request, FEED_BATCH).then((rows) =>
+            rows.map((row) => ({
+              position: Number(row.id),
+              at: row.receivedAt,
+              data: row,
+              iccidText: row.iccids.join(','),
+            })),
+          )
         : none,
       want('esim.changed') ? this.live.historyAfter(resellerId, from.history, FEED_BATCH) : none,
       want('webhook.attempt') ? this.live.attemptsAfter(resellerId, from.attempt, FEED_BATCH) : none,

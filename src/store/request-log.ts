@@ -212,7 +212,7 @@ function body(text: string | null, json: number): unknown {
 
 function toSummary(row: Row): RequestLogSummary {
   return {
-    id: Number(row.id),
+    id: String(row.id),
     requestId: row.request_id,
     receivedAt: row.received_at,
     sandboxTime: row.sandbox_time,

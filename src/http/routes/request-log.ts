@@ -74,7 +74,7 @@ export const requestLogRoutes: FastifyPluginAsyncTypebox<{ requestLog: RequestLo
       },
     },
     async (request) => {
-      const entry = await requestLog.find(callerOf(request), request.params.id);
+      const entry = await requestLog.find(callerOf(request), Number(request.params.id));
       if (!entry) throw new HttpProblem('NOT_FOUND', `no request log entry ${request.params.id} for this API key`);
       return entry;
     },

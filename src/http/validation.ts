@@ -8,7 +8,7 @@
  *   refused, where Ajv's own coercion would take them), and a parameter given twice is
  *   refused instead of being silently turned into an array. So is a header the route
  *   declares, when a hook hands it over as the list of its values (Node joins a repeated
- *   header into one string; see src/http/idempotency.ts).
+ *   header into one string; see src/http/plugins/idempotency.ts).
  * - Unknown query and body properties are refused (`additionalProperties: false`).
  */
 import { Ajv, type ErrorObject, type ValidateFunction } from 'ajv';

@@ -2,9 +2,9 @@
  * The request log, as a plugin of the /v1 scope: every request made with a valid API key is
  * recorded (errors, rate-limited and fault-injected ones included), except those of routes
  * whose config says `requestLog: false` (the log's own reads, the history, the listings, the
- * stream). What is recorded is what the server committed and meant to send: the onSend hook
- * takes the status, headers and body as they leave the pipeline, before fault injection's
- * onSend drops, cuts or delays them (so it must be registered before that hook is added).
+ * stream). What is recorded is what the server committed and meant to send: this scope onSend
+ * takes the status, headers and body after `idempotency`'s (the response stored) and before
+ * `fault-injection`'s route-level onSend drops, cuts or delays them.
  *
  * Recording costs the request a few property reads and one object in a queue: bodies are
  * kept as the text that was sent (parsed only when the log is read), and the batch writer
@@ -51,7 +51,7 @@ interface Captured {
 }
 type WithCapture = { [CAPTURED]?: Captured | null };
 
-const requestLogPlugin: FastifyPluginCallback<RequestLogPluginOptions> = (scope, options, done) => {
+const register: FastifyPluginCallback<RequestLogPluginOptions> = (scope, options, done) => {
   const { writer } = options;
   const now = options.now ?? (() => new Date());
 
@@ -132,7 +132,12 @@ const requestLogPlugin: FastifyPluginCallback<RequestLogPluginOptions> = (scope,
 };
 
 /**
- * The request-log plugin (name `request-log`). Register it on the /v1 scope after
- * authentication and idempotency keys, and before fault injection's onSend is added.
+ * The `request-log` plugin (needs `auth`: the reseller; `fault-injection`: the fault honoured,
+ * whose route-level onSend runs after this scope onSend; `idempotency`: its onSend, which
+ * stores the response, runs before this one). Register it in the /v1 scope before the routes.
  */
-export default fp(requestLogPlugin, { name: 'request-log', fastify: '5.x' });
+export const requestLogPlugin = fp(register, {
+  name: 'request-log',
+  fastify: '5.x',
+  dependencies: ['auth', 'fault-injection', 'idempotency'],
+});

@@ -5,7 +5,7 @@
  * `limit` entries and none older than `days` real days; reads also leave out entries past
  * the days bound, so an idle reseller's old entries are never shown before the next trim.
  */
-import { type Kysely, type Selectable, type Transaction } from 'kysely';
+import { CompiledQuery, type Kysely, type Selectable, type Transaction } from 'kysely';
 import type { RequestLogEntry, RequestLogSummary } from '../contract/request-log.js';
 import { Keyset, type Page, type PagePosition } from './keyset.js';
 import type { Database, RequestLogTable } from './schema.js';
@@ -40,15 +40,86 @@ export interface Retention {
 export const REQUEST_LOG_KEYSET = new Keyset<number>('request-log', 'integer', 'desc');
 
 const DAY_MS = 86_400_000;
-// Rows per multi-row insert: 26 values a row stays below SQLite's 32,766 bound parameters.
-const ENTRY_CHUNK = 500;
-const ICCID_CHUNK = 2000;
+// The columns of a row, in the order the precompiled insert binds them.
+const COLUMNS = [
+  'id',
+  'reseller_id',
+  'request_id',
+  'received_at',
+  'sandbox_time',
+  'method',
+  'path',
+  'query',
+  'operation_id',
+  'status',
+  'duration_us',
+  'idempotency_key',
+  'idempotent_replayed',
+  'fault',
+  'problem_code',
+  'request_headers',
+  'request_body',
+  'request_body_json',
+  'request_truncated',
+  'response_headers',
+  'response_body',
+  'response_body_json',
+  'response_truncated',
+  'iccids',
+  'transaction_id',
+] as const satisfies readonly (keyof RequestLogTable)[];
+const ICCID_COLUMNS = ['entry_id', 'reseller_id', 'iccid'] as const;
+// Rows per statement: 25 values a row x 50, 3 x 500, below SQLite's 32,766 bound parameters.
+const ENTRY_CHUNK = 50;
+const ICCID_CHUNK = 500;
 
 type Row = Selectable<RequestLogTable>;
 
 /** Reads and writes the request log, always within one reseller (the writer's batches excepted). */
 export class RequestLogRepository {
+  // Multi-row inserts compiled once per row count (Kysely would build and compile a statement
+  // of thousands of values for every batch); batches are cut into chunks of at most
+  // ENTRY_CHUNK / ICCID_CHUNK rows, so at most that many texts are ever kept.
+  private readonly insertSql = new Map<string, string>();
+
   constructor(private readonly db: Kysely<Database>) {}
+
+  /** Inserts `rows` (values in `columns` order) into `table` in chunks, each one statement. */
+  private async insertRows(
+    trx: Transaction<Database>,
+    table: 'request_log' | 'request_log_iccids',
+    columns: readonly string[],
+    rows: readonly unknown[][],
+    chunk: number,
+  ): Promise<void> {
+    for (let i = 0; i < rows.length; i += chunk) {
+      const part = rows.slice(i, i + chunk);
+      await trx.executeQuery(CompiledQuery.raw(this.insertText(table, columns, part.length), part.flat()));
+    }
+  }
+
+  /**
+   * The SQL text of a `rows`-row insert into `table`, compiled by Kysely (the store's dialect)
+   * with one parameter per value, bound row by row in `columns` order.
+   * @throws Error if Kysely binds them in another order.
+   */
+  private insertText(table: 'request_log' | 'request_log_iccids', columns: readonly string[], rows: number): string {
+    const key = `${table}:${rows}`;
+    let text = this.insertSql.get(key);
+    if (text === undefined) {
+      const samples = Array.from({ length: rows }, (_, r) => Object.fromEntries(columns.map((c) => [c, `${r}:${c}`])));
+      const compiled = this.db
+        .insertInto(table)
+        .values(samples as never)
+        .compile();
+      const expected = samples.flatMap((sample) => columns.map((c) => sample[c]));
+      if (compiled.parameters.length !== expected.length || !compiled.parameters.every((v, i) => v === expected[i]))
+        throw new Error(`${table} insert: the compiled parameters are not bound row by row in column order`);
+      text = compiled.sql;
+      this.insertSql.set(key, text);
+    }
+    return text;
+  }
 
   /**
    * Stores a batch in one transaction: ids reserved from the `request_log` counter (its row
@@ -73,25 +144,18 @@ export class RequestLogRepository {
             .execute()
         ).map((row) => [row.reseller_id, Number(row.offset_seconds)]),
       );
-      const rows: RequestLogTable[] = [];
-      const iccids: { entry_id: number; reseller_id: string; iccid: string }[] = [];
+      const rows: unknown[][] = [];
+      const iccids: unknown[][] = [];
       for (const { iccidList, ...entry } of entries) {
         id++;
         const offset = offsets.get(entry.reseller_id) ?? 0;
         const sandboxTime = new Date(Date.parse(entry.received_at) + offset * 1000).toISOString();
-        rows.push({ ...entry, id, sandbox_time: sandboxTime });
-        for (const iccid of iccidList) iccids.push({ entry_id: id, reseller_id: entry.reseller_id, iccid });
+        const row: RequestLogTable = { ...entry, id, sandbox_time: sandboxTime };
+        rows.push(COLUMNS.map((column) => row[column]));
+        for (const iccid of iccidList) iccids.push([id, entry.reseller_id, iccid]);
       }
-      for (let i = 0; i < rows.length; i += ENTRY_CHUNK)
-        await trx
-          .insertInto('request_log')
-          .values(rows.slice(i, i + ENTRY_CHUNK))
-          .execute();
-      for (let i = 0; i < iccids.length; i += ICCID_CHUNK)
-        await trx
-          .insertInto('request_log_iccids')
-          .values(iccids.slice(i, i + ICCID_CHUNK))
-          .execute();
+      await this.insertRows(trx, 'request_log', COLUMNS, rows, ENTRY_CHUNK);
+      await this.insertRows(trx, 'request_log_iccids', ICCID_COLUMNS, iccids, ICCID_CHUNK);
       const cutoff = new Date(now.getTime() - retention.days * DAY_MS).toISOString();
       for (const resellerId of resellers) await trim(trx, resellerId, retention.limit, cutoff);
     });
@@ -183,26 +247,22 @@ async function reserveIds(trx: Transaction<Database>, count: number): Promise<nu
 
 /** Deletes the reseller's entries beyond the newest `limit` and those received before `cutoff` (their ICCIDs cascade). */
 async function trim(trx: Transaction<Database>, resellerId: string, limit: number, cutoff: string): Promise<void> {
+  // Two statements, each on an index: (reseller, id) for the count bound, (reseller,
+  // received_at) for the days bound; one OR of both would scan the reseller's rows.
   await trx
     .deleteFrom('request_log')
     .where('reseller_id', '=', resellerId)
-    .where((eb) =>
-      eb.or([
-        eb('received_at', '<', cutoff),
-        eb(
-          'id',
-          '<=',
-          eb
-            .selectFrom('request_log')
-            .select('id')
-            .where('reseller_id', '=', resellerId)
-            .orderBy('id', 'desc')
-            .limit(1)
-            .offset(limit),
-        ),
-      ]),
+    .where('id', '<=', (eb) =>
+      eb
+        .selectFrom('request_log')
+        .select('id')
+        .where('reseller_id', '=', resellerId)
+        .orderBy('id', 'desc')
+        .limit(1)
+        .offset(limit),
     )
     .execute();
+  await trx.deleteFrom('request_log').where('reseller_id', '=', resellerId).where('received_at', '<', cutoff).execute();
 }
 
 function body(text: string | null, json: number): unknown {

@@ -29,7 +29,8 @@ describe('the request log through the app', () => {
     const order = ordered.json<{ transactionId: string; esims: { iccid: string }[] }>();
     const read = await t.call('GET', `/v1/orders/${order.transactionId}`);
     expect(read.statusCode).toBe(200);
-    await settle();
+    // Written off the request path: wait (at most 5 s) for both entries.
+    for (let i = 0; i < 50 && (await entries()).length < 2; i++) await settle();
     const [readEntry, orderEntry] = await entries();
     expect(orderEntry.iccids).toEqual(order.esims.map((e) => e.iccid));
     expect(orderEntry.iccids.length).toBe(1000);

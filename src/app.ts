@@ -24,6 +24,7 @@ import { openApiPlugin } from './http/plugins/openapi.js';
 import { frameworkErrors, problemDetailsPlugin } from './http/plugins/problem-details.js';
 import { rateLimitPlugin } from './http/plugins/rate-limit.js';
 import { redisPlugin } from './http/plugins/redis.js';
+import { requestLogPlugin } from './http/plugins/request-log.js';
 import { genReqId, requestIdPlugin } from './http/plugins/request-id.js';
 import { validationPlugin } from './http/plugins/validation.js';
 import { clockRoutes } from './http/routes/clock.js';
@@ -33,9 +34,14 @@ import { homeRoutes } from './http/routes/home.js';
 import { inspectionRoutes } from './http/routes/inspection.js';
 import { orderRoutes } from './http/routes/orders.js';
 import { planRoutes } from './http/routes/plans.js';
+import { requestLogRoutes } from './http/routes/request-log.js';
 import { sandboxRoutes } from './http/routes/sandbox.js';
+import { streamRoutes } from './http/routes/stream.js';
 import { webhookRoutes } from './http/routes/webhooks.js';
 import { bootstrapKeys, type KeyBootstrap } from './service/bootstrap.js';
+import { LiveFeed } from './service/live-stream.js';
+import { RequestLogService } from './service/request-log.js';
+import { RequestLogWriter } from './service/request-log-writer.js';
 import { SandboxService } from './service/sandbox.js';
 import { WebhookDispatcher } from './service/webhook-dispatcher.js';
 import { WebhookService } from './service/webhooks.js';
@@ -43,7 +49,9 @@ import { ClockRepository } from './store/clocks.js';
 import { openStore, type Store } from './store/db.js';
 import { EsimRepository } from './store/esims.js';
 import { IdempotencyRepository } from './store/idempotency.js';
+import { LiveEventRepository } from './store/live-events.js';
 import { PlanRepository } from './store/plans.js';
+import { RequestLogRepository } from './store/request-log.js';
 import { ResellerRepository } from './store/resellers.js';
 import { WebhookRepository } from './store/webhooks.js';
 
@@ -60,6 +68,8 @@ export interface BuildOptions {
   processMetrics?: boolean;
   /** How often clock rules made due by real time are applied and announced (ms); default 60,000. */
   clockSweepMs?: number;
+  /** How long a request log entry waits for its batch to be written (ms); default 150. */
+  requestLogFlushMs?: number;
 }
 
 /** The built app and what start-up did, for the start-up log. */
@@ -129,6 +139,27 @@ export async function buildApp(config: Config, options: BuildOptions = {}): Prom
       allowPrivate: config.webhookAllowPrivate,
       onQueued,
     });
+    const nowOption = options.now ? { now: options.now } : {};
+    const requestLogRepository = new RequestLogRepository(store.db);
+    const requestLog = new RequestLogService({
+      repository: requestLogRepository,
+      days: config.requestLogDays,
+      ...nowOption,
+    });
+    // REQUEST_LOG=off: no writer, no plugin; the reads answer an empty log.
+    const requestLogWriter = config.requestLog
+      ? new RequestLogWriter({
+          repository: requestLogRepository,
+          retention: { limit: config.requestLogLimit, days: config.requestLogDays },
+          log: server.log,
+          onLost: (entries) => metrics.requestLogWriteFailures.inc(entries),
+          ...(options.requestLogFlushMs ? { flushMs: options.requestLogFlushMs } : {}),
+          ...nowOption,
+        })
+      : null;
+    // Added after the store's onClose: onClose hooks run last-added first, so the queue is
+    // written before the store closes.
+    if (requestLogWriter) server.addHook('onClose', async () => requestLogWriter.close());
 
     await server.register(requestIdPlugin);
     await server.register(problemDetailsPlugin);
@@ -153,6 +184,7 @@ export async function buildApp(config: Config, options: BuildOptions = {}): Prom
           repository: new IdempotencyRepository(store.db),
           ...(options.now ? { now: options.now } : {}),
         });
+        if (requestLogWriter) await v1.register(requestLogPlugin, { writer: requestLogWriter, ...nowOption });
         await v1.register(planRoutes, { service });
         await v1.register(orderRoutes, { service });
         await v1.register(esimRoutes, { service });
@@ -160,6 +192,10 @@ export async function buildApp(config: Config, options: BuildOptions = {}): Prom
         await v1.register(clockRoutes, { service });
         await v1.register(webhookRoutes, { webhooks });
         await v1.register(inspectionRoutes, { service });
+        await v1.register(requestLogRoutes, { requestLog });
+        await v1.register(streamRoutes, {
+          feed: new LiveFeed(requestLogRepository, new LiveEventRepository(store.db)),
+        });
       },
       { prefix: '/v1' },
     );

@@ -43,6 +43,12 @@ export interface Config {
   webhookAllowPrivate: boolean;
   /** `WEBHOOK_BACKOFF_MS`: the first retry wait of a failed delivery, doubled for each later one; default 1000 (ms), 10 to 600000. */
   webhookBackoffMs: number;
+  /** `REQUEST_LOG`: `on` (default) records every authenticated /v1 request in the request log; `off` records nothing. */
+  requestLog: boolean;
+  /** `REQUEST_LOG_LIMIT`: entries kept per reseller, the newest; default 1000, 1 to 100000. */
+  requestLogLimit: number;
+  /** `REQUEST_LOG_DAYS`: real days an entry is kept at most; default 7, 1 to 365. */
+  requestLogDays: number;
 }
 
 export const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
@@ -84,6 +90,9 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     logLevel: parseLogLevel(env.LOG_LEVEL),
     webhookAllowPrivate: parseOnOff('WEBHOOK_ALLOW_PRIVATE', env.WEBHOOK_ALLOW_PRIVATE, true),
     webhookBackoffMs: parseIntegerIn('WEBHOOK_BACKOFF_MS', env.WEBHOOK_BACKOFF_MS, 1000, 10, 600_000),
+    requestLog: parseOnOff('REQUEST_LOG', env.REQUEST_LOG, true),
+    requestLogLimit: parseIntegerIn('REQUEST_LOG_LIMIT', env.REQUEST_LOG_LIMIT, 1000, 1, 100_000),
+    requestLogDays: parseIntegerIn('REQUEST_LOG_DAYS', env.REQUEST_LOG_DAYS, 7, 1, 365),
   };
 }
 

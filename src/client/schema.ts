@@ -372,6 +372,66 @@ export interface paths {
     patch?: never;
     trace?: never;
   };
+  '/v1/sandbox/requests': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /**
+     * List the requests you made (sandbox only)
+     * @description The reseller's requests, newest first, each with what the sandbox answered. Every request made with a valid API key under /v1 is recorded (errors, rate-limited and fault-injected ones included), except the inspection reads (this log, eSIM histories, the listings, the stream). An entry is readable within a second of its response, from every instance sharing the database. Kept: the newest REQUEST_LOG_LIMIT entries (default 1000) and none older than REQUEST_LOG_DAYS real days (default 7). Bodies: the JSON value when JSON and at most 16 KiB, else the first 16 KiB as text with `truncated` set. Authorization is kept as `Bearer …` and the last 4 characters of the key; a webhook signing secret reads "[redacted]". Filters (all must match): method, operationId, status (a code such as `429` or a class such as `4xx`), iccid (named or produced), transactionId (created or read), requestId, idempotencyKey, since (receivedAt at or after it). Cursor pagination: pass a page's `nextCursor` as `cursor` (null on the last page); a page never repeats or skips an entry while new ones arrive. Default limit 20. Rate limit: 600 requests per minute.
+     */
+    get: operations['listSandboxRequests'];
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/v1/sandbox/requests/{id}': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /**
+     * Read one request you made (sandbox only)
+     * @description One entry of the request log by its id. Another reseller's entry, an unknown id and an entry past retention answer 404 NOT_FOUND alike. Every request made with a valid API key under /v1 is recorded (errors, rate-limited and fault-injected ones included), except the inspection reads (this log, eSIM histories, the listings, the stream). An entry is readable within a second of its response, from every instance sharing the database. Kept: the newest REQUEST_LOG_LIMIT entries (default 1000) and none older than REQUEST_LOG_DAYS real days (default 7). Bodies: the JSON value when JSON and at most 16 KiB, else the first 16 KiB as text with `truncated` set. Authorization is kept as `Bearer …` and the last 4 characters of the key; a webhook signing secret reads "[redacted]". Rate limit: 600 requests per minute.
+     */
+    get: operations['getSandboxRequest'];
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/v1/sandbox/stream': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /**
+     * Follow what happens, live (Server-Sent Events; sandbox only)
+     * @description A `text/event-stream` of the reseller's sandbox: `request` (each request log entry, without bodies), `esim.changed` (each new eSIM history entry, with its iccid), `webhook.attempt` (each delivery attempt: status code, duration) and `webhook.event` (every webhook event generated, whether or not an endpoint is registered; `payload` is the exact body a delivery sends). Each event is `id: <position>`, `event: <type>`, `data: <one line of JSON>`. Without `Last-Event-ID` the stream starts with what happens next; with the `id` of the last event received it resumes after it (what retention still keeps). Events of every instance sharing the database arrive within 2 s. A comment `: heartbeat` every 15 s. At most 5 open streams per API key (the next is 429 RATE_LIMITED). Rate limit: 600 requests per minute (opening a stream is one request).
+     */
+    get: operations['streamSandboxEvents'];
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
 }
 export interface webhooks {
   'order.completed': {
@@ -4935,6 +4995,1218 @@ export interface operations {
              */
             nextCursor: string | null;
           };
+        };
+      };
+      /** @description Validation error (VALIDATION_ERROR): `errors` names each invalid field and the rule it broke. */
+      400: {
+        headers: {
+          /** @description Maximum number of requests allowed per minute */
+          'X-RateLimit-Limit'?: number;
+          /** @description Number of requests remaining in the current time window */
+          'X-RateLimit-Remaining'?: number;
+          /** @description Seconds until the rate limit resets */
+          'X-RateLimit-Reset'?: number;
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description Missing or unknown API key (UNAUTHORIZED). Carries `WWW-Authenticate: Bearer`. */
+      401: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description Rate limit exceeded (RATE_LIMITED). Retry after `Retry-After` seconds. */
+      429: {
+        headers: {
+          /** @description Maximum number of requests allowed per minute */
+          'X-RateLimit-Limit'?: number;
+          /** @description Number of requests remaining in the current time window */
+          'X-RateLimit-Remaining'?: number;
+          /** @description Seconds until the rate limit resets */
+          'X-RateLimit-Reset'?: number;
+          /** @description Seconds to wait before the next request */
+          'Retry-After'?: number;
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description Unexpected error (INTERNAL), or one injected with `Sandbox-Fault: error=500` (INJECTED_INTERNAL_ERROR) */
+      500: {
+        headers: {
+          /** @description Maximum number of requests allowed per minute */
+          'X-RateLimit-Limit'?: number;
+          /** @description Number of requests remaining in the current time window */
+          'X-RateLimit-Remaining'?: number;
+          /** @description Seconds until the rate limit resets */
+          'X-RateLimit-Reset'?: number;
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description Injected with `Sandbox-Fault: error=502` (INJECTED_BAD_GATEWAY): the request was not processed */
+      502: {
+        headers: {
+          /** @description Maximum number of requests allowed per minute */
+          'X-RateLimit-Limit'?: number;
+          /** @description Number of requests remaining in the current time window */
+          'X-RateLimit-Remaining'?: number;
+          /** @description Seconds until the rate limit resets */
+          'X-RateLimit-Reset'?: number;
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description Injected with `Sandbox-Fault: error=503` (INJECTED_SERVICE_UNAVAILABLE): the request was not processed; retry after `Retry-After` seconds */
+      503: {
+        headers: {
+          /** @description Maximum number of requests allowed per minute */
+          'X-RateLimit-Limit'?: number;
+          /** @description Number of requests remaining in the current time window */
+          'X-RateLimit-Remaining'?: number;
+          /** @description Seconds until the rate limit resets */
+          'X-RateLimit-Reset'?: number;
+          /** @description Seconds to wait before retrying (RFC 9110 delay-seconds): always 1 for an injected 503 */
+          'Retry-After'?: number;
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description Injected with `Sandbox-Fault: error=504` (INJECTED_GATEWAY_TIMEOUT): the request was not processed */
+      504: {
+        headers: {
+          /** @description Maximum number of requests allowed per minute */
+          'X-RateLimit-Limit'?: number;
+          /** @description Number of requests remaining in the current time window */
+          'X-RateLimit-Remaining'?: number;
+          /** @description Seconds until the rate limit resets */
+          'X-RateLimit-Reset'?: number;
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+    };
+  };
+  listSandboxRequests: {
+    parameters: {
+      query?: {
+        /**
+         * @description Most entries on one page (1-100, default 20).
+         * @example 20
+         */
+        limit?: number;
+        /**
+         * @description The `nextCursor` of the previous page, to read the page after it; leave it out for the first page. Opaque: it is bound to the listing, the API key's sandbox and the filters it came with (another listing's or another filter set's cursor answers 400 at query.cursor). Entries that arrive while you page never make a page repeat or skip an entry.
+         * @example eyJrIjoiODkwMDAwMDAwMDAwMDAwMDAyOSIsInMiOiJONU9RQm9saFhyUkxENTNLIn0
+         */
+        cursor?: string;
+        /**
+         * @description Only this HTTP method (any case).
+         * @example POST
+         */
+        method?: string;
+        /**
+         * @description Only this operation (its OpenAPI operationId).
+         * @example createOrder
+         */
+        operationId?: string;
+        /**
+         * @description Only this status (`429`) or class of statuses (`4xx`).
+         * @example 4xx
+         */
+        status?: string;
+        /**
+         * @description Only requests that named or produced this ICCID.
+         * @example 8900000000000000011
+         */
+        iccid?: string;
+        /**
+         * @description Only requests that created or read this order.
+         * @example a1b2c3d4-e5f6-7890-abcd-ef1234567890
+         */
+        transactionId?: string;
+        /**
+         * @description Only the request with this X-Request-Id.
+         * @example 3f1c2b7e-8a4d-4b0e-9a51-0c6f0f3d2a10
+         */
+        requestId?: string;
+        /**
+         * @description Only requests with this Idempotency-Key.
+         * @example order-2026-01-22-001
+         */
+        idempotencyKey?: string;
+        /**
+         * @description Only requests received at or after this instant (real time, ISO 8601).
+         * @example 2026-01-22T10:00:00Z
+         */
+        since?: string;
+      };
+      header?: {
+        /**
+         * @description Rehearse a failure (ignored entirely when the server runs with `SANDBOX_FAULTS=off`). One value per request, surrounding spaces ignored, names in lower case; applied after authentication, rate limiting and validation (a request that fails those gets that answer):
+         *
+         *     - `drop-response`: the operation runs and commits, then the connection closes with no response at all;
+         *     - `truncate-response`: the operation commits; the status line, the headers (Content-Length of the whole body) and the first half of the body (at least 100 bytes, never all of it: an order's `transactionId` is always there) are sent, then the connection closes;
+         *     - `delay=<ms>`: 0 to 30000 milliseconds, decimal digits only: the operation runs, then its response waits;
+         *     - `error=<500|502|503|504>`: nothing is done; the answer is a problem with that status and code INJECTED_INTERNAL_ERROR, INJECTED_BAD_GATEWAY, INJECTED_SERVICE_UNAVAILABLE, INJECTED_GATEWAY_TIMEOUT (503 with `Retry-After: 1`).
+         *
+         *     Any other value answers 400 VALIDATION_ERROR at `header.sandbox-fault`. After a lost order response, reconcile with `GET /v1/orders/{transactionId}`.
+         */
+        'Sandbox-Fault'?: components['parameters']['SandboxFault'];
+      };
+      path?: never;
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      /** @description A page of entries, newest first */
+      200: {
+        headers: {
+          /** @description Maximum number of requests allowed per minute */
+          'X-RateLimit-Limit'?: number;
+          /** @description Number of requests remaining in the current time window */
+          'X-RateLimit-Remaining'?: number;
+          /** @description Seconds until the rate limit resets */
+          'X-RateLimit-Reset'?: number;
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': {
+            /** @description Entries, newest first. */
+            items: {
+              /**
+               * @description The entry's id (`GET /v1/sandbox/requests/{id}`): a string of digits, numerically increasing in the order entries were stored.
+               * @example 5120
+               */
+              id: string;
+              /**
+               * @description The X-Request-Id of the request (yours when valid, else the UUID the sandbox gave it).
+               * @example 3f1c2b7e-8a4d-4b0e-9a51-0c6f0f3d2a10
+               */
+              requestId: string;
+              /**
+               * Format: date-time
+               * @description When the request arrived, in real time (ISO 8601 UTC, milliseconds).
+               * @example 2026-01-22T10:30:00.123Z
+               */
+              receivedAt: string;
+              /**
+               * Format: date-time
+               * @description receivedAt on the reseller's sandbox clock (ISO 8601 UTC, milliseconds), with the clock's offset as it stood when the entry was stored (within a second of the response).
+               * @example 2026-03-01T10:30:00.123Z
+               */
+              sandboxTime: string;
+              /**
+               * @description The HTTP method.
+               * @example POST
+               */
+              method: string;
+              /**
+               * @description The path, without the query string.
+               * @example /v1/orders
+               */
+              path: string;
+              /**
+               * @description The query parameters as sent (a repeated one as an array).
+               * @example {
+               *       "countryCode": "JP"
+               *     }
+               */
+              query: {
+                [key: string]: string | string[];
+              };
+              /**
+               * @description The OpenAPI operationId of the route; null when the path matched none.
+               * @example createOrder
+               */
+              operationId: string | null;
+              /**
+               * @description The HTTP status the sandbox answered (or committed to, for a dropped or truncated response).
+               * @example 201
+               */
+              status: number;
+              /**
+               * @description Milliseconds from receipt to the response sent, or cut short by a fault (to the microsecond).
+               * @example 12.345
+               */
+              durationMs: number;
+              /**
+               * @description The Idempotency-Key header, or null.
+               * @example order-2026-01-22-001
+               */
+              idempotencyKey: string | null;
+              /**
+               * @description True when the answer was the replay of a stored response (Idempotent-Replayed: true).
+               * @example false
+               */
+              idempotentReplayed: boolean;
+              /**
+               * @description The Sandbox-Fault value the sandbox honoured (drop-response, truncate-response, delay=<ms>, error=<status>); null when none was (no header, an invalid one, SANDBOX_FAULTS=off, or a request refused before faults apply).
+               * @example drop-response
+               */
+              fault: string | null;
+              /**
+               * @description The `code` of the problem answered (VALIDATION_ERROR, RATE_LIMITED, ...); null for a success.
+               * @example VALIDATION_ERROR
+               */
+              problemCode: string | null;
+              /**
+               * @description The request headers, names in lower case (repeated ones joined with ", "). Authorization is kept as `Bearer …` and the last 4 characters of the key, never the key.
+               * @example {
+               *       "authorization": "Bearer …y-01",
+               *       "content-type": "application/json"
+               *     }
+               */
+              requestHeaders: {
+                [key: string]: string;
+              };
+              /**
+               * @description The response headers as set by the sandbox, names in lower case.
+               * @example {
+               *       "content-type": "application/json; charset=utf-8",
+               *       "x-request-id": "3f1c2b7e-8a4d-4b0e-9a51-0c6f0f3d2a10"
+               *     }
+               */
+              responseHeaders: {
+                [key: string]: string;
+              };
+              /** @description Whether each body was kept only in part (its first 16 KiB, as text). */
+              truncated: {
+                /**
+                 * @description The request body was longer than 16 KiB or not JSON, and cut.
+                 * @example false
+                 */
+                request: boolean;
+                /**
+                 * @description The response body was longer than 16 KiB, and cut.
+                 * @example false
+                 */
+                response: boolean;
+              };
+              /**
+               * @description Every ICCID the request named (path, body) or the answer produced or showed (all of them for an order of 1,000).
+               * @example [
+               *       "8900000000000000011"
+               *     ]
+               */
+              iccids: string[];
+              /**
+               * @description The order the request created or read, or null.
+               * @example a1b2c3d4-e5f6-7890-abcd-ef1234567890
+               */
+              transactionId: string | null;
+              /**
+               * @description The request body: its JSON value when it is JSON of at most 16 KiB; otherwise its first 16 KiB as text (`truncated.request` true when cut); null when the request had none (or it could not be read, as for a body Fastify refused).
+               * @example {
+               *       "planCode": "KD0001",
+               *       "quantity": 1
+               *     }
+               */
+              requestBody: unknown;
+              /**
+               * @description The response body the sandbox committed to send (for a dropped or truncated response too): its JSON value when JSON of at most 16 KiB, otherwise its first 16 KiB as text (`truncated.response` true when cut); null for none. A webhook signing secret reads "[redacted]".
+               * @example {
+               *       "transactionId": "a1b2c3d4-e5f6-7890-abcd-ef1234567890"
+               *     }
+               */
+              responseBody: unknown;
+            }[];
+            /**
+             * @description Pass it as `cursor` to read the next page; null on the last page.
+             * @example eyJrIjoiODkwMDAwMDAwMDAwMDAwMDAyOSIsInMiOiJONU9RQm9saFhyUkxENTNLIn0
+             */
+            nextCursor: string | null;
+          };
+        };
+      };
+      /** @description Validation error (VALIDATION_ERROR): `errors` names each invalid field and the rule it broke. */
+      400: {
+        headers: {
+          /** @description Maximum number of requests allowed per minute */
+          'X-RateLimit-Limit'?: number;
+          /** @description Number of requests remaining in the current time window */
+          'X-RateLimit-Remaining'?: number;
+          /** @description Seconds until the rate limit resets */
+          'X-RateLimit-Reset'?: number;
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description Missing or unknown API key (UNAUTHORIZED). Carries `WWW-Authenticate: Bearer`. */
+      401: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description Rate limit exceeded (RATE_LIMITED). Retry after `Retry-After` seconds. */
+      429: {
+        headers: {
+          /** @description Maximum number of requests allowed per minute */
+          'X-RateLimit-Limit'?: number;
+          /** @description Number of requests remaining in the current time window */
+          'X-RateLimit-Remaining'?: number;
+          /** @description Seconds until the rate limit resets */
+          'X-RateLimit-Reset'?: number;
+          /** @description Seconds to wait before the next request */
+          'Retry-After'?: number;
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description Unexpected error (INTERNAL), or one injected with `Sandbox-Fault: error=500` (INJECTED_INTERNAL_ERROR) */
+      500: {
+        headers: {
+          /** @description Maximum number of requests allowed per minute */
+          'X-RateLimit-Limit'?: number;
+          /** @description Number of requests remaining in the current time window */
+          'X-RateLimit-Remaining'?: number;
+          /** @description Seconds until the rate limit resets */
+          'X-RateLimit-Reset'?: number;
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description Injected with `Sandbox-Fault: error=502` (INJECTED_BAD_GATEWAY): the request was not processed */
+      502: {
+        headers: {
+          /** @description Maximum number of requests allowed per minute */
+          'X-RateLimit-Limit'?: number;
+          /** @description Number of requests remaining in the current time window */
+          'X-RateLimit-Remaining'?: number;
+          /** @description Seconds until the rate limit resets */
+          'X-RateLimit-Reset'?: number;
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description Injected with `Sandbox-Fault: error=503` (INJECTED_SERVICE_UNAVAILABLE): the request was not processed; retry after `Retry-After` seconds */
+      503: {
+        headers: {
+          /** @description Maximum number of requests allowed per minute */
+          'X-RateLimit-Limit'?: number;
+          /** @description Number of requests remaining in the current time window */
+          'X-RateLimit-Remaining'?: number;
+          /** @description Seconds until the rate limit resets */
+          'X-RateLimit-Reset'?: number;
+          /** @description Seconds to wait before retrying (RFC 9110 delay-seconds): always 1 for an injected 503 */
+          'Retry-After'?: number;
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description Injected with `Sandbox-Fault: error=504` (INJECTED_GATEWAY_TIMEOUT): the request was not processed */
+      504: {
+        headers: {
+          /** @description Maximum number of requests allowed per minute */
+          'X-RateLimit-Limit'?: number;
+          /** @description Number of requests remaining in the current time window */
+          'X-RateLimit-Remaining'?: number;
+          /** @description Seconds until the rate limit resets */
+          'X-RateLimit-Reset'?: number;
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+    };
+  };
+  getSandboxRequest: {
+    parameters: {
+      query?: never;
+      header?: {
+        /**
+         * @description Rehearse a failure (ignored entirely when the server runs with `SANDBOX_FAULTS=off`). One value per request, surrounding spaces ignored, names in lower case; applied after authentication, rate limiting and validation (a request that fails those gets that answer):
+         *
+         *     - `drop-response`: the operation runs and commits, then the connection closes with no response at all;
+         *     - `truncate-response`: the operation commits; the status line, the headers (Content-Length of the whole body) and the first half of the body (at least 100 bytes, never all of it: an order's `transactionId` is always there) are sent, then the connection closes;
+         *     - `delay=<ms>`: 0 to 30000 milliseconds, decimal digits only: the operation runs, then its response waits;
+         *     - `error=<500|502|503|504>`: nothing is done; the answer is a problem with that status and code INJECTED_INTERNAL_ERROR, INJECTED_BAD_GATEWAY, INJECTED_SERVICE_UNAVAILABLE, INJECTED_GATEWAY_TIMEOUT (503 with `Retry-After: 1`).
+         *
+         *     Any other value answers 400 VALIDATION_ERROR at `header.sandbox-fault`. After a lost order response, reconcile with `GET /v1/orders/{transactionId}`.
+         */
+        'Sandbox-Fault'?: components['parameters']['SandboxFault'];
+      };
+      path: {
+        /**
+         * @description The entry's id, as the log gives it.
+         * @example 5120
+         */
+        id: string;
+      };
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      /** @description The entry */
+      200: {
+        headers: {
+          /** @description Maximum number of requests allowed per minute */
+          'X-RateLimit-Limit'?: number;
+          /** @description Number of requests remaining in the current time window */
+          'X-RateLimit-Remaining'?: number;
+          /** @description Seconds until the rate limit resets */
+          'X-RateLimit-Reset'?: number;
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': {
+            /**
+             * @description The entry's id (`GET /v1/sandbox/requests/{id}`): a string of digits, numerically increasing in the order entries were stored.
+             * @example 5120
+             */
+            id: string;
+            /**
+             * @description The X-Request-Id of the request (yours when valid, else the UUID the sandbox gave it).
+             * @example 3f1c2b7e-8a4d-4b0e-9a51-0c6f0f3d2a10
+             */
+            requestId: string;
+            /**
+             * Format: date-time
+             * @description When the request arrived, in real time (ISO 8601 UTC, milliseconds).
+             * @example 2026-01-22T10:30:00.123Z
+             */
+            receivedAt: string;
+            /**
+             * Format: date-time
+             * @description receivedAt on the reseller's sandbox clock (ISO 8601 UTC, milliseconds), with the clock's offset as it stood when the entry was stored (within a second of the response).
+             * @example 2026-03-01T10:30:00.123Z
+             */
+            sandboxTime: string;
+            /**
+             * @description The HTTP method.
+             * @example POST
+             */
+            method: string;
+            /**
+             * @description The path, without the query string.
+             * @example /v1/orders
+             */
+            path: string;
+            /**
+             * @description The query parameters as sent (a repeated one as an array).
+             * @example {
+             *       "countryCode": "JP"
+             *     }
+             */
+            query: {
+              [key: string]: string | string[];
+            };
+            /**
+             * @description The OpenAPI operationId of the route; null when the path matched none.
+             * @example createOrder
+             */
+            operationId: string | null;
+            /**
+             * @description The HTTP status the sandbox answered (or committed to, for a dropped or truncated response).
+             * @example 201
+             */
+            status: number;
+            /**
+             * @description Milliseconds from receipt to the response sent, or cut short by a fault (to the microsecond).
+             * @example 12.345
+             */
+            durationMs: number;
+            /**
+             * @description The Idempotency-Key header, or null.
+             * @example order-2026-01-22-001
+             */
+            idempotencyKey: string | null;
+            /**
+             * @description True when the answer was the replay of a stored response (Idempotent-Replayed: true).
+             * @example false
+             */
+            idempotentReplayed: boolean;
+            /**
+             * @description The Sandbox-Fault value the sandbox honoured (drop-response, truncate-response, delay=<ms>, error=<status>); null when none was (no header, an invalid one, SANDBOX_FAULTS=off, or a request refused before faults apply).
+             * @example drop-response
+             */
+            fault: string | null;
+            /**
+             * @description The `code` of the problem answered (VALIDATION_ERROR, RATE_LIMITED, ...); null for a success.
+             * @example VALIDATION_ERROR
+             */
+            problemCode: string | null;
+            /**
+             * @description The request headers, names in lower case (repeated ones joined with ", "). Authorization is kept as `Bearer …` and the last 4 characters of the key, never the key.
+             * @example {
+             *       "authorization": "Bearer …y-01",
+             *       "content-type": "application/json"
+             *     }
+             */
+            requestHeaders: {
+              [key: string]: string;
+            };
+            /**
+             * @description The response headers as set by the sandbox, names in lower case.
+             * @example {
+             *       "content-type": "application/json; charset=utf-8",
+             *       "x-request-id": "3f1c2b7e-8a4d-4b0e-9a51-0c6f0f3d2a10"
+             *     }
+             */
+            responseHeaders: {
+              [key: string]: string;
+            };
+            /** @description Whether each body was kept only in part (its first 16 KiB, as text). */
+            truncated: {
+              /**
+               * @description The request body was longer than 16 KiB or not JSON, and cut.
+               * @example false
+               */
+              request: boolean;
+              /**
+               * @description The response body was longer than 16 KiB, and cut.
+               * @example false
+               */
+              response: boolean;
+            };
+            /**
+             * @description Every ICCID the request named (path, body) or the answer produced or showed (all of them for an order of 1,000).
+             * @example [
+             *       "8900000000000000011"
+             *     ]
+             */
+            iccids: string[];
+            /**
+             * @description The order the request created or read, or null.
+             * @example a1b2c3d4-e5f6-7890-abcd-ef1234567890
+             */
+            transactionId: string | null;
+            /**
+             * @description The request body: its JSON value when it is JSON of at most 16 KiB; otherwise its first 16 KiB as text (`truncated.request` true when cut); null when the request had none (or it could not be read, as for a body Fastify refused).
+             * @example {
+             *       "planCode": "KD0001",
+             *       "quantity": 1
+             *     }
+             */
+            requestBody: unknown;
+            /**
+             * @description The response body the sandbox committed to send (for a dropped or truncated response too): its JSON value when JSON of at most 16 KiB, otherwise its first 16 KiB as text (`truncated.response` true when cut); null for none. A webhook signing secret reads "[redacted]".
+             * @example {
+             *       "transactionId": "a1b2c3d4-e5f6-7890-abcd-ef1234567890"
+             *     }
+             */
+            responseBody: unknown;
+          };
+        };
+      };
+      /** @description Validation error (VALIDATION_ERROR): `errors` names each invalid field and the rule it broke. */
+      400: {
+        headers: {
+          /** @description Maximum number of requests allowed per minute */
+          'X-RateLimit-Limit'?: number;
+          /** @description Number of requests remaining in the current time window */
+          'X-RateLimit-Remaining'?: number;
+          /** @description Seconds until the rate limit resets */
+          'X-RateLimit-Reset'?: number;
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description Missing or unknown API key (UNAUTHORIZED). Carries `WWW-Authenticate: Bearer`. */
+      401: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description Not found (NOT_FOUND) */
+      404: {
+        headers: {
+          /** @description Maximum number of requests allowed per minute */
+          'X-RateLimit-Limit'?: number;
+          /** @description Number of requests remaining in the current time window */
+          'X-RateLimit-Remaining'?: number;
+          /** @description Seconds until the rate limit resets */
+          'X-RateLimit-Reset'?: number;
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description Rate limit exceeded (RATE_LIMITED). Retry after `Retry-After` seconds. */
+      429: {
+        headers: {
+          /** @description Maximum number of requests allowed per minute */
+          'X-RateLimit-Limit'?: number;
+          /** @description Number of requests remaining in the current time window */
+          'X-RateLimit-Remaining'?: number;
+          /** @description Seconds until the rate limit resets */
+          'X-RateLimit-Reset'?: number;
+          /** @description Seconds to wait before the next request */
+          'Retry-After'?: number;
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description Unexpected error (INTERNAL), or one injected with `Sandbox-Fault: error=500` (INJECTED_INTERNAL_ERROR) */
+      500: {
+        headers: {
+          /** @description Maximum number of requests allowed per minute */
+          'X-RateLimit-Limit'?: number;
+          /** @description Number of requests remaining in the current time window */
+          'X-RateLimit-Remaining'?: number;
+          /** @description Seconds until the rate limit resets */
+          'X-RateLimit-Reset'?: number;
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description Injected with `Sandbox-Fault: error=502` (INJECTED_BAD_GATEWAY): the request was not processed */
+      502: {
+        headers: {
+          /** @description Maximum number of requests allowed per minute */
+          'X-RateLimit-Limit'?: number;
+          /** @description Number of requests remaining in the current time window */
+          'X-RateLimit-Remaining'?: number;
+          /** @description Seconds until the rate limit resets */
+          'X-RateLimit-Reset'?: number;
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description Injected with `Sandbox-Fault: error=503` (INJECTED_SERVICE_UNAVAILABLE): the request was not processed; retry after `Retry-After` seconds */
+      503: {
+        headers: {
+          /** @description Maximum number of requests allowed per minute */
+          'X-RateLimit-Limit'?: number;
+          /** @description Number of requests remaining in the current time window */
+          'X-RateLimit-Remaining'?: number;
+          /** @description Seconds until the rate limit resets */
+          'X-RateLimit-Reset'?: number;
+          /** @description Seconds to wait before retrying (RFC 9110 delay-seconds): always 1 for an injected 503 */
+          'Retry-After'?: number;
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description Injected with `Sandbox-Fault: error=504` (INJECTED_GATEWAY_TIMEOUT): the request was not processed */
+      504: {
+        headers: {
+          /** @description Maximum number of requests allowed per minute */
+          'X-RateLimit-Limit'?: number;
+          /** @description Number of requests remaining in the current time window */
+          'X-RateLimit-Remaining'?: number;
+          /** @description Seconds until the rate limit resets */
+          'X-RateLimit-Reset'?: number;
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+    };
+  };
+  streamSandboxEvents: {
+    parameters: {
+      query?: {
+        /**
+         * @description Comma-separated event types to receive (default all): request, esim.changed, webhook.attempt, webhook.event.
+         * @example request,esim.changed
+         */
+        types?: string;
+        /**
+         * @description Only events about this eSIM: requests that named or produced it, its changes, attempts and events of its deliveries.
+         * @example 8900000000000000011
+         */
+        iccid?: string;
+      };
+      header?: {
+        /**
+         * @description The `id` of the last event received, to resume after it.
+         * @example 5120.1042.7.318
+         */
+        'Last-Event-Id'?: string;
+        /**
+         * @description Rehearse a failure (ignored entirely when the server runs with `SANDBOX_FAULTS=off`). One value per request, surrounding spaces ignored, names in lower case; applied after authentication, rate limiting and validation (a request that fails those gets that answer):
+         *
+         *     - `drop-response`: the operation runs and commits, then the connection closes with no response at all;
+         *     - `truncate-response`: the operation commits; the status line, the headers (Content-Length of the whole body) and the first half of the body (at least 100 bytes, never all of it: an order's `transactionId` is always there) are sent, then the connection closes;
+         *     - `delay=<ms>`: 0 to 30000 milliseconds, decimal digits only: the operation runs, then its response waits;
+         *     - `error=<500|502|503|504>`: nothing is done; the answer is a problem with that status and code INJECTED_INTERNAL_ERROR, INJECTED_BAD_GATEWAY, INJECTED_SERVICE_UNAVAILABLE, INJECTED_GATEWAY_TIMEOUT (503 with `Retry-After: 1`).
+         *
+         *     Any other value answers 400 VALIDATION_ERROR at `header.sandbox-fault`. After a lost order response, reconcile with `GET /v1/orders/{transactionId}`.
+         */
+        'Sandbox-Fault'?: components['parameters']['SandboxFault'];
+      };
+      path?: never;
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      /** @description The event stream: one Server-Sent Event per change, each as the schema describes it (id, event, data). */
+      200: {
+        headers: {
+          /** @description Maximum number of requests allowed per minute */
+          'X-RateLimit-Limit'?: number;
+          /** @description Number of requests remaining in the current time window */
+          'X-RateLimit-Remaining'?: number;
+          /** @description Seconds until the rate limit resets */
+          'X-RateLimit-Reset'?: number;
+          [name: string]: unknown;
+        };
+        content: {
+          'text/event-stream':
+            | {
+                /**
+                 * @description The position after this event: send it back as Last-Event-ID to resume.
+                 * @example 5120.1042.7.318
+                 */
+                id: string;
+                /**
+                 * @description The event type.
+                 * @example request
+                 * @enum {unknown}
+                 */
+                event: 'request';
+                /** @description A request log entry without requestBody and responseBody (read the entry by id for them). */
+                data: {
+                  /**
+                   * @description The entry's id (`GET /v1/sandbox/requests/{id}`): a string of digits, numerically increasing in the order entries were stored.
+                   * @example 5120
+                   */
+                  id: string;
+                  /**
+                   * @description The X-Request-Id of the request (yours when valid, else the UUID the sandbox gave it).
+                   * @example 3f1c2b7e-8a4d-4b0e-9a51-0c6f0f3d2a10
+                   */
+                  requestId: string;
+                  /**
+                   * Format: date-time
+                   * @description When the request arrived, in real time (ISO 8601 UTC, milliseconds).
+                   * @example 2026-01-22T10:30:00.123Z
+                   */
+                  receivedAt: string;
+                  /**
+                   * Format: date-time
+                   * @description receivedAt on the reseller's sandbox clock (ISO 8601 UTC, milliseconds), with the clock's offset as it stood when the entry was stored (within a second of the response).
+                   * @example 2026-03-01T10:30:00.123Z
+                   */
+                  sandboxTime: string;
+                  /**
+                   * @description The HTTP method.
+                   * @example POST
+                   */
+                  method: string;
+                  /**
+                   * @description The path, without the query string.
+                   * @example /v1/orders
+                   */
+                  path: string;
+                  /**
+                   * @description The query parameters as sent (a repeated one as an array).
+                   * @example {
+                   *       "countryCode": "JP"
+                   *     }
+                   */
+                  query: {
+                    [key: string]: string | string[];
+                  };
+                  /**
+                   * @description The OpenAPI operationId of the route; null when the path matched none.
+                   * @example createOrder
+                   */
+                  operationId: string | null;
+                  /**
+                   * @description The HTTP status the sandbox answered (or committed to, for a dropped or truncated response).
+                   * @example 201
+                   */
+                  status: number;
+                  /**
+                   * @description Milliseconds from receipt to the response sent, or cut short by a fault (to the microsecond).
+                   * @example 12.345
+                   */
+                  durationMs: number;
+                  /**
+                   * @description The Idempotency-Key header, or null.
+                   * @example order-2026-01-22-001
+                   */
+                  idempotencyKey: string | null;
+                  /**
+                   * @description True when the answer was the replay of a stored response (Idempotent-Replayed: true).
+                   * @example false
+                   */
+                  idempotentReplayed: boolean;
+                  /**
+                   * @description The Sandbox-Fault value the sandbox honoured (drop-response, truncate-response, delay=<ms>, error=<status>); null when none was (no header, an invalid one, SANDBOX_FAULTS=off, or a request refused before faults apply).
+                   * @example drop-response
+                   */
+                  fault: string | null;
+                  /**
+                   * @description The `code` of the problem answered (VALIDATION_ERROR, RATE_LIMITED, ...); null for a success.
+                   * @example VALIDATION_ERROR
+                   */
+                  problemCode: string | null;
+                  /**
+                   * @description The request headers, names in lower case (repeated ones joined with ", "). Authorization is kept as `Bearer …` and the last 4 characters of the key, never the key.
+                   * @example {
+                   *       "authorization": "Bearer …y-01",
+                   *       "content-type": "application/json"
+                   *     }
+                   */
+                  requestHeaders: {
+                    [key: string]: string;
+                  };
+                  /**
+                   * @description The response headers as set by the sandbox, names in lower case.
+                   * @example {
+                   *       "content-type": "application/json; charset=utf-8",
+                   *       "x-request-id": "3f1c2b7e-8a4d-4b0e-9a51-0c6f0f3d2a10"
+                   *     }
+                   */
+                  responseHeaders: {
+                    [key: string]: string;
+                  };
+                  /** @description Whether each body was kept only in part (its first 16 KiB, as text). */
+                  truncated: {
+                    /**
+                     * @description The request body was longer than 16 KiB or not JSON, and cut.
+                     * @example false
+                     */
+                    request: boolean;
+                    /**
+                     * @description The response body was longer than 16 KiB, and cut.
+                     * @example false
+                     */
+                    response: boolean;
+                  };
+                  /**
+                   * @description Every ICCID the request named (path, body) or the answer produced or showed (all of them for an order of 1,000).
+                   * @example [
+                   *       "8900000000000000011"
+                   *     ]
+                   */
+                  iccids: string[];
+                  /**
+                   * @description The order the request created or read, or null.
+                   * @example a1b2c3d4-e5f6-7890-abcd-ef1234567890
+                   */
+                  transactionId: string | null;
+                };
+              }
+            | {
+                /**
+                 * @description The position after this event: send it back as Last-Event-ID to resume.
+                 * @example 5120.1042.7.318
+                 */
+                id: string;
+                /**
+                 * @description The event type.
+                 * @example esim.changed
+                 * @enum {unknown}
+                 */
+                event: 'esim.changed';
+                /** @description A new entry of an eSIM history, with its ICCID. */
+                data: {
+                  /**
+                   * @description The eSIM that changed.
+                   * @example 8900000000000000011
+                   */
+                  iccid: string;
+                  /**
+                   * @description The entry's id: increases with every entry of the reseller's sandbox, in the order the changes were committed.
+                   * @example 1042
+                   */
+                  id: number;
+                  /**
+                   * Format: date-time
+                   * @description When the change took effect on the reseller's sandbox clock (ISO 8601 UTC): the eSIM's lastUpdatedAt after it (for a lifecycle event its occurredAt, for a clock rule the instant the rule took effect).
+                   * @example 2026-06-05T00:00:00.000Z
+                   */
+                  at: string;
+                  /**
+                   * Format: date-time
+                   * @description When the change was stored, in real time (ISO 8601 UTC).
+                   * @example 2026-01-22T10:30:00.123Z
+                   */
+                  recordedAt: string;
+                  /**
+                   * @description What made the change: `order`, `emergency_control` (with `action`), `lifecycle_event` (with `event`, and `imei` when the event carries one), `data_usage`, or `clock_rule` (with `rule`).
+                   * @example {
+                   *       "type": "order"
+                   *     }
+                   * @example {
+                   *       "type": "emergency_control",
+                   *       "action": "suspend"
+                   *     }
+                   * @example {
+                   *       "type": "lifecycle_event",
+                   *       "event": "connect",
+                   *       "imei": "490154203237518"
+                   *     }
+                   * @example {
+                   *       "type": "data_usage"
+                   *     }
+                   * @example {
+                   *       "type": "clock_rule",
+                   *       "rule": "expiry"
+                   *     }
+                   */
+                  cause:
+                    | {
+                        /**
+                         * @description The order that created the eSIM (POST /v1/orders).
+                         * @example order
+                         * @enum {unknown}
+                         */
+                        type: 'order';
+                      }
+                    | {
+                        /**
+                         * @description Emergency control (POST /v1/esims/{iccid}/emergency-control).
+                         * @example emergency_control
+                         * @enum {unknown}
+                         */
+                        type: 'emergency_control';
+                        /**
+                         * @description The action applied.
+                         * @example suspend
+                         * @enum {unknown}
+                         */
+                        action: 'suspend' | 'release';
+                      }
+                    | {
+                        /**
+                         * @description A lifecycle event (POST /v1/sandbox/esims/{iccid}/events).
+                         * @example lifecycle_event
+                         * @enum {unknown}
+                         */
+                        type: 'lifecycle_event';
+                        /**
+                         * @description The event applied.
+                         * @example connect
+                         * @enum {unknown}
+                         */
+                        event: 'download' | 'install' | 'install_failed' | 'connect' | 'terminate';
+                        /**
+                         * @description The device's IMEI the event carried (install and connect only).
+                         * @example 490154203237518
+                         */
+                        imei?: string;
+                      }
+                    | {
+                        /**
+                         * @description A data-usage update (PUT /v1/sandbox/esims/{iccid}/data-usage).
+                         * @example data_usage
+                         * @enum {unknown}
+                         */
+                        type: 'data_usage';
+                      }
+                    | {
+                        /**
+                         * @description A rule of the reseller's sandbox clock.
+                         * @example clock_rule
+                         * @enum {unknown}
+                         */
+                        type: 'clock_rule';
+                        /**
+                         * @description expiry: the day after expiresOn began (00:00 Japan time): TERMINATED, terminatedOn = expiresOn + 1. activation_deadline: activationDeadline passed before any installation: TERMINATED, profile CANCELED.
+                         * @example expiry
+                         * @enum {unknown}
+                         */
+                        rule: 'expiry' | 'activation_deadline';
+                      };
+                  /**
+                   * @description The X-Request-Id of the request that made the change. For a clock rule: the request that found it due (a status or listing read, a history read, a clock advance or any change of the eSIM); null when real time's once-a-minute sweep applied it.
+                   * @example 3f1c2b7e-8a4d-4b0e-9a51-0c6f0f3d2a10
+                   */
+                  requestId: string | null;
+                  /** @description Every tracked field whose value changed, in the order of the status response. The creation lists every field that is not null, from null. */
+                  changes: {
+                    /**
+                     * @description The field, named as the eSIM status response names it. Tracked: every field of that response but iccid (the history's key), qrCode (made of smdpAddress and activationCode) and lastUpdatedAt (the entry's `at`).
+                     * @example contractStatus
+                     * @enum {unknown}
+                     */
+                    field:
+                      | 'homeCountry'
+                      | 'roamingCountries'
+                      | 'contractStatus'
+                      | 'profileProvisionStatus'
+                      | 'profileInstallStatus'
+                      | 'isServiceRestricted'
+                      | 'smdpAddress'
+                      | 'activationCode'
+                      | 'activationDeadline'
+                      | 'downloadedAt'
+                      | 'activatedOn'
+                      | 'terminatedOn'
+                      | 'expiresOn'
+                      | 'initialInsertionDevice'
+                      | 'initialInsertionAt'
+                      | 'initialConnectionDevice'
+                      | 'dataUsageDailyList'
+                      | 'totalDataUsage';
+                    /**
+                     * @description The value before the change, as the status response showed it (null for the creation).
+                     * @example ACTIVE
+                     */
+                    from: unknown;
+                    /**
+                     * @description The value after the change.
+                     * @example SUSPENDED
+                     */
+                    to: unknown;
+                  }[];
+                  /**
+                   * @description The webhook deliveries the change queued (see GET /v1/sandbox/webhook/deliveries); empty when no endpoint takes them. An eSIM's creation lists its order's order.completed delivery.
+                   * @example [
+                   *       "5b0c6a1e-2f7d-4c1a-9e3b-8d4f2a6c7e10"
+                   *     ]
+                   */
+                  webhookDeliveryIds: string[];
+                };
+              }
+            | {
+                /**
+                 * @description The position after this event: send it back as Last-Event-ID to resume.
+                 * @example 5120.1042.7.318
+                 */
+                id: string;
+                /**
+                 * @description The event type.
+                 * @example webhook.attempt
+                 * @enum {unknown}
+                 */
+                event: 'webhook.attempt';
+                /** @description One delivery attempt of a webhook event. */
+                data: {
+                  /**
+                   * Format: uuid
+                   * @description The delivery attempted.
+                   * @example 5b0c6a1e-2f7d-4c1a-9e3b-8d4f2a6c7e10
+                   */
+                  deliveryId: string;
+                  /**
+                   * Format: uuid
+                   * @description The event it delivers.
+                   * @example 9d2f7c1a-3b4e-4f5a-8c6d-7e8f9a0b1c2d
+                   */
+                  eventId: string;
+                  /**
+                   * @description The event type.
+                   * @example esim.status_changed
+                   * @enum {unknown}
+                   */
+                  eventType: 'order.completed' | 'esim.status_changed' | 'esim.usage_updated';
+                  /**
+                   * @description The eSIM of the event; null for order.completed.
+                   * @example 8900000000000000011
+                   */
+                  iccid: string | null;
+                  /**
+                   * @description The attempt number (1 to 8).
+                   * @example 1
+                   */
+                  attempt: number;
+                  /**
+                   * @description The receiver's HTTP status; null when none came (timeout, refused connection).
+                   * @example 200
+                   */
+                  statusCode: number | null;
+                  /**
+                   * @description How long the attempt took, in ms.
+                   * @example 38
+                   */
+                  durationMs: number;
+                  /**
+                   * @description Why it failed without a status, or null.
+                   * @example connect ECONNREFUSED 127.0.0.1:9
+                   */
+                  error: string | null;
+                  /**
+                   * Format: date-time
+                   * @description When the attempt started (real time).
+                   * @example 2026-01-22T10:30:00.123Z
+                   */
+                  attemptedAt: string;
+                };
+              }
+            | {
+                /**
+                 * @description The position after this event: send it back as Last-Event-ID to resume.
+                 * @example 5120.1042.7.318
+                 */
+                id: string;
+                /**
+                 * @description The event type.
+                 * @example webhook.event
+                 * @enum {unknown}
+                 */
+                event: 'webhook.event';
+                /** @description A webhook event the sandbox generated for the reseller. */
+                data: {
+                  /**
+                   * Format: uuid
+                   * @description The event id (the body's `id`).
+                   * @example 9d2f7c1a-3b4e-4f5a-8c6d-7e8f9a0b1c2d
+                   */
+                  id: string;
+                  /**
+                   * @description The event type.
+                   * @example order.completed
+                   * @enum {unknown}
+                   */
+                  type: 'order.completed' | 'esim.status_changed' | 'esim.usage_updated';
+                  /**
+                   * Format: date-time
+                   * @description When it happened, on the reseller's sandbox clock.
+                   * @example 2026-01-22T10:30:00.123Z
+                   */
+                  createdAt: string;
+                  /**
+                   * @description Exactly the JSON body a delivery of the event sends (`{id, type, createdAt, data}`), whether or not an endpoint is registered: sign it yourself to forward it.
+                   * @example {
+                   *       "id": "9d2f7c1a-3b4e-4f5a-8c6d-7e8f9a0b1c2d",
+                   *       "type": "order.completed",
+                   *       "createdAt": "2026-01-22T10:30:00.123Z",
+                   *       "data": {}
+                   *     }
+                   */
+                  payload: unknown;
+                };
+              };
         };
       };
       /** @description Validation error (VALIDATION_ERROR): `errors` names each invalid field and the rule it broke. */

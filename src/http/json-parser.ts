@@ -11,10 +11,20 @@
  * a 400 naming it (json-structure.ts), where JSON.parse would keep the last one silently.
  */
 import { isUtf8 } from 'node:buffer';
-import type { FastifyInstance } from 'fastify';
+import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { safeParse } from 'fast-content-type-parse';
 import { DomainError } from '../domain/errors.js';
 import { jsonStructureProblem } from './json-structure.js';
+
+// The bytes of a JSON body as they came, before parsing and schema defaults: what the request
+// log keeps. A symbol, not a decorator: only requests with a JSON body carry it.
+const RAW_BODY = Symbol('raw-json-body');
+type WithRawBody = { [RAW_BODY]?: Buffer };
+
+/** The bytes of the request's JSON body as sent, or undefined when it had none (or another media type). */
+export function rawJsonBody(request: FastifyRequest): Buffer | undefined {
+  return (request as unknown as WithRawBody)[RAW_BODY];
+}
 
 /** Replaces the `application/json` parser with the UTF-8-checking one. */
 export function installUtf8JsonParser(app: FastifyInstance): void {
@@ -22,6 +32,7 @@ export function installUtf8JsonParser(app: FastifyInstance): void {
   app.removeContentTypeParser('application/json');
   app.addContentTypeParser('application/json', { parseAs: 'buffer' }, (request, body, done) => {
     const bytes = body as Buffer;
+    (request as unknown as WithRawBody)[RAW_BODY] = bytes;
     const coding = request.headers['content-encoding'];
     if (coding !== undefined && coding.trim().toLowerCase() !== 'identity') {
       done(

@@ -16,6 +16,8 @@
  * - `sandbox_rate_limit_rejections_total{route}`: 429 answers of the rate limits.
  * - `sandbox_rate_limit_store_errors_total`: rate-limit counter operations Redis did not
  *   answer (served on this instance's own in-memory counters instead; see rate-limit.ts).
+ * - `sandbox_request_log_write_failures_total`: request log entries lost to a failed batch
+ *   write (or a full queue); the requests they record were answered all the same.
  * - `sandbox_faults_injected_total{fault}`: requests that carried a valid `Sandbox-Fault`.
  *   A dropped or truncated response never finishes, so Fastify's onResponse does
  *   not run for it: the fault hook records it with `observe` when it closes the connection.
@@ -66,6 +68,11 @@ export class Metrics {
     name: 'sandbox_faults_injected_total',
     help: 'Requests that carried a valid Sandbox-Fault header, by fault: drop-response, truncate-response, delay, error.',
     labelNames: ['fault'] as const,
+    registers: [this.registry],
+  });
+  readonly requestLogWriteFailures = new Counter({
+    name: 'sandbox_request_log_write_failures_total',
+    help: 'Request log entries that could not be written (a failed batch write, or a full queue); the requests themselves were answered.',
     registers: [this.registry],
   });
   readonly rateLimitStoreErrors = new Counter({

@@ -156,7 +156,7 @@ export class WebhookDispatcher {
     const error = result.aborted
       ? 'the sandbox shut down during the attempt (the receiver may have the event); due again at the next start'
       : result.error;
-    await webhooks.recordAttempt(delivery.id, {
+    await webhooks.recordAttempt(delivery.id, delivery.resellerId, {
       attempt: {
         attempt,
         url: endpoint.url,

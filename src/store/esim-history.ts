@@ -128,7 +128,8 @@ export class EsimHistoryRepository {
   }
 }
 
-function toEntry(
+/** A stored history row as the contract's entry (the live stream reads rows too). */
+export function toEntry(
   row: Pick<Selectable<EsimHistoryTable>, Exclude<keyof EsimHistoryTable, 'reseller_id' | 'iccid'>>,
 ): EsimHistoryEntry {
   return {

@@ -163,6 +163,10 @@ export interface WebhookAttemptTable {
   duration_ms: number;
   status_code: number | null;
   error: string | null;
+  /** The delivery's reseller; null for attempts recorded before the request log's migration. */
+  reseller_id: string | null;
+  /** Per-reseller attempt sequence, in commit order (the stream follows it); null as reseller_id. */
+  seq: number | null;
 }
 
 /**
@@ -191,6 +195,68 @@ export interface EsimHistoryTable {
   webhook_delivery_ids: string;
 }
 
+/**
+ * One recorded /v1 request (src/store/request-log.ts). Instants are ISO 8601 UTC; bodies are
+ * text: JSON as sent (`*_body_json` 1) or the first 16 KiB of anything else (`*_truncated` 1
+ * when cut). Secrets are redacted before a row is built.
+ */
+export interface RequestLogTable {
+  /** From the `request_log` counter, in commit order across instances. */
+  id: number;
+  reseller_id: string;
+  request_id: string;
+  received_at: string;
+  sandbox_time: string;
+  method: string;
+  path: string;
+  /** JSON object of the query parameters. */
+  query: string;
+  operation_id: string | null;
+  status: number;
+  /** Microseconds from receipt to the response sent (or cut short). */
+  duration_us: number;
+  idempotency_key: string | null;
+  idempotent_replayed: number;
+  fault: string | null;
+  problem_code: string | null;
+  /** JSON object, Authorization reduced to `Bearer …` + the key's last 4 characters. */
+  request_headers: string;
+  request_body: string | null;
+  request_body_json: number;
+  request_truncated: number;
+  response_headers: string;
+  response_body: string | null;
+  response_body_json: number;
+  response_truncated: number;
+  /** JSON array of the ICCIDs the request named or produced. */
+  iccids: string;
+  transaction_id: string | null;
+}
+
+/** The ICCIDs of each request log entry, for the `iccid` filter. */
+export interface RequestLogIccidTable {
+  entry_id: number;
+  reseller_id: string;
+  iccid: string;
+}
+
+/** Every webhook event generated for a reseller, delivered or not (no endpoint, or one that does not take its type). */
+export interface WebhookEventTable {
+  reseller_id: string;
+  /** The reseller's outbox sequence: a delivery of this event has the same seq. */
+  seq: number;
+  /** The event id (the body's `id`). */
+  id: string;
+  type: string;
+  iccid: string | null;
+  /** Sandbox time of the event (the body's createdAt). */
+  created_at: string;
+  /** Real time it was recorded. */
+  recorded_at: string;
+  /** The exact JSON body a delivery sends. */
+  payload: string;
+}
+
 /** The whole database, as Kysely sees it. */
 export interface Database {
   resellers: ResellerTable;
@@ -206,4 +272,7 @@ export interface Database {
   webhook_deliveries: WebhookDeliveryTable;
   webhook_attempts: WebhookAttemptTable;
   esim_history: EsimHistoryTable;
+  request_log: RequestLogTable;
+  request_log_iccids: RequestLogIccidTable;
+  webhook_events: WebhookEventTable;
 }

@@ -135,9 +135,11 @@ export class WebhookRepository {
   }
 
   /**
-   * Writes the events the reseller's endpoint subscribes to into the outbox, inside the
-   * caller's transaction `trx` (the change's own). Nothing is written when the reseller has
-   * no endpoint: there would be nowhere to deliver them.
+   * Records every event in `webhook_events` (what the live stream's `webhook.event` shows,
+   * endpoint or not) and writes a delivery into the outbox for each event the reseller's
+   * endpoint subscribes to, inside the caller's transaction `trx` (the change's own). An event
+   * and its delivery share one number of the reseller's outbox sequence, so events are
+   * numbered in commit order (the counter row's lock) and a delivery's `seq` is its event's.
    * @param now real time: the first attempt is due at once.
    * @returns one entry per event, in order: the id of its delivery, or null when none was
    *   queued (no endpoint, or one that does not take the event's type).
@@ -148,40 +150,51 @@ export class WebhookRepository {
     events: readonly NewWebhookEvent[],
     now: Date,
   ): Promise<(string | null)[]> {
-    const none = events.map(() => null);
-    if (events.length === 0) return none;
+    if (events.length === 0) return [];
     const endpoint = await trx
       .selectFrom('webhook_endpoints')
       .select('events')
       .where('reseller_id', '=', resellerId)
       .executeTakeFirst();
-    if (!endpoint) return none;
-    const subscribed = new Set(JSON.parse(endpoint.events) as string[]);
-    const wanted = events.filter((event) => subscribed.has(event.type)).length;
-    if (wanted === 0) return none;
-    let seq = (await this.reserveSeq(trx, resellerId, wanted)) - wanted;
+    const subscribed = new Set(endpoint ? (JSON.parse(endpoint.events) as string[]) : []);
+    let seq = (await this.reserveSeq(trx, resellerId, events.length)) - events.length;
     const at = now.toISOString();
     const ids: (string | null)[] = [];
     for (const event of events) {
+      const eventId = randomUUID();
+      const payload = webhookEventBody(eventId, event);
+      seq++;
+      await trx
+        .insertInto('webhook_events')
+        .values({
+          reseller_id: resellerId,
+          seq,
+          id: eventId,
+          type: event.type,
+          iccid: event.iccid,
+          created_at: event.createdAt,
+          recorded_at: at,
+          payload,
+        })
+        .execute();
       if (!subscribed.has(event.type)) {
         ids.push(null);
         continue;
       }
       const id = randomUUID();
-      const eventId = randomUUID();
       ids.push(id);
       await trx
         .insertInto('webhook_deliveries')
         .values({
           id,
-          seq: ++seq,
+          seq,
           reseller_id: resellerId,
           event_id: eventId,
           event_type: event.type,
           iccid: event.iccid,
           ordering_key: event.orderingKey,
           after_key: event.afterKey,
-          payload: webhookEventBody(eventId, event),
+          payload,
           state: 'pending',
           attempt_count: 0,
           next_attempt_at: at,
@@ -199,10 +212,15 @@ export class WebhookRepository {
    * counter row's lock until the transaction ends (SQLite and PostgreSQL alike), so the
    * events of one reseller are numbered in commit order.
    */
-  private async reserveSeq(trx: Transaction<Database>, resellerId: string, count: number): Promise<number> {
+  private async reserveSeq(
+    trx: Transaction<Database>,
+    resellerId: string,
+    count: number,
+    counter = 'webhook',
+  ): Promise<number> {
     const row = await trx
       .insertInto('counters')
-      .values({ name: `webhook:${resellerId}`, value: count })
+      .values({ name: `${counter}:${resellerId}`, value: count })
       .onConflict((oc) => oc.column('name').doUpdateSet((eb) => ({ value: eb('counters.value', '+', count) })))
       .returning('value')
       .executeTakeFirstOrThrow();
@@ -274,10 +292,15 @@ export class WebhookRepository {
     return result.numUpdatedRows === 1n;
   }
 
-  /** Records an attempt and the delivery's next state, and releases the lease, in one transaction. */
-  async recordAttempt(id: string, outcome: AttemptOutcome): Promise<void> {
+  /**
+   * Records an attempt and the delivery's next state, and releases the lease, in one
+   * transaction. The attempt is numbered in the reseller's attempt sequence (its counter
+   * row's lock orders the commits), which the live stream follows.
+   */
+  async recordAttempt(id: string, resellerId: string, outcome: AttemptOutcome): Promise<void> {
     await this.db.transaction().execute(async (trx) => {
       const { attempt } = outcome;
+      const seq = await this.reserveSeq(trx, resellerId, 1, 'webhook-attempt');
       await trx
         .insertInto('webhook_attempts')
         .values({
@@ -288,6 +311,8 @@ export class WebhookRepository {
           duration_ms: attempt.durationMs,
           status_code: attempt.statusCode,
           error: attempt.error,
+          reseller_id: resellerId,
+          seq,
         })
         .execute();
       await trx

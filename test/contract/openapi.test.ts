@@ -121,6 +121,9 @@ describe('openapi.json', () => {
         'GET /v1/sandbox/esims/{iccid}/history getEsimHistory',
         'GET /v1/sandbox/orders listSandboxOrders',
         'GET /v1/sandbox/esims listSandboxEsims',
+        'GET /v1/sandbox/requests listSandboxRequests',
+        'GET /v1/sandbox/requests/{id} getSandboxRequest',
+        'GET /v1/sandbox/stream streamSandboxEvents',
       ].sort(),
     );
   });

@@ -7,6 +7,7 @@
  * reseller. Runs on SQLite, or on PostgreSQL with TEST_DATABASE_URL.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { callApi, type CallOptions, type Reply } from '../helpers/call.js';
 import { startServer, type ServerProcess } from '../helpers/server-process.js';
 import { startReceiver, type WebhookReceiver } from '../helpers/webhook-receiver.js';
 
@@ -14,30 +15,11 @@ const KEY = 'acme-e2e-inspection-01';
 const OTHER_KEY = 'globex-e2e-inspection-02';
 const IMEI = '490154203237518';
 
-interface Reply {
-  status: number;
-  headers: Headers;
-  body: any;
-}
-
 let server: ServerProcess;
 let hooks: WebhookReceiver;
 
-async function call(
-  method: string,
-  path: string,
-  options: { body?: unknown; key?: string; requestId?: string; headers?: Record<string, string> } = {},
-): Promise<Reply> {
-  const headers: Record<string, string> = { authorization: `Bearer ${options.key ?? KEY}`, ...options.headers };
-  if (options.requestId) headers['x-request-id'] = options.requestId;
-  if (options.body !== undefined) headers['content-type'] = 'application/json';
-  const response = await fetch(`${server.baseUrl}${path}`, {
-    method,
-    headers,
-    ...(options.body !== undefined ? { body: JSON.stringify(options.body) } : {}),
-  });
-  const text = await response.text();
-  return { status: response.status, headers: response.headers, body: text ? JSON.parse(text) : undefined };
+function call(method: string, path: string, options: Partial<CallOptions> = {}): Promise<Reply> {
+  return callApi(server.baseUrl, method, path, { key: KEY, ...options });
 }
 
 beforeAll(async () => {

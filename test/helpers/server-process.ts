@@ -45,6 +45,9 @@ export const SERVER_VARIABLES = [
   'LOG_LEVEL',
   'WEBHOOK_ALLOW_PRIVATE',
   'WEBHOOK_BACKOFF_MS',
+  'REQUEST_LOG',
+  'REQUEST_LOG_LIMIT',
+  'REQUEST_LOG_DAYS',
 ];
 
 /** How a server process ended. */

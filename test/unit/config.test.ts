@@ -27,7 +27,27 @@ describe('loadConfig', () => {
       logLevel: 'info',
       webhookAllowPrivate: true,
       webhookBackoffMs: 1000,
+      requestLog: true,
+      requestLogLimit: 1000,
+      requestLogDays: 7,
     });
+  });
+
+  it('reads the request log settings and names the variable of a bad one', () => {
+    expect(loadConfig({ REQUEST_LOG: 'off', REQUEST_LOG_LIMIT: '5', REQUEST_LOG_DAYS: '1' })).toMatchObject({
+      requestLog: false,
+      requestLogLimit: 5,
+      requestLogDays: 1,
+    });
+    expect(configError({ REQUEST_LOG: 'maybe' }).message).toBe(
+      'REQUEST_LOG: must be on or off (or true/false, 1/0, yes/no), got "maybe"',
+    );
+    expect(configError({ REQUEST_LOG_LIMIT: '0' }).message).toBe(
+      'REQUEST_LOG_LIMIT: must be an integer from 1 to 100000, got "0"',
+    );
+    expect(configError({ REQUEST_LOG_DAYS: '366' }).message).toBe(
+      'REQUEST_LOG_DAYS: must be an integer from 1 to 365, got "366"',
+    );
   });
 
   it('treats blank values as unset', () => {
@@ -61,6 +81,9 @@ describe('loadConfig', () => {
       LOG_LEVEL: 'WARN',
       WEBHOOK_ALLOW_PRIVATE: 'false',
       WEBHOOK_BACKOFF_MS: '250',
+      REQUEST_LOG: 'off',
+      REQUEST_LOG_LIMIT: '50',
+      REQUEST_LOG_DAYS: '2',
     });
     expect(config).toEqual({
       port: 0,
@@ -75,6 +98,9 @@ describe('loadConfig', () => {
       logLevel: 'warn',
       webhookAllowPrivate: false,
       webhookBackoffMs: 250,
+      requestLog: false,
+      requestLogLimit: 50,
+      requestLogDays: 2,
     });
   });
 

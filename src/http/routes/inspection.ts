@@ -26,7 +26,7 @@ export const inspectionRoutes: FastifyPluginAsyncTypebox<{ service: SandboxServi
   app.get(
     '/sandbox/esims/:iccid/history',
     {
-      config: limitPerMinute(INSPECTION_LIMIT_PER_MINUTE),
+      config: { ...limitPerMinute(INSPECTION_LIMIT_PER_MINUTE), requestLog: false },
       schema: {
         operationId: 'getEsimHistory',
         tags: ['Inspection'],
@@ -57,7 +57,7 @@ export const inspectionRoutes: FastifyPluginAsyncTypebox<{ service: SandboxServi
   app.get(
     '/sandbox/orders',
     {
-      config: limitPerMinute(INSPECTION_LIMIT_PER_MINUTE),
+      config: { ...limitPerMinute(INSPECTION_LIMIT_PER_MINUTE), requestLog: false },
       schema: {
         operationId: 'listSandboxOrders',
         tags: ['Inspection'],
@@ -79,7 +79,7 @@ export const inspectionRoutes: FastifyPluginAsyncTypebox<{ service: SandboxServi
   app.get(
     '/sandbox/esims',
     {
-      config: limitPerMinute(INSPECTION_LIMIT_PER_MINUTE),
+      config: { ...limitPerMinute(INSPECTION_LIMIT_PER_MINUTE), requestLog: false },
       schema: {
         operationId: 'listSandboxEsims',
         tags: ['Inspection'],

@@ -1,3 +1,4 @@
+/// <reference lib="dom" />
 /**
  * The console end to end, in a real Chromium (test/helpers/browser.ts) against the built
  * server as a child process (dist/server.js, dist/console), driven only by the accessible
@@ -10,11 +11,15 @@
  * own origin. Skipped, saying why, when Chromium is not installed.
  */
 import type { Browser, BrowserContext, Page } from 'playwright-core';
-import jsQR from 'jsqr';
+import jsQRModule from 'jsqr';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { browserSkipReason, launchChromium } from '../helpers/browser.js';
 import { startServer, type ServerProcess } from '../helpers/server-process.js';
 import { startReceiver, type WebhookReceiver } from '../helpers/webhook-receiver.js';
+
+// jsqr is CommonJS with an ES-style `export default` in its types: under NodeNext the default
+// import is typed as the module object, at run time it may be either.
+const jsQR = ((jsQRModule as unknown as { default?: unknown }).default ?? jsQRModule) as typeof jsQRModule.default;
 
 const KEY = 'console-e2e-key-0001';
 const skip = browserSkipReason();

@@ -1,3 +1,4 @@
+/// <reference lib="dom" />
 /**
  * A real Chromium for the console tests: Debian's `chromium` driven by playwright-core
  * (Playwright's own browser download cannot reach the network here), headless, with a fresh

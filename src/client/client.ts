@@ -151,6 +151,7 @@ export interface SandboxClient {
     iccid?: string;
     lastEventId?: string;
     signal?: AbortSignal;
+    onOpen?: () => void;
   }): AsyncGenerator<StreamEvent<T>>;
 }
 

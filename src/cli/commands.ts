@@ -134,4 +134,13 @@ export const COMMANDS: readonly Command[] = [
     needsKey: true,
     run: logsTail,
   },
+  {
+    name: 'mcp',
+    args: [],
+    options: {},
+    optionHelp: [],
+    summary: 'an MCP server over stdio with a tool per operation, for coding agents (docs/mcp.md)',
+    needsKey: true,
+    run: async (context) => (await import('../mcp/server.js')).runMcpServer(context),
+  },
 ];

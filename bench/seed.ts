@@ -15,7 +15,7 @@ type EsimsModule = typeof import('../src/store/esims.js');
 type PlansModule = typeof import('../src/store/plans.js');
 type ResellersModule = typeof import('../src/store/resellers.js');
 type CatalogModule = typeof import('../src/catalog/load.js');
-type AuthModule = typeof import('../src/http/auth.js');
+type AuthModule = typeof import('../src/domain/api-key.js');
 type EsimModule = typeof import('../src/domain/esim.js');
 type HistoryModule = typeof import('../src/domain/esim-history.js');
 type IccidModule = typeof import('../src/domain/iccid.js');
@@ -65,7 +65,7 @@ export async function seedStore(options: SeedOptions): Promise<SeedResult> {
       importDist<PlansModule>('store/plans.js'),
       importDist<ResellersModule>('store/resellers.js'),
       importDist<CatalogModule>('catalog/load.js'),
-      importDist<AuthModule>('http/auth.js'),
+      importDist<AuthModule>('domain/api-key.js'),
       importDist<EsimModule>('domain/esim.js'),
       importDist<HistoryModule>('domain/esim-history.js'),
       importDist<IccidModule>('domain/iccid.js'),

@@ -4,7 +4,7 @@
  */
 import { randomBytes } from 'node:crypto';
 import type { ApiKeySeed } from '../config.js';
-import { hashApiKey } from '../http/auth.js';
+import { hashApiKey } from '../domain/api-key.js';
 import type { ResellerRepository } from '../store/resellers.js';
 
 /** What start-up did about keys, for the start-up log. */

@@ -39,7 +39,19 @@ export function dialectOf(db: Kysely<Database>): Dialect {
 /** An open database (its dialect, where a statement needs it: `dialectOf(db)`). */
 export interface Store {
   db: Kysely<Database>;
+  /** Resolves when the database answers a trivial query (readiness); rejects with its error. */
+  ping(): Promise<void>;
   close(): Promise<void>;
+}
+
+function storeOf(db: Kysely<Database>): Store {
+  return {
+    db,
+    ping: async () => {
+      await sql`select 1`.execute(db);
+    },
+    close: () => db.destroy(),
+  };
 }
 
 /**
@@ -66,7 +78,7 @@ export async function openStore(config: DatabaseConfig): Promise<Store> {
     if (found) throw new Error(sqliteOpenMessage(found, config.url, config.filename), { cause: error });
     throw error;
   }
-  return { db, close: () => db.destroy() };
+  return storeOf(db);
 }
 
 /**
@@ -230,5 +242,5 @@ async function openPostgres(url: string): Promise<Store> {
       { cause: error },
     );
   }
-  return { db, close: () => db.destroy() };
+  return storeOf(db);
 }

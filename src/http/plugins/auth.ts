@@ -1,46 +1,48 @@
 /**
- * Bearer API-key authentication (RFC 6750) and reseller tenancy (DESIGN.md section 2).
- * The key is hashed with SHA-256 and looked up by hash; resolved keys are cached in
- * memory because keys change only at start-up.
+ * Plugin `auth`: Bearer API-key authentication (RFC 6750) and reseller tenancy (DESIGN.md
+ * section 2). Registered in the /v1 scope; its place in the pipeline is described in
+ * docs/architecture.md. The key is hashed with SHA-256 and looked up by hash; resolved keys
+ * are cached in memory because keys change only at start-up.
  */
-import { createHash } from 'node:crypto';
-import type { FastifyInstance, FastifyRequest } from 'fastify';
-import type { Reseller, ResellerRepository } from '../store/resellers.js';
-import { HttpProblem } from './problem.js';
+import type { FastifyPluginCallback, FastifyRequest } from 'fastify';
+import fp from 'fastify-plugin';
+import { hashApiKey } from '../../domain/api-key.js';
+import type { Reseller, ResellerRepository } from '../../store/resellers.js';
+import { HttpProblem } from '../problem.js';
 
 declare module 'fastify' {
   interface FastifyRequest {
     /** The authenticated reseller (set on every /v1 request that passed authentication). */
     reseller: Reseller;
-    /** SHA-256 (hex) of the request's API key: the rate-limit identity. */
+    /** SHA-256 (hex) of the request's API key: the rate-limit and idempotency-key identity. */
     apiKeyHash: string;
   }
-}
-
-/** Hex SHA-256 of an API key: the only form in which keys are stored. */
-export function hashApiKey(key: string): string {
-  return createHash('sha256').update(key, 'utf8').digest('hex');
 }
 
 const REALM = 'Bearer realm="esim-sandbox"';
 // A bounded cache: a flood of unknown keys must not grow memory, so only hits are kept.
 const CACHE_LIMIT = 10_000;
 
+export interface AuthOptions {
+  resellers: ResellerRepository;
+}
+
 /**
- * Adds an onRequest hook to `scope` that requires `Authorization: Bearer <key>`.
- * @throws HttpProblem UNAUTHORIZED (401 with `WWW-Authenticate: Bearer`) when the header
- *   is missing, malformed or names no key.
+ * Adds an onRequest hook to the scope it is registered in that requires
+ * `Authorization: Bearer <key>`, and sets `request.reseller` and `request.apiKeyHash`.
+ * Answers (through the error handler) UNAUTHORIZED, 401 with `WWW-Authenticate: Bearer`,
+ * when the header is missing, malformed or names no key.
  */
-export function requireApiKey(scope: FastifyInstance, resellers: ResellerRepository): void {
+const register: FastifyPluginCallback<AuthOptions> = (scope, { resellers }, done) => {
   const cache = new Map<string, Reseller>();
   scope.decorateRequest('reseller', null as unknown as Reseller);
   scope.decorateRequest('apiKeyHash', '');
   // Callback style, not async: a cached key then costs no promise, and this hook runs on
   // every request of the API.
-  scope.addHook('onRequest', (request: FastifyRequest, _reply, done) => {
+  scope.addHook('onRequest', (request: FastifyRequest, _reply, next) => {
     const key = bearerToken(request.headers.authorization);
     if (key === undefined) {
-      done(
+      next(
         new HttpProblem('UNAUTHORIZED', 'send your API key as Authorization: Bearer <key>', {
           'WWW-Authenticate': REALM,
         }),
@@ -51,12 +53,12 @@ export function requireApiKey(scope: FastifyInstance, resellers: ResellerReposit
     const cached = cache.get(hash);
     if (cached) {
       authenticate(request, cached, hash);
-      done();
+      next();
       return;
     }
     resellers.findByKeyHash(hash).then((reseller) => {
       if (!reseller) {
-        done(
+        next(
           new HttpProblem('UNAUTHORIZED', 'the API key is not known', {
             'WWW-Authenticate': `${REALM}, error="invalid_token"`,
           }),
@@ -66,10 +68,14 @@ export function requireApiKey(scope: FastifyInstance, resellers: ResellerReposit
       if (cache.size >= CACHE_LIMIT) cache.clear();
       cache.set(hash, reseller);
       authenticate(request, reseller, hash);
-      done();
-    }, done);
+      next();
+    }, next);
   });
-}
+  done();
+};
+
+/** The `auth` plugin (no dependencies: it runs first among the /v1 hooks that need a caller). */
+export const authPlugin = fp(register, { name: 'auth', fastify: '5.x' });
 
 function authenticate(request: FastifyRequest, reseller: Reseller, hash: string): void {
   request.reseller = reseller;

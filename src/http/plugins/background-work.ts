@@ -1,0 +1,43 @@
+/**
+ * Plugin `background-work`: what each sandbox process does besides answering requests, tied
+ * to the app's life. Once the app is ready it starts the webhook dispatcher (the outbox) and
+ * a sweep that applies the clock rules real time made due (an activation deadline passing
+ * unread), so that their webhook events go out within one sweep period; any instance may
+ * sweep, the change re-checks in its transaction. On close (preClose: before the server and
+ * the store close) the sweep stops and attempts in flight end first.
+ */
+import type { FastifyPluginCallback } from 'fastify';
+import fp from 'fastify-plugin';
+import type { WebhookDispatcher } from '../../service/webhook-dispatcher.js';
+
+export interface BackgroundWorkOptions {
+  dispatcher: WebhookDispatcher;
+  /** Applies the clock rules due by real time (and queues their webhook events). */
+  sweep: () => Promise<void>;
+  /** Time between two sweeps (ms). */
+  sweepEveryMs: number;
+}
+
+const register: FastifyPluginCallback<BackgroundWorkOptions> = (app, { dispatcher, sweep, sweepEveryMs }, done) => {
+  let sweeper: NodeJS.Timeout | undefined;
+  let sweeping: Promise<void> = Promise.resolve();
+  app.addHook('onReady', (next) => {
+    sweeper = setInterval(() => {
+      sweeping = sweep().catch((error: unknown) =>
+        app.log.warn({ err: error }, 'could not apply the clock rules due by real time'),
+      );
+    }, sweepEveryMs);
+    sweeper.unref();
+    dispatcher.start();
+    next();
+  });
+  app.addHook('preClose', async () => {
+    clearInterval(sweeper);
+    await sweeping;
+    await dispatcher.stop();
+  });
+  done();
+};
+
+/** The `background-work` plugin (no dependencies); register it last. */
+export const backgroundWorkPlugin = fp(register, { name: 'background-work', fastify: '5.x' });

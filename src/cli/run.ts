@@ -33,6 +33,7 @@ function findCommand(positionals: string[]): Command | undefined {
  */
 export async function runCli(argv: string[], io: CliIo): Promise<number | 'running'> {
   let command: Command | undefined;
+  let context: CommandContext | undefined;
   try {
     const loose = parseArgs({ args: argv, options: ALL_OPTIONS, allowPositionals: true, strict: false });
     command = findCommand(loose.positionals);
@@ -66,9 +67,8 @@ export async function runCli(argv: string[], io: CliIo): Promise<number | 'runni
       if (required && parsed.values[required[1]!] === undefined)
         throw new UsageError(`--${required[1]} is required`, command.name);
     }
-    return await command.run(
-      contextFor(command, args, parsed.values as Record<string, string | boolean | undefined>, io),
-    );
+    context = contextFor(command, args, parsed.values as Record<string, string | boolean | undefined>, io);
+    return await command.run(context);
   } catch (error) {
     if (error instanceof UsageError || isParseArgsError(error)) {
       const which = error instanceof UsageError ? error.command : (command?.name ?? null);
@@ -82,7 +82,7 @@ export async function runCli(argv: string[], io: CliIo): Promise<number | 'runni
     }
     if (error instanceof TypeError && error.message === 'fetch failed') {
       const cause = (error.cause as Error | undefined)?.message ?? 'connection failed';
-      io.stderr(`cannot reach the sandbox at ${baseUrlOf(undefined, io)}: ${cause}\n`);
+      io.stderr(`cannot reach the sandbox at ${context?.baseUrl ?? baseUrlOf(undefined, io)}: ${cause}\n`);
       return 1;
     }
     throw error;

@@ -15,6 +15,15 @@ export function statusMatches(status: number, filter: string): boolean {
   return filter.endsWith('xx') ? String(status)[0] === filter[0] : String(status) === filter;
 }
 
+/** `?a=1&b=2` from the logged query parameters, or '' when there were none. */
+function queryString(query: RequestLogEntry['query'] | null | undefined): string {
+  const params = new URLSearchParams();
+  for (const [name, value] of Object.entries(query ?? {}))
+    for (const one of Array.isArray(value) ? value : [value]) params.append(name, one);
+  const text = params.toString();
+  return text ? `?${text}` : '';
+}
+
 export async function logsTail(context: CommandContext): Promise<number> {
   const filter = context.values.status;
   if (filter !== undefined && (typeof filter !== 'string' || !STATUS_FILTER.test(filter)))
@@ -36,7 +45,7 @@ export async function logsTail(context: CommandContext): Promise<number> {
             entry.receivedAt,
             entry.status,
             entry.method,
-            entry.path + (entry.query ? `?${entry.query.replace(/^\?/, '')}` : ''),
+            entry.path + queryString(entry.query),
             entry.operationId ?? '-',
             `${entry.durationMs} ms`,
             entry.problemCode ?? '',

@@ -44,7 +44,8 @@ export interface RequestLogEntry {
   sandboxTime: string;
   method: string;
   path: string;
-  query: string;
+  /** The query parameters as sent (a repeated one as an array). */
+  query: Record<string, string | string[]>;
   operationId: string | null;
   status: number;
   durationMs: number;

@@ -18,6 +18,8 @@ export interface LoadSpec {
   /** Sent with every request (the Authorization header). */
   headers: Record<string, string>;
   connections: number;
+  /** Requests/s offered over all connections, or null for as many as the server answers (closed loop). */
+  rate: number | null;
   /** Seconds of load before the measured run (JIT, caches, SQLite pages); 0 for none. */
   warmupS: number;
   /** Seconds of the measured run. */

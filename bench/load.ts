@@ -69,7 +69,13 @@ function load(
   // autocannon takes an array of URLs and gives connection i the URL i mod n (lib/run.js);
   // its type declarations know only a string.
   const url = spec.baseUrls as unknown as string;
-  return autocannon({ url, connections: spec.connections, duration: seconds, requests: [request] });
+  return autocannon({
+    url,
+    connections: spec.connections,
+    duration: seconds,
+    requests: [request],
+    ...(spec.rate === null ? {} : { overallRate: spec.rate }),
+  });
 }
 
 function figuresOf(result: autocannon.Result, loadgenCpuS: number): LoadFigures {

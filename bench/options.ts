@@ -8,6 +8,9 @@ export const USAGE = `Usage: npm run bench -- [options]
   --duration <s>      measured seconds per scenario (default 10; --quick: 1)
   --warmup <s>        warm-up seconds before each measurement (default 2; --quick: 0.5)
   --connections <n>   concurrent connections (default 32; the order of 1000 always runs at 1)
+  --rate <n>          offer n requests/s per scenario instead of as many as the server takes
+                      (every server then works at the same pace: costs compare at equal load;
+                      the order of 1000 always runs as fast as it can)
   --scale             N = 1,000,000 eSIMs, plus the status scenario on 10,000 to compare
   --esims <n>         N, eSIMs seeded in the store (default 10,000; --scale: 1,000,000; --quick: 1,000)
   --quick             short run for CI: N = 1,000, 1 s per scenario; exits 1 if any scenario
@@ -37,6 +40,8 @@ export interface BenchOptions {
   durationS: number;
   warmupS: number;
   connections: number;
+  /** Offered requests/s (`--rate`), or null for as fast as the server answers. */
+  rate: number | null;
   only: string[];
   /** Rounds of the whole scenario list; figures and ratios are medians over them. */
   repeat: number;
@@ -66,6 +71,7 @@ export function parseOptions(argv: readonly string[], env: NodeJS.ProcessEnv = p
       duration: { type: 'string' },
       warmup: { type: 'string' },
       connections: { type: 'string' },
+      rate: { type: 'string' },
       esims: { type: 'string' },
       scale: { type: 'boolean', default: false },
       quick: { type: 'boolean', default: false },
@@ -92,6 +98,7 @@ export function parseOptions(argv: readonly string[], env: NodeJS.ProcessEnv = p
     durationS: seconds('--duration', values.duration, defaults.durationS, 1),
     warmupS: seconds('--warmup', values.warmup, defaults.warmupS, 0),
     connections: integer('--connections', values.connections, 32, 1, 1000),
+    rate: values.rate === undefined ? null : integer('--rate', values.rate, 0, 1, 1_000_000),
     repeat: integer('--repeat', values.repeat, 1, 1, 20),
     only: (values.only ?? [])
       .flatMap((v) => v.split(','))

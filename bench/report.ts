@@ -63,6 +63,8 @@ export interface RunReport {
     warmupS: number;
     durationS: number;
     connections: number;
+    /** `--rate`: offered requests/s, or null (closed loop). */
+    rate: number | null;
     repeat: number;
     only: string[];
     store: 'sqlite' | 'postgres';
@@ -428,7 +430,7 @@ export function renderMarkdown(report: RunReport): string {
     `- Store: ${postgres ? `PostgreSQL ${report.tools.postgres ?? ''} (a schema of the run's own, shared by its scenarios)` : 'SQLite (a fresh copy per scenario)'}, N = ${fmtInt(s.esims)} eSIMs; ` +
       `${report.seeding.map((x) => `seeding ${fmtInt(x.esims)} took ${x.seconds.toFixed(1)} s${x.fileMb === null ? '' : ` (${x.fileMb.toFixed(0)} MB file)`}`).join('; ') || 'not seeded'}`,
     `- Load: autocannon ${report.tools.autocannon} in its own process, ${s.warmupS} s warm-up then ${s.durationS} s measured per scenario, ` +
-      `${s.connections} connections (order q=1000: 1); every server started fresh for each scenario; Fastify ${report.tools.fastify}; Prism ${report.tools.prism}, static examples`,
+      `${s.connections} connections (order q=1000: 1)${s.rate === null ? '' : `, ${fmtInt(s.rate)} requests/s offered (order q=1000: as fast as it answers)`}; every server started fresh for each scenario; Fastify ${report.tools.fastify}; Prism ${report.tools.prism}, static examples`,
     ...(s.instances.some((n) => n > 1)
       ? [
           `- Instances: ${s.instances.join(', ')}; the connections go round-robin over the instances; costs sum every instance's CPU`,

@@ -134,6 +134,7 @@ async function main(argv: readonly string[]): Promise<number> {
         warmupS: options.warmupS,
         durationS: options.durationS,
         connections: options.connections,
+        rate: options.rate,
         repeat: options.repeat,
         only: options.only,
         store: options.store,
@@ -347,6 +348,8 @@ async function runScenario(
       request: scenario.request,
       headers: { authorization: `Bearer ${API_KEY}` },
       connections: scenario.connections,
+      // One connection, one order at a time: its latency is the figure, not a pace.
+      rate: scenario.connections === 1 ? null : options.rate,
       warmupS: options.warmupS,
       durationS: options.durationS,
     };
@@ -425,11 +428,16 @@ function codeVersion(): RunReport['code'] {
       encoding: 'utf8',
       stdio: ['ignore', 'pipe', 'ignore'],
     }).trim();
-    const status = execFileSync('git', ['status', '--porcelain', '--untracked-files=no'], {
-      cwd: ROOT,
-      encoding: 'utf8',
-      stdio: ['ignore', 'pipe', 'ignore'],
-    });
+    // The results a run writes (latest.md) are no change to the code measured.
+    const status = execFileSync(
+      'git',
+      ['status', '--porcelain', '--untracked-files=no', '--', '.', ':!bench/results'],
+      {
+        cwd: ROOT,
+        encoding: 'utf8',
+        stdio: ['ignore', 'pipe', 'ignore'],
+      },
+    );
     return { commit, uncommittedChanges: status.trim() !== '' };
   } catch {
     return { commit: null, uncommittedChanges: null };

@@ -3108,7 +3108,12 @@ export interface operations {
       path?: never;
       cookie?: never;
     };
-    requestBody?: never;
+    /** @description None, or an empty JSON object: the operation takes no parameters, and refuses any member. */
+    requestBody?: {
+      content: {
+        'application/json': Record<string, never>;
+      };
+    };
     responses: {
       /** @description The clock, back at real time */
       200: {
@@ -3757,7 +3762,12 @@ export interface operations {
       path?: never;
       cookie?: never;
     };
-    requestBody?: never;
+    /** @description None, or an empty JSON object: the operation takes no parameters, and refuses any member. */
+    requestBody?: {
+      content: {
+        'application/json': Record<string, never>;
+      };
+    };
     responses: {
       /** @description Deleted (no body) */
       204: {
@@ -4205,7 +4215,12 @@ export interface operations {
       };
       cookie?: never;
     };
-    requestBody?: never;
+    /** @description None, or an empty JSON object: the operation takes no parameters, and refuses any member. */
+    requestBody?: {
+      content: {
+        'application/json': Record<string, never>;
+      };
+    };
     responses: {
       /** @description The new delivery, queued */
       202: {

@@ -18,6 +18,7 @@ import {
 } from '../contract/webhooks.js';
 import { INJECTABLE_STATUSES, MAX_FAULT_DELAY_MS } from '../domain/faults.js';
 import { INJECTED_PROBLEMS } from './problem.js';
+import { withOptionalEmptyBodies } from './openapi-empty-bodies.js';
 import { webhooksObject } from './openapi-webhooks.js';
 import { VERSION } from '../version.js';
 
@@ -86,7 +87,9 @@ export async function registerOpenApi(app: FastifyInstance): Promise<void> {
         headerNamesAsWritten(
           referToSharedSchemas(
             withWebhooks(
-              'openapiObject' in documentObject ? documentObject.openapiObject : documentObject.swaggerObject,
+              withOptionalEmptyBodies(
+                'openapiObject' in documentObject ? documentObject.openapiObject : documentObject.swaggerObject,
+              ),
             ),
           ),
         ),

@@ -7,6 +7,9 @@
  *   a repeated one through; here both get a problem naming `header.host`.
  * - Expect (RFC 9110 section 10.1.1): `100-continue` is Node's (it sends 100 Continue and
  *   reads the body); any other expectation gets 417 Expectation Failed, here as a problem.
+ * - A GET or HEAD with a body (RFC 9110 section 9.3.1: content has no meaning there, a
+ *   server may refuse it): the document declares no body for the API's GETs, so a 400 at
+ *   `body`, rather than silently ignoring what the client meant to send.
  * - CONNECT (RFC 9110 section 9.3.6) asks for a tunnel: this server is not a proxy. Node
  *   closes such a connection without a word; here it gets a 400 problem, then the close.
  */
@@ -28,8 +31,14 @@ function hostLines(request: IncomingMessage): number {
   return count;
 }
 
+/** Whether a request announces a body: a Content-Length above 0, or a Transfer-Encoding. */
+function hasBody(request: IncomingMessage): boolean {
+  const length = request.headers['content-length'];
+  return request.headers['transfer-encoding'] !== undefined || (length !== undefined && Number(length) !== 0);
+}
+
 /**
- * Adds the Host check (an onRequest hook, first of the app's) and the answers to an
+ * Adds the Host and GET-body checks (an onRequest hook, first of the app's) and the answers to an
  * unknown expectation and to CONNECT (listeners of the app's HTTP server).
  */
 export function installProtocolGuards(app: FastifyInstance): void {
@@ -37,6 +46,19 @@ export function installProtocolGuards(app: FastifyInstance): void {
     const raw = request.raw;
     const lines = raw.httpVersion === '1.1' ? hostLines(raw) : 1;
     if (lines === 1) {
+      // The API's GETs only: a health probe answers about health, whatever it carries.
+      if ((request.method === 'GET' || request.method === 'HEAD') && request.url.startsWith('/v1/') && hasBody(raw)) {
+        void sendProblem(
+          reply,
+          problem(
+            'VALIDATION_ERROR',
+            `body must be absent: ${request.method} takes no body (RFC 9110 section 9.3.1)`,
+            request.id,
+            [{ path: 'body', message: `must be absent: ${request.method} takes no body` }],
+          ),
+        );
+        return;
+      }
       done();
       return;
     }

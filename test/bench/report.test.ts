@@ -202,9 +202,12 @@ describe('bench scenarios and options', () => {
     expect(options.connections).toBe(32);
     expect(parseOptions([], { BENCH_DATABASE_URL: 'postgres://u@db:5432/x' }).pgUrl).toBe('postgres://u@db:5432/x');
     expect(parseOptions(['--quick']).durationS).toBe(1);
+    expect(parseOptions(['--rate', '2000']).rate).toBe(2000);
+    expect(parseOptions([]).rate).toBeNull();
   });
 
   it('refuses bad options, naming the option and the rule', () => {
+    expect(() => parseOptions(['--rate', '0'])).toThrow('--rate must be an integer from 1 to 1000000, got "0"');
     expect(() => parseOptions(['--store', 'mysql'])).toThrow('--store must be sqlite or postgres, got "mysql"');
     expect(() => parseOptions(['--instances', '0'])).toThrow('--instances must be an integer from 1 to 4, got "0"');
     expect(() => parseOptions(['--ab', 'REQUEST_LOG=on'])).toThrow('--ab must be VAR=a,b');

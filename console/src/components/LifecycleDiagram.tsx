@@ -86,7 +86,7 @@ export function LifecycleDiagram({
   const width = PAD * 2 + GRAPH.columns * W + (GRAPH.columns - 1) * GAP_X;
   const height = PAD * 2 + GRAPH.rows * H + (GRAPH.rows - 1) * GAP_Y;
   return (
-    <div class="diagram">
+    <div class="diagram" tabIndex={0} role="region" aria-label="Lifecycle diagram (scrolls sideways)">
       <svg
         viewBox={`0 0 ${width} ${height}`}
         role="img"

@@ -168,7 +168,7 @@ function UsageEditor({ esim, onSaved }: { esim: Esim; onSaved: (list: DataUsageD
       <ErrorBox error={action.error} />
       <UsageChart days={esim.dataUsageDailyList} />
       {esim.dataUsageDailyList.length > 0 && (
-        <div class="table-wrap">
+        <div class="table-wrap" tabIndex={0} role="region" aria-label="Daily usage (scrolls sideways)">
           <table>
             <caption class="visually-hidden">Daily usage</caption>
             <thead>

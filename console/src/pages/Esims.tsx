@@ -160,7 +160,7 @@ export function EsimsPage() {
           The eSIMs of order <code>{filters.transactionId}</code>.
         </p>
       )}
-      <div class="table-wrap">
+      <div class="table-wrap" tabIndex={0} role="region" aria-label="eSIMs, newest first (scrolls sideways)">
         <table>
           <caption class="visually-hidden">eSIMs, newest first</caption>
           <thead>

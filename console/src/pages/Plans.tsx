@@ -174,7 +174,12 @@ export function PlansPage() {
           </span>
         )}
       </h2>
-      <div class="table-wrap">
+      <div
+        class="table-wrap"
+        tabIndex={0}
+        role="region"
+        aria-label="Data plans; choose one to order it (scrolls sideways)"
+      >
         <table>
           <caption class="visually-hidden">Data plans; choose one to order it</caption>
           <thead>

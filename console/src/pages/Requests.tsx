@@ -245,7 +245,7 @@ export function RequestsPage({ selected }: { selected?: string }) {
       </p>
       {streamState.error && <ErrorBox error={streamState.error} />}
       <ErrorBox error={first.error} />
-      <div class="table-wrap">
+      <div class="table-wrap" tabIndex={0} role="region" aria-label="Requests, newest first (scrolls sideways)">
         <table>
           <caption class="visually-hidden">Requests, newest first</caption>
           <thead>

@@ -76,7 +76,7 @@ function EndpointForm({
 function Attempts({ delivery }: { delivery: WebhookDelivery }) {
   if (delivery.attempts.length === 0) return <p class="muted">No attempt yet.</p>;
   return (
-    <div class="table-wrap">
+    <div class="table-wrap" tabIndex={0} role="region" aria-label="Attempts of delivery (scrolls sideways)">
       <table>
         <caption class="visually-hidden">Attempts of delivery {delivery.id}</caption>
         <thead>
@@ -243,7 +243,12 @@ export function WebhooksPage() {
         {items.length === 0 ? (
           <p class="muted">No delivery yet.</p>
         ) : (
-          <div class="table-wrap">
+          <div
+            class="table-wrap"
+            tabIndex={0}
+            role="region"
+            aria-label="Webhook deliveries, newest first (scrolls sideways)"
+          >
             <table>
               <caption class="visually-hidden">Webhook deliveries, newest first</caption>
               <thead>

@@ -152,6 +152,7 @@ export interface SandboxClient {
     iccid?: string;
     lastEventId?: string;
     signal?: AbortSignal;
+    onOpen?: () => void;
   }): AsyncGenerator<StreamEvent<T>>;
 }
 

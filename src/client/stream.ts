@@ -26,6 +26,8 @@ export interface StreamOptions {
   lastEventId?: string;
   signal?: AbortSignal;
   fetch?: typeof fetch;
+  /** Called once the server has accepted the stream (200), before the first event. */
+  onOpen?: () => void;
 }
 
 /**
@@ -52,6 +54,7 @@ export async function* openStream<T = unknown>(options: StreamOptions): AsyncGen
     const text = await response.text();
     throw new SandboxApiError(response.status, parseJson(text));
   }
+  options.onOpen?.();
   const queue: EventSourceMessage[] = [];
   const parser = createParser({ onEvent: (message) => queue.push(message) });
   const reader = response.body.pipeThrough(new TextDecoderStream()).getReader();

@@ -14,7 +14,7 @@ type EsimsModule = typeof import('../src/store/esims.js');
 type PlansModule = typeof import('../src/store/plans.js');
 type ResellersModule = typeof import('../src/store/resellers.js');
 type CatalogModule = typeof import('../src/catalog/load.js');
-type AuthModule = typeof import('../src/http/auth.js');
+type ApiKeysModule = typeof import('../src/service/api-keys.js');
 type EsimModule = typeof import('../src/domain/esim.js');
 type HistoryModule = typeof import('../src/domain/esim-history.js');
 type IccidModule = typeof import('../src/domain/iccid.js');
@@ -53,18 +53,19 @@ export interface SeedResult {
  */
 export async function seedStore(options: SeedOptions): Promise<SeedResult> {
   const started = performance.now();
-  const [db, esimsRepo, plansRepo, resellersRepo, catalog, auth, esim, history, iccid, matchingId] = await Promise.all([
-    importDist<DbModule>('store/db.js'),
-    importDist<EsimsModule>('store/esims.js'),
-    importDist<PlansModule>('store/plans.js'),
-    importDist<ResellersModule>('store/resellers.js'),
-    importDist<CatalogModule>('catalog/load.js'),
-    importDist<AuthModule>('http/auth.js'),
-    importDist<EsimModule>('domain/esim.js'),
-    importDist<HistoryModule>('domain/esim-history.js'),
-    importDist<IccidModule>('domain/iccid.js'),
-    importDist<MatchingIdModule>('domain/matching-id.js'),
-  ]);
+  const [db, esimsRepo, plansRepo, resellersRepo, catalog, apiKeys, esim, history, iccid, matchingId] =
+    await Promise.all([
+      importDist<DbModule>('store/db.js'),
+      importDist<EsimsModule>('store/esims.js'),
+      importDist<PlansModule>('store/plans.js'),
+      importDist<ResellersModule>('store/resellers.js'),
+      importDist<CatalogModule>('catalog/load.js'),
+      importDist<ApiKeysModule>('service/api-keys.js'),
+      importDist<EsimModule>('domain/esim.js'),
+      importDist<HistoryModule>('domain/esim-history.js'),
+      importDist<IccidModule>('domain/iccid.js'),
+      importDist<MatchingIdModule>('domain/matching-id.js'),
+    ]);
 
   const store = await db.openStore({ kind: 'sqlite', url: `sqlite:${options.file}`, filename: options.file });
   try {
@@ -75,7 +76,7 @@ export async function seedStore(options: SeedOptions): Promise<SeedResult> {
     if (!entry) throw new Error(`plan ${ORDER_PLAN} is not in the catalogue`);
     const reseller = await new resellersRepo.ResellerRepository(store.db).upsertWithKey(
       options.reseller,
-      auth.hashApiKey(options.apiKey),
+      apiKeys.configuredKey(options.apiKey),
       new Date(),
     );
 

@@ -28,6 +28,10 @@ import { planRoutes } from './http/routes/plans.js';
 import { sandboxRoutes } from './http/routes/sandbox.js';
 import { webhookRoutes } from './http/routes/webhooks.js';
 import { validatorCompiler } from './http/validation.js';
+import { adminRoutes } from './http/routes/admin.js';
+import { resetRoutes } from './http/routes/reset.js';
+import { AdminService } from './service/admin.js';
+import { startSandboxSweep } from './service/sandbox-sweep.js';
 import { bootstrapKeys, type KeyBootstrap } from './service/bootstrap.js';
 import { SandboxService } from './service/sandbox.js';
 import { WebhookDispatcher } from './service/webhook-dispatcher.js';
@@ -54,6 +58,8 @@ export interface BuildOptions {
   processMetrics?: boolean;
   /** How often clock rules made due by real time are applied and announced (ms); default 60,000. */
   clockSweepMs?: number;
+  /** How often expired sandboxes are deleted (ms); default ADMIN_SANDBOX_SWEEP_SECONDS. */
+  sandboxSweepMs?: number;
 }
 
 /** The built app and what start-up did, for the start-up log. */
@@ -76,6 +82,11 @@ export async function buildApp(config: Config, options: BuildOptions = {}): Prom
     await plans.sync(catalogFile.rows, catalogFile.version);
     const resellers = new ResellerRepository(store.db);
     const keys = await bootstrapKeys(resellers, config.apiKeys, new Date());
+    const admin = new AdminService({
+      resellers,
+      minTtlSeconds: config.sandboxMinTtlSeconds,
+      ...(options.now ? { now: options.now } : {}),
+    });
     const webhookRepository = new WebhookRepository(store.db);
     // Created before the app so the use cases can wake it; started once the app is ready.
     let dispatcher: WebhookDispatcher | null = null;
@@ -159,7 +170,7 @@ export async function buildApp(config: Config, options: BuildOptions = {}): Prom
     });
     await app.register(
       async (v1) => {
-        requireApiKey(v1, resellers);
+        requireApiKey(v1, resellers, options.now);
         await registerRateLimits(v1, {
           enabled: config.rateLimits,
           metrics,
@@ -189,10 +200,12 @@ export async function buildApp(config: Config, options: BuildOptions = {}): Prom
         await v1.register(clockRoutes, { service });
         await v1.register(webhookRoutes, { webhooks });
         await v1.register(inspectionRoutes, { service });
+        await v1.register(resetRoutes, { admin });
         v1.addHook('onSend', faults.onSend);
       },
       { prefix: '/v1' },
     );
+    await app.register(adminRoutes, { prefix: '/admin/v1', admin, tokenSha256: config.adminTokenSha256 });
     await registerDocs(app);
     const started = new WebhookDispatcher({
       webhooks: webhookRepository,
@@ -210,10 +223,16 @@ export async function buildApp(config: Config, options: BuildOptions = {}): Prom
         .catch((error: unknown) => app.log.warn({ err: error }, 'could not apply the clock rules due by real time'));
     }, options.clockSweepMs ?? CLOCK_SWEEP_MS);
     sweeper.unref();
+    const sandboxSweeper = startSandboxSweep(
+      admin,
+      options.sandboxSweepMs ?? config.sandboxSweepSeconds * 1000,
+      app.log,
+    );
     // preClose runs before the server and the store close: attempts in flight end first.
     app.addHook('preClose', async () => {
       clearInterval(sweeper);
       await sweep;
+      await sandboxSweeper.stop();
       await started.stop();
     });
     await app.ready();

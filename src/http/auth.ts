@@ -1,7 +1,8 @@
 /**
  * Bearer API-key authentication (RFC 6750) and reseller tenancy (DESIGN.md section 2).
- * The key is hashed with SHA-256 and looked up by hash; resolved keys are cached in
- * memory because keys change only at start-up.
+ * The key is hashed with SHA-256 and looked up by hash in the store on every request, with
+ * no cache: the admin API revokes keys and sandboxes expire, and every instance sharing the
+ * store must refuse such a key from the next request on (docs/admin.md).
  */
 import { createHash } from 'node:crypto';
 import type { FastifyInstance, FastifyRequest } from 'fastify';
@@ -23,20 +24,21 @@ export function hashApiKey(key: string): string {
 }
 
 const REALM = 'Bearer realm="esim-sandbox"';
-// A bounded cache: a flood of unknown keys must not grow memory, so only hits are kept.
-const CACHE_LIMIT = 10_000;
 
 /**
  * Adds an onRequest hook to `scope` that requires `Authorization: Bearer <key>`.
+ * @param now real time, for a sandbox's expiry (tests may fix it).
  * @throws HttpProblem UNAUTHORIZED (401 with `WWW-Authenticate: Bearer`) when the header
- *   is missing, malformed or names no key.
+ *   is missing or malformed, or names no key, a revoked key or an expired sandbox's key.
  */
-export function requireApiKey(scope: FastifyInstance, resellers: ResellerRepository): void {
-  const cache = new Map<string, Reseller>();
+export function requireApiKey(
+  scope: FastifyInstance,
+  resellers: ResellerRepository,
+  now: () => Date = () => new Date(),
+): void {
   scope.decorateRequest('reseller', null as unknown as Reseller);
   scope.decorateRequest('apiKeyHash', '');
-  // Callback style, not async: a cached key then costs no promise, and this hook runs on
-  // every request of the API.
+  // Callback style, not async: this hook runs on every request of the API.
   scope.addHook('onRequest', (request: FastifyRequest, _reply, done) => {
     const key = bearerToken(request.headers.authorization);
     if (key === undefined) {
@@ -48,32 +50,21 @@ export function requireApiKey(scope: FastifyInstance, resellers: ResellerReposit
       return;
     }
     const hash = hashApiKey(key);
-    const cached = cache.get(hash);
-    if (cached) {
-      authenticate(request, cached, hash);
-      done();
-      return;
-    }
-    resellers.findByKeyHash(hash).then((reseller) => {
+    resellers.findByKeyHash(hash, now()).then((reseller) => {
       if (!reseller) {
+        // One answer for unknown, revoked and expired keys: a caller learns nothing about keys it does not hold.
         done(
-          new HttpProblem('UNAUTHORIZED', 'the API key is not known', {
+          new HttpProblem('UNAUTHORIZED', 'the API key is not known, was revoked, or its sandbox expired', {
             'WWW-Authenticate': `${REALM}, error="invalid_token"`,
           }),
         );
         return;
       }
-      if (cache.size >= CACHE_LIMIT) cache.clear();
-      cache.set(hash, reseller);
-      authenticate(request, reseller, hash);
+      request.reseller = reseller;
+      request.apiKeyHash = hash;
       done();
     }, done);
   });
-}
-
-function authenticate(request: FastifyRequest, reseller: Reseller, hash: string): void {
-  request.reseller = reseller;
-  request.apiKeyHash = hash;
 }
 
 /** The token of an `Authorization: Bearer <token>` header (scheme case-insensitive), or undefined. */

@@ -37,8 +37,9 @@ advances add. Every time-based field and rule of the reseller's eSIMs follows it
 eSIMs: another reseller's ICCID or transactionId answers 404, exactly as an unknown one.
 
 **Errors** are RFC 9457 problem details (\`application/problem+json\`) with a stable \`code\`: VALIDATION_ERROR (400),
-UNAUTHORIZED (401), PLAN_NOT_FOUND / ESIM_NOT_FOUND / ORDER_NOT_FOUND / WEBHOOK_NOT_FOUND / DELIVERY_NOT_FOUND / NOT_FOUND (404),
-ESIM_TERMINATED / INVALID_TRANSITION / IDEMPOTENCY_KEY_IN_USE / WEBHOOK_NOT_REGISTERED (409), PAYLOAD_TOO_LARGE (413),
+UNAUTHORIZED (401), PLAN_NOT_FOUND / ESIM_NOT_FOUND / ORDER_NOT_FOUND / WEBHOOK_NOT_FOUND / DELIVERY_NOT_FOUND / RESELLER_NOT_FOUND /
+API_KEY_NOT_FOUND / NOT_FOUND (404), ESIM_TERMINATED / INVALID_TRANSITION / IDEMPOTENCY_KEY_IN_USE / WEBHOOK_NOT_REGISTERED /
+RESELLER_EXISTS (409), PAYLOAD_TOO_LARGE (413),
 UNSUPPORTED_MEDIA_TYPE (415), IDEMPOTENCY_KEY_REUSED (422), RATE_LIMITED (429), REQUEST_HEADERS_TOO_LARGE (431), INTERNAL (500), and the injected
 INJECTED_INTERNAL_ERROR (500), INJECTED_BAD_GATEWAY (502), INJECTED_SERVICE_UNAVAILABLE (503), INJECTED_GATEWAY_TIMEOUT (504).
 
@@ -56,6 +57,12 @@ operation commits, the response is cut after its headers and the first bytes of 
 change, its cause, its request id, the fields before and after, the webhook deliveries it queued) and the listings of
 orders and eSIMs (\`/v1/sandbox/orders\`, \`/v1/sandbox/esims\`), with cursor pagination. These reads allow 600 requests
 per minute.
+
+**Reset and the admin API.** \`POST /v1/sandbox/reset\` deletes the caller's own data (orders, eSIMs, history, request
+log, idempotency keys, webhook endpoint and deliveries, clock) in one transaction. With \`ADMIN_TOKEN\` set, the admin API
+under \`/admin/v1\` (tag Admin, its own bearer token, no rate limits) creates resellers, API keys and throwaway sandboxes
+that expire, revokes keys (refused from the next request on, on every instance) and deletes resellers with all their data;
+without it every \`/admin\` route answers 404.
 
 **Rate limits** are per API key and operation, in fixed 60-second windows that start with the first request:
 every response of a limited route carries \`X-RateLimit-Limit\`, \`X-RateLimit-Remaining\` and \`X-RateLimit-Reset\`
@@ -116,6 +123,11 @@ export async function registerOpenApi(app: FastifyInstance): Promise<void> {
           description: "Sandbox-only reads of what happened: each eSIM's history, the orders and eSIMs",
         },
         { name: 'Operations', description: 'Health, readiness and this document (no API key)' },
+        {
+          name: 'Admin',
+          description:
+            'Resellers, API keys and throwaway sandboxes (`ADMIN_TOKEN`: 404 when the server has none); no rate limits',
+        },
       ],
       components: {
         securitySchemes: {
@@ -123,6 +135,12 @@ export async function registerOpenApi(app: FastifyInstance): Promise<void> {
             type: 'http',
             scheme: 'bearer',
             description: 'The reseller API key, sent as `Authorization: Bearer <key>`.',
+          },
+          adminToken: {
+            type: 'http',
+            scheme: 'bearer',
+            description:
+              "The server's ADMIN_TOKEN, sent as `Authorization: Bearer <token>` to the admin API (`/admin/v1`).",
           },
         },
       },

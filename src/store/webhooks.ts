@@ -274,10 +274,25 @@ export class WebhookRepository {
     return result.numUpdatedRows === 1n;
   }
 
-  /** Records an attempt and the delivery's next state, and releases the lease, in one transaction. */
+  /**
+   * Records an attempt and the delivery's next state, and releases the lease, in one
+   * transaction; records nothing when the delivery is gone (a reset or a reseller's deletion
+   * during the attempt deleted it).
+   */
   async recordAttempt(id: string, outcome: AttemptOutcome): Promise<void> {
     await this.db.transaction().execute(async (trx) => {
       const { attempt } = outcome;
+      const updated = await trx
+        .updateTable('webhook_deliveries')
+        .set({
+          state: outcome.state,
+          attempt_count: attempt.attempt,
+          next_attempt_at: outcome.nextAttemptAt ? outcome.nextAttemptAt.toISOString() : null,
+          lease_until: null,
+        })
+        .where('id', '=', id)
+        .executeTakeFirst();
+      if (updated.numUpdatedRows === 0n) return;
       await trx
         .insertInto('webhook_attempts')
         .values({
@@ -289,16 +304,6 @@ export class WebhookRepository {
           status_code: attempt.statusCode,
           error: attempt.error,
         })
-        .execute();
-      await trx
-        .updateTable('webhook_deliveries')
-        .set({
-          state: outcome.state,
-          attempt_count: attempt.attempt,
-          next_attempt_at: outcome.nextAttemptAt ? outcome.nextAttemptAt.toISOString() : null,
-          lease_until: null,
-        })
-        .where('id', '=', id)
         .execute();
     });
   }

@@ -45,6 +45,9 @@ export const SERVER_VARIABLES = [
   'LOG_LEVEL',
   'WEBHOOK_ALLOW_PRIVATE',
   'WEBHOOK_BACKOFF_MS',
+  'ADMIN_TOKEN',
+  'ADMIN_SANDBOX_MIN_TTL_SECONDS',
+  'ADMIN_SANDBOX_SWEEP_SECONDS',
 ];
 
 /** How a server process ended. */

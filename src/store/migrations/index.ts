@@ -8,6 +8,7 @@ import { sandboxClocks } from './002_sandbox_clocks.js';
 import { idempotencyKeys } from './003_idempotency_keys.js';
 import { webhooks } from './004_webhooks.js';
 import { esimHistory } from './005_esim_history.js';
+import { admin } from './007_admin.js';
 
 const migrations: Record<string, Migration> = {
   '001_initial': initial,
@@ -15,6 +16,7 @@ const migrations: Record<string, Migration> = {
   '003_idempotency_keys': idempotencyKeys,
   '004_webhooks': webhooks,
   '005_esim_history': esimHistory,
+  '007_admin': admin,
 };
 
 /** Kysely migration provider over the in-code list (no file-system scanning at run time). */

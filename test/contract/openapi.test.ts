@@ -25,6 +25,8 @@ type Schema = {
 interface Operation {
   operationId: string;
   summary?: string;
+  tags?: string[];
+  security?: unknown;
   description?: string;
   parameters?: (Parameter | { $ref: string })[];
   requestBody?: { content: Record<string, { schema: Schema }> };
@@ -70,6 +72,12 @@ beforeAll(async () => {
 describe('openapi.json', () => {
   it('is committed exactly as the server serves it (run `npm run openapi:write` after changing a schema)', () => {
     expect(readFileSync(new URL('openapi.json', root), 'utf8')).toBe(served);
+  });
+
+  it("has package.json's version as info.version (one number for the release)", () => {
+    const pkg = JSON.parse(readFileSync(new URL('package.json', root), 'utf8')) as { version: string };
+    expect(pkg.version).toBe('0.1.0');
+    expect((document as unknown as { info: { version: string } }).info.version).toBe('0.1.0');
   });
 
   it('mentions no internal tracker reference ("issue 6") in what clients read', () => {
@@ -141,7 +149,7 @@ describe('openapi.json', () => {
       for (const [method, op] of Object.entries(ops)) {
         const where = `${method.toUpperCase()} ${path}`;
         expect(op.tags, where).toEqual(['Admin']);
-        expect((op as { security?: unknown }).security, where).toEqual([{ adminToken: [] }]);
+        expect(op.security, where).toEqual([{ adminToken: [] }]);
         expect(Object.keys(op.responses).sort(), where).toEqual(expect.arrayContaining(['400', '401', '404', '500']));
         expect(op.responses['429'], where).toBeUndefined();
         expect(op.responses['502'], where).toBeUndefined();

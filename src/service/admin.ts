@@ -51,7 +51,7 @@ export class AdminService {
    * @throws DomainError RESELLER_EXISTS when the name is taken.
    */
   async createReseller(name: string): Promise<CreatedReseller> {
-    const created = await this.create(name, 'admin', null);
+    const created = await this.create(name, 'admin', null, this.now());
     if (!created) throw new DomainError('RESELLER_EXISTS', `a reseller named "${name}" exists already`);
     return created;
   }
@@ -72,6 +72,7 @@ export class AdminService {
         `${prefix}-${randomSuffix()}`,
         'sandbox',
         new Date(now.getTime() + ttl.seconds * 1000),
+        now,
       );
       if (created) return created;
     }
@@ -141,9 +142,13 @@ export class AdminService {
     return { deleted: await this.resellers.reset(resellerId) };
   }
 
-  private async create(name: string, origin: ResellerOrigin, expiresAt: Date | null): Promise<CreatedReseller | null> {
+  private async create(
+    name: string,
+    origin: ResellerOrigin,
+    expiresAt: Date | null,
+    now: Date,
+  ): Promise<CreatedReseller | null> {
     const { key, stored } = generateApiKey();
-    const now = this.now();
     if (!(await this.resellers.create(name, origin, expiresAt, stored, now))) return null;
     const createdAt = now.toISOString();
     return {

@@ -40,15 +40,20 @@ function rowsOf(name: string): Record<string, number> {
   });
 }
 
-/** Every row of the reseller's tables, to compare before and after. */
+/**
+ * Every row of the reseller's tables, to compare before and after; of a webhook delivery,
+ * what the retries of the dispatcher (still running) do not change.
+ */
 function snapshotOf(name: string): string {
   return withDatabase(t, (db) => {
     const id = (db.prepare('select id from resellers where name = ?').get(name) as { id: string }).id;
-    return JSON.stringify(
-      ['orders', 'esims', 'esim_history', 'webhook_endpoints', 'webhook_deliveries', 'sandbox_clocks'].map((table) =>
-        db.prepare(`select * from ${table} where reseller_id = ? order by 1`).all(id),
-      ),
+    const tables = ['orders', 'esims', 'esim_history', 'webhook_endpoints', 'sandbox_clocks'].map((table) =>
+      db.prepare(`select * from ${table} where reseller_id = ? order by 1`).all(id),
     );
+    const deliveries = db
+      .prepare('select id, seq, event_id, payload from webhook_deliveries where reseller_id = ? order by seq')
+      .all(id);
+    return JSON.stringify([...tables, deliveries]);
   });
 }
 

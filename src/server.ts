@@ -5,7 +5,7 @@
  */
 import { buildApp } from './app.js';
 import { ConfigError, loadConfig, type Config } from './config.js';
-import { redactUrl } from './http/rate-limit.js';
+import { redactUrl } from './http/redis.js';
 
 /**
  * How long SIGTERM/SIGINT waits for in-flight requests and for closing the database pool and

@@ -4,6 +4,7 @@
  * the TypeScript types (`Static`) and the OpenAPI document at once.
  */
 import { Type, type Static } from 'typebox';
+import { problemCodesText } from './problem-codes.js';
 
 /** Valid sandbox ICCIDs used as examples (the seed's own samples fail the Luhn check). */
 export const EXAMPLE_ICCIDS = ['8900000000000000011', '8900000000000000029'] as const;
@@ -78,12 +79,7 @@ export const Problem = Type.Object(
       examples: ['body.quantity must be <= 1000'],
     }),
     code: Type.String({
-      description:
-        'Stable machine-readable code: VALIDATION_ERROR, UNAUTHORIZED, PLAN_NOT_FOUND, ESIM_NOT_FOUND, ORDER_NOT_FOUND, NOT_FOUND, ' +
-        'ESIM_TERMINATED, INVALID_TRANSITION, IDEMPOTENCY_KEY_IN_USE, PAYLOAD_TOO_LARGE, UNSUPPORTED_MEDIA_TYPE, IDEMPOTENCY_KEY_REUSED, ' +
-        'RATE_LIMITED, INTERNAL; for webhooks WEBHOOK_NOT_FOUND, DELIVERY_NOT_FOUND, WEBHOOK_NOT_REGISTERED; for the admin API ' +
-        'RESELLER_NOT_FOUND, API_KEY_NOT_FOUND, RESELLER_EXISTS; and for a ' +
-        'Sandbox-Fault: error=<status> request, INJECTED_INTERNAL_ERROR, INJECTED_BAD_GATEWAY, INJECTED_SERVICE_UNAVAILABLE, INJECTED_GATEWAY_TIMEOUT.',
+      description: `Stable machine-readable code, with its status: ${problemCodesText()}.`,
       examples: ['VALIDATION_ERROR'],
     }),
     requestId: Type.String({

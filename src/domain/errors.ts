@@ -2,9 +2,11 @@
  * Errors the domain rules raise. They carry a stable `code` (the contract's problem codes,
  * DESIGN.md section 2) and know nothing of HTTP: the HTTP layer maps codes to statuses.
  */
+import type { ProblemCode } from '../contract/problem-codes.js';
 
-/** Codes of domain failures; each maps to one problem type in the HTTP layer. */
-export type DomainErrorCode =
+/** Codes of domain failures: the contract's problem codes a domain rule may raise. */
+export type DomainErrorCode = Extract<
+  ProblemCode,
   | 'PLAN_NOT_FOUND'
   | 'ESIM_NOT_FOUND'
   | 'ORDER_NOT_FOUND'
@@ -16,7 +18,8 @@ export type DomainErrorCode =
   | 'WEBHOOK_NOT_REGISTERED'
   | 'RESELLER_NOT_FOUND'
   | 'API_KEY_NOT_FOUND'
-  | 'RESELLER_EXISTS';
+  | 'RESELLER_EXISTS'
+>;
 
 /** A field that broke a rule: `path` as in problem details (`body[2].day`), `message` the rule. */
 export interface FieldViolation {

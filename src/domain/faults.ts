@@ -1,7 +1,7 @@
 /**
  * The `Sandbox-Fault` request header (issue 6, fault injection): its grammar and the
  * truncation rule, with no HTTP in them. The Fastify hooks that act on a parsed fault are in
- * src/http/faults.ts.
+ * src/http/plugins/fault-injection.ts.
  *
  * Grammar (exactly one fault per request; surrounding whitespace ignored; tokens are lower case):
  *

@@ -16,11 +16,11 @@
  * - `sandbox_rate_limit_rejections_total{route}`: 429 answers of the rate limits.
  * - `sandbox_rate_limit_store_errors_total`: rate-limit counter operations Redis did not
  *   answer (served on this instance's own in-memory counters instead; see rate-limit.ts).
- * - `sandbox_faults_injected_total{fault}`: requests that carried a valid `Sandbox-Fault`
- *   (issue 6). A dropped or truncated response never finishes, so Fastify's onResponse does
+ * - `sandbox_faults_injected_total{fault}`: requests that carried a valid `Sandbox-Fault`.
+ *   A dropped or truncated response never finishes, so Fastify's onResponse does
  *   not run for it: the fault hook records it with `observe` when it closes the connection.
  */
-import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import type { FastifyReply, FastifyRequest } from 'fastify';
 import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
 
 export const CONTRACT_STATUSES = ['ACTIVE', 'SUSPENDED', 'TERMINATED'] as const;
@@ -115,16 +115,4 @@ export class Metrics {
 /** The route template for labels: bounded, never the raw URL. */
 export function routeLabel(request: FastifyRequest): string {
   return request.routeOptions.url ?? 'unmatched';
-}
-
-/** Records every response and serves `GET /metrics`. Call on the root instance before the routes. */
-export function installMetrics(app: FastifyInstance, metrics: Metrics): void {
-  app.addHook('onResponse', (request, reply, done) => {
-    metrics.observe(request, reply);
-    done();
-  });
-  app.get('/metrics', { schema: { hide: true } }, async (_request, reply) => {
-    const text = await metrics.registry.metrics();
-    return reply.type(metrics.registry.contentType).send(text);
-  });
 }

@@ -4,9 +4,9 @@
  * (@fastify/swagger-ui, whose assets ship inside the package: no CDN).
  */
 import swagger from '@fastify/swagger';
-import swaggerUi from '@fastify/swagger-ui';
 import type { FastifyInstance } from 'fastify';
 import { Problem } from '../contract/common.js';
+import { problemCodesText } from '../contract/problem-codes.js';
 import { DataPlan } from '../contract/plans.js';
 import { DataUsageDailyItem, Esim } from '../contract/esims.js';
 import { EsimHistoryEntry } from '../contract/history.js';
@@ -17,7 +17,7 @@ import {
   OrderCompletedEvent,
 } from '../contract/webhooks.js';
 import { INJECTABLE_STATUSES, MAX_FAULT_DELAY_MS } from '../domain/faults.js';
-import { INJECTED_PROBLEMS } from './faults.js';
+import { INJECTED_PROBLEMS } from './problem.js';
 import { webhooksObject } from './openapi-webhooks.js';
 import { VERSION } from '../version.js';
 
@@ -37,12 +37,8 @@ advances add. Every time-based field and rule of the reseller's eSIMs follows it
 **Authentication.** Every \`/v1\` route needs \`Authorization: Bearer <api key>\`. A reseller sees only its own orders and
 eSIMs: another reseller's ICCID or transactionId answers 404, exactly as an unknown one.
 
-**Errors** are RFC 9457 problem details (\`application/problem+json\`) with a stable \`code\`: VALIDATION_ERROR (400),
-UNAUTHORIZED (401), PLAN_NOT_FOUND / ESIM_NOT_FOUND / ORDER_NOT_FOUND / WEBHOOK_NOT_FOUND / DELIVERY_NOT_FOUND / RESELLER_NOT_FOUND /
-API_KEY_NOT_FOUND / NOT_FOUND (404), ESIM_TERMINATED / INVALID_TRANSITION / IDEMPOTENCY_KEY_IN_USE / WEBHOOK_NOT_REGISTERED /
-RESELLER_EXISTS (409), PAYLOAD_TOO_LARGE (413),
-UNSUPPORTED_MEDIA_TYPE (415), IDEMPOTENCY_KEY_REUSED (422), RATE_LIMITED (429), REQUEST_HEADERS_TOO_LARGE (431), INTERNAL (500), and the injected
-INJECTED_INTERNAL_ERROR (500), INJECTED_BAD_GATEWAY (502), INJECTED_SERVICE_UNAVAILABLE (503), INJECTED_GATEWAY_TIMEOUT (504).
+**Errors** are RFC 9457 problem details (\`application/problem+json\`) with a stable \`code\`: ${problemCodesText()}.
+The INJECTED_ codes answer a \`Sandbox-Fault: error=<status>\` request.
 
 **Idempotent retries.** \`POST /v1/orders\` and emergency control take an \`Idempotency-Key\` header (1 to 255 printable
 ASCII characters, kept 24 hours per API key): the same key with the same request replays the first response with
@@ -151,22 +147,6 @@ export async function registerOpenApi(app: FastifyInstance): Promise<void> {
   });
 }
 
-/** Serves `/openapi.json` and the `/docs` page; call after every route is added. */
-export async function registerDocs(app: FastifyInstance): Promise<void> {
-  app.get('/openapi.json', { schema: { hide: true } }, async () => app.swagger());
-  await app.register(swaggerUi, {
-    routePrefix: '/docs',
-    // The validator badge would call validator.swagger.io: the page must work offline.
-    uiConfig: { validatorUrl: null, deepLinking: true, docExpansion: 'list', defaultModelsExpandDepth: 0 },
-    theme: { title: 'eSIM Commerce Sandbox API reference' },
-    staticCSP: true,
-    // The sandbox runs on plain http (often a LAN address): upgrading the page's own asset
-    // requests to https would leave it blank, and it calls no validator.
-    transformStaticCSP: (header) =>
-      header.replace(/ ?upgrade-insecure-requests;/, '').replace(' validator.swagger.io', ''),
-  });
-}
-
 /** The `Sandbox-Fault` header as a shared parameter (`#/components/parameters/SandboxFault`). */
 const SANDBOX_FAULT_PARAMETER = {
   name: 'Sandbox-Fault',
@@ -196,7 +176,7 @@ const SANDBOX_FAULT_PARAMETER = {
 
 /**
  * Declares `Sandbox-Fault` on every /v1 operation, by reference. It is not a route `headers`
- * schema on purpose: the header is checked by the fault hook (src/http/faults.ts), so that
+ * schema on purpose: the header is checked by the fault hook (src/http/plugins/fault-injection.ts), so that
  * with `SANDBOX_FAULTS=off` no value can be refused, and a request without it costs nothing.
  */
 function declareSandboxFaultHeader<T extends object>(document: T): T {

@@ -4,67 +4,26 @@
  * anything unexpected) to `{type, title, status, detail, code, requestId, errors?}` served
  * as `application/problem+json`. A 500 never carries a stack trace or internal message.
  */
-import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import type { FastifyError, FastifyReply, FastifyRequest } from 'fastify';
 import type { Problem } from '../contract/common.js';
-import { DomainError, type DomainErrorCode, type FieldViolation } from '../domain/errors.js';
+import { PROBLEM_CODES, type InjectedProblemCode, type ProblemCode } from '../contract/problem-codes.js';
+import { DomainError, type FieldViolation } from '../domain/errors.js';
+import type { InjectableStatus } from '../domain/faults.js';
 import { requestViolations, toViolations } from './validation.js';
 
-/** The stable problem codes of the contract. */
-export type ProblemCode =
-  | DomainErrorCode
-  | 'UNAUTHORIZED'
-  | 'NOT_FOUND'
-  | 'PAYLOAD_TOO_LARGE'
-  | 'REQUEST_HEADERS_TOO_LARGE'
-  | 'UNSUPPORTED_MEDIA_TYPE'
-  | 'RATE_LIMITED'
-  | 'IDEMPOTENCY_KEY_REUSED'
-  | 'IDEMPOTENCY_KEY_IN_USE'
-  | 'INTERNAL'
-  | 'NOT_READY'
-  | InjectedProblemCode;
+export type { InjectedProblemCode, ProblemCode } from '../contract/problem-codes.js';
 
-/**
- * The answers of `Sandbox-Fault: error=<status>` (issue 6): codes of their own, named after
- * the RFC 9110 reason phrase, so that a client (and its logs) can tell a rehearsed failure
- * from a real one (INTERNAL, NOT_READY).
- */
-export type InjectedProblemCode =
-  'INJECTED_INTERNAL_ERROR' | 'INJECTED_BAD_GATEWAY' | 'INJECTED_SERVICE_UNAVAILABLE' | 'INJECTED_GATEWAY_TIMEOUT';
-
-const PROBLEMS: Record<ProblemCode, { status: number; title: string }> = {
-  VALIDATION_ERROR: { status: 400, title: 'Validation error' },
-  UNAUTHORIZED: { status: 401, title: 'Unauthorized' },
-  PLAN_NOT_FOUND: { status: 404, title: 'Plan not found' },
-  ESIM_NOT_FOUND: { status: 404, title: 'eSIM not found' },
-  ORDER_NOT_FOUND: { status: 404, title: 'Order not found' },
-  NOT_FOUND: { status: 404, title: 'Not found' },
-  WEBHOOK_NOT_FOUND: { status: 404, title: 'Webhook endpoint not found' },
-  DELIVERY_NOT_FOUND: { status: 404, title: 'Webhook delivery not found' },
-  RESELLER_NOT_FOUND: { status: 404, title: 'Reseller not found' },
-  API_KEY_NOT_FOUND: { status: 404, title: 'API key not found' },
-  RESELLER_EXISTS: { status: 409, title: 'Reseller exists' },
-  ESIM_TERMINATED: { status: 409, title: 'eSIM terminated' },
-  INVALID_TRANSITION: { status: 409, title: 'Invalid lifecycle transition' },
-  IDEMPOTENCY_KEY_IN_USE: { status: 409, title: 'Idempotency key in use' },
-  WEBHOOK_NOT_REGISTERED: { status: 409, title: 'No webhook endpoint registered' },
-  PAYLOAD_TOO_LARGE: { status: 413, title: 'Payload too large' },
-  UNSUPPORTED_MEDIA_TYPE: { status: 415, title: 'Unsupported media type' },
-  // Answered by the client-error handler (src/http/client-error.ts): Node's header limit, RFC 6585 section 5.
-  REQUEST_HEADERS_TOO_LARGE: { status: 431, title: 'Request header fields too large' },
-  IDEMPOTENCY_KEY_REUSED: { status: 422, title: 'Idempotency key reused' },
-  RATE_LIMITED: { status: 429, title: 'Too many requests' },
-  INTERNAL: { status: 500, title: 'Internal server error' },
-  NOT_READY: { status: 503, title: 'Service unavailable' },
-  INJECTED_INTERNAL_ERROR: { status: 500, title: 'Internal server error (injected)' },
-  INJECTED_BAD_GATEWAY: { status: 502, title: 'Bad gateway (injected)' },
-  INJECTED_SERVICE_UNAVAILABLE: { status: 503, title: 'Service unavailable (injected)' },
-  INJECTED_GATEWAY_TIMEOUT: { status: 504, title: 'Gateway timeout (injected)' },
+/** The problem code of each `error=<status>`. */
+export const INJECTED_PROBLEMS: Record<InjectableStatus, InjectedProblemCode> = {
+  500: 'INJECTED_INTERNAL_ERROR',
+  502: 'INJECTED_BAD_GATEWAY',
+  503: 'INJECTED_SERVICE_UNAVAILABLE',
+  504: 'INJECTED_GATEWAY_TIMEOUT',
 };
 
 /** HTTP status of a problem code. */
 export function statusOf(code: ProblemCode): number {
-  return PROBLEMS[code].status;
+  return PROBLEM_CODES[code].status;
 }
 
 /** An error the HTTP layer raises with a contract code (401, 404 of routes, 429). */
@@ -86,7 +45,7 @@ export function problemType(code: ProblemCode): string {
 
 /** Builds the problem body for a code. */
 export function problem(code: ProblemCode, detail: string, requestId: string, errors?: FieldViolation[]): Problem {
-  const { status, title } = PROBLEMS[code];
+  const { status, title } = PROBLEM_CODES[code];
   return { type: problemType(code), title, status, detail, code, requestId, ...(errors ? { errors } : {}) };
 }
 
@@ -135,20 +94,4 @@ export function toProblem(error: FastifyError | Error, request: FastifyRequest):
     return problem('VALIDATION_ERROR', detail, requestId, [{ path: 'body', message: 'must be valid JSON' }]);
   }
   return problem('INTERNAL', 'an unexpected error occurred; quote the requestId when reporting it', requestId);
-}
-
-/**
- * Installs the error and not-found handlers. Unexpected errors are logged with their stack
- * (under the request id); the client sees only the problem.
- */
-export function installProblemHandlers(app: FastifyInstance): void {
-  app.setErrorHandler((error: FastifyError, request, reply) => {
-    const body = toProblem(error, request);
-    if (body.status >= 500) request.log.error({ err: error }, 'unexpected error');
-    if (error instanceof HttpProblem) reply.headers(error.headers);
-    return sendProblem(reply, body);
-  });
-  app.setNotFoundHandler((request, reply) =>
-    sendProblem(reply, problem('NOT_FOUND', `no route ${request.method} ${request.url.split('?')[0]}`, request.id)),
-  );
 }

@@ -5,11 +5,10 @@
  * and 429 with `Retry-After` and a RATE_LIMITED problem over the limit.
  */
 import { createRequire } from 'node:module';
-import rateLimit, { type FastifyRateLimitStore } from '@fastify/rate-limit';
-import type { FastifyBaseLogger, FastifyInstance } from 'fastify';
-import { Redis } from 'ioredis';
-import { routeLabel, type Metrics } from './metrics.js';
-import { HttpProblem } from './problem.js';
+import type { FastifyRateLimitStore } from '@fastify/rate-limit';
+import type { FastifyBaseLogger } from 'fastify';
+import type { Redis } from 'ioredis';
+import type { Metrics } from './metrics.js';
 
 type LocalStoreCtor = new (
   continueExceeding: boolean,
@@ -36,7 +35,7 @@ const COUNTER_LIMIT = 100_000;
  * sharing one lets GET and the HEAD Fastify adds for it spend one quota (the key names
  * the operation, so nothing else is shared).
  */
-class SharedLocalStore implements FastifyRateLimitStore {
+export class SharedLocalStore implements FastifyRateLimitStore {
   private readonly store = new LocalStore(false, false, COUNTER_LIMIT);
   incr(...args: Parameters<FastifyRateLimitStore['incr']>): void {
     this.store.incr(...args);
@@ -58,7 +57,7 @@ class SharedLocalStore implements FastifyRateLimitStore {
  * this instance. Each such operation adds 1 to `sandbox_rate_limit_store_errors_total`; the
  * first of an outage logs one warning, the first success after it one info line.
  */
-class SharedRedisStore implements FastifyRateLimitStore {
+export class SharedRedisStore implements FastifyRateLimitStore {
   private readonly redisStore: FastifyRateLimitStore;
   private readonly fallback = new LocalStore(false, false, COUNTER_LIMIT);
   private outage = false;
@@ -104,109 +103,8 @@ class SharedRedisStore implements FastifyRateLimitStore {
 /** Default prefix of the rate-limit keys in Redis (`REDIS_KEY_PREFIX`). */
 export const DEFAULT_REDIS_KEY_PREFIX = 'esim-sandbox:rl:';
 
-/**
- * A Redis client for the rate limits that never queues: a command sent while Redis is down
- * fails at once, one that Redis does not answer within 500 ms fails then, and the client
- * keeps reconnecting in the background (every 50 ms more, at most every 2 s).
- * Waits up to `connectWithinMs` for the first connection, so that the first requests count
- * in Redis; start-up goes on without it (the requests then fail open, see SharedRedisStore).
- */
-export async function openRedis(url: string, log: FastifyBaseLogger, connectWithinMs = 2_000): Promise<Redis> {
-  const redis = new Redis(url, {
-    lazyConnect: true,
-    enableOfflineQueue: false,
-    maxRetriesPerRequest: 0,
-    commandTimeout: 500,
-    connectTimeout: 2_000,
-    retryStrategy: (times) => Math.min(times * 50, 2_000),
-  });
-  // Connection errors are also seen by the commands that fail; logged at debug to avoid a line per retry.
-  redis.on('error', (error: Error) => log.debug({ err: error }, 'redis connection error'));
-  let timer: NodeJS.Timeout | undefined;
-  try {
-    await Promise.race([
-      redis.connect(),
-      new Promise((_resolve, reject) => {
-        timer = setTimeout(() => reject(new Error(`no connection within ${connectWithinMs} ms`)), connectWithinMs);
-      }),
-    ]);
-  } catch (error) {
-    log.warn(
-      { err: error },
-      `rate limits: Redis at ${redactUrl(url)} is not reachable at start-up; serving with per-instance limits until it is`,
-    );
-  } finally {
-    clearTimeout(timer);
-  }
-  return redis;
-}
-
-/** Closes the client: QUIT when connected (bounded), else drop the socket and stop reconnecting. */
-export async function closeRedis(redis: Redis): Promise<void> {
-  if (redis.status === 'ready') {
-    try {
-      await Promise.race([redis.quit(), new Promise((resolve) => setTimeout(resolve, 1_000).unref())]);
-    } catch {
-      // Closing anyway.
-    }
-  }
-  redis.disconnect();
-}
-
-/** The URL without its password, for logs. */
-export function redactUrl(url: string): string {
-  try {
-    const parsed = new URL(url);
-    if (parsed.password) parsed.password = '***';
-    return parsed.toString();
-  } catch {
-    return 'REDIS_URL';
-  }
-}
-
 /** One minute, the window of every limit in the contract. */
 export const WINDOW_MS = 60_000;
-
-export interface RateLimitOptions {
-  /** False for `RATE_LIMITS=off`. */
-  enabled: boolean;
-  metrics: Metrics;
-  /** Shared counters (`REDIS_URL`), or null for this process's memory. */
-  redis: Redis | null;
-  /** Prefix of the keys in Redis. */
-  redisKeyPrefix?: string;
-}
-
-/**
- * Registers the plugin on `scope`. Routes opt in with `config.rateLimit = limitPerMinute(n)`.
- * When `enabled` is false (`RATE_LIMITS=off`) nothing is registered and no headers are sent.
- */
-export async function registerRateLimits(scope: FastifyInstance, options: RateLimitOptions): Promise<void> {
-  if (!options.enabled) return;
-  const { metrics, redis } = options;
-  const shared = redis
-    ? new SharedRedisStore(redis, options.redisKeyPrefix ?? DEFAULT_REDIS_KEY_PREFIX, metrics, scope.log)
-    : new SharedLocalStore();
-  await scope.register(rateLimit, {
-    global: false,
-    timeWindow: WINDOW_MS,
-    // The plugin calls `new store(options)`; a constructor returning an object yields that object.
-    store: function SharedStore() {
-      return shared;
-    } as unknown as new () => FastifyRateLimitStore,
-    onExceeded: (request) => metrics.rateLimitRejections.inc({ route: routeLabel(request) }),
-    // The auth hook ran first (instance hooks precede route hooks), so the key hash is set;
-    // the route makes the key per operation. HEAD is the GET operation without a body
-    // (Fastify adds it for every GET), so it spends the GET's quota.
-    keyGenerator: (request) =>
-      `${request.apiKeyHash}:${request.method === 'HEAD' ? 'GET' : request.method}:${request.routeOptions.url}`,
-    errorResponseBuilder: (_request, context) =>
-      new HttpProblem(
-        'RATE_LIMITED',
-        `rate limit of ${context.max} requests per minute exceeded for this API key and operation; retry in ${Math.ceil(context.ttl / 1000)} s`,
-      ),
-  });
-}
 
 /** Route config for a limit of `max` requests per minute per API key. */
 export function limitPerMinute(max: number): { rateLimit: { max: number; timeWindow: number } } {

@@ -6,8 +6,7 @@
 import { Type, type TSchema } from 'typebox';
 import { rateLimitHeaders } from '../contract/common.js';
 import { idempotentReplayedHeader } from '../contract/idempotency.js';
-import { INJECTED_PROBLEMS } from './faults.js';
-import { statusOf, type ProblemCode } from './problem.js';
+import { INJECTED_PROBLEMS, statusOf, type ProblemCode } from './problem.js';
 
 const PROBLEM_DESCRIPTIONS: Record<number, string> = {
   400: 'Validation error (VALIDATION_ERROR): `errors` names each invalid field and the rule it broke.',

@@ -4,7 +4,7 @@
  * sandbox generated, the last 4 characters, so that a person can tell keys apart.
  */
 import { randomBytes } from 'node:crypto';
-import { hashApiKey } from '../http/auth.js';
+import { hashApiKey } from '../domain/api-key.js';
 import type { NewApiKey } from '../store/resellers.js';
 
 /** Characters of a generated key's end shown for display (`hint`). */

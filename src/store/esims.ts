@@ -243,6 +243,19 @@ export class EsimRepository {
   }
 
   /**
+   * The number of stored eSIMs per contract status, over every reseller (the `sandbox_esims`
+   * gauge of /metrics): `{ ACTIVE: 12, TERMINATED: 3 }`; a status with no eSIM is absent.
+   */
+  async countByContractStatus(): Promise<Record<string, number>> {
+    const rows = await this.db
+      .selectFrom('esims')
+      .select((eb) => ['contract_status', eb.fn.countAll<number | string>().as('n')])
+      .groupBy('contract_status')
+      .execute();
+    return Object.fromEntries(rows.map((row) => [row.contract_status, Number(row.n)]));
+  }
+
+  /**
    * One of the reseller's eSIMs with its plan code and the reseller's clock offset, or
    * undefined (unknown and another reseller's alike).
    */

@@ -103,7 +103,6 @@ describe('unknown routes (404 NOT_FOUND)', () => {
     ['GET', '/nope'],
     ['GET', '/v1/unknown'],
     ['GET', '/v2/plans'],
-    ['DELETE', '/v1/plans'],
     ['GET', '/v1/esims'],
   ])('%s %s -> 404 NOT_FOUND naming the route', async (method, url) => {
     const body = expectProblem(await t.call(method, url), 404, 'NOT_FOUND');

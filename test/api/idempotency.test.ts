@@ -8,7 +8,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { LightMyRequestResponse } from 'fastify';
 import { loadConfig } from '../../src/config.js';
 import { requestFingerprint } from '../../src/domain/idempotency.js';
-import { hashApiKey } from '../../src/http/auth.js';
+import { hashApiKey } from '../../src/domain/api-key.js';
 import { openStore } from '../../src/store/db.js';
 import { IdempotencyRepository } from '../../src/store/idempotency.js';
 import { ACME_KEY, GLOBEX_KEY, startTestApp, type TestApp } from '../helpers/app.js';

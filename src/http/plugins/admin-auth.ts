@@ -11,7 +11,7 @@
 import { createHash, timingSafeEqual } from 'node:crypto';
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import fp from 'fastify-plugin';
-import { bearerToken } from '../auth.js';
+import { bearerToken } from './auth.js';
 import { HttpProblem } from '../problem.js';
 
 /** Options: the configured token's SHA-256 digest, or null when ADMIN_TOKEN is unset. */

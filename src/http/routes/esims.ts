@@ -4,7 +4,7 @@ import { Type } from 'typebox';
 import { IccidParam, NoQuery } from '../../contract/common.js';
 import { EmergencyControlRequest, Esim } from '../../contract/esims.js';
 import { IdempotencyKeyHeaders } from '../../contract/idempotency.js';
-import { IDEMPOTENT } from '../idempotency.js';
+import { IDEMPOTENT } from '../plugins/idempotency.js';
 import { callerOf } from '../caller.js';
 import type { SandboxService } from '../../service/sandbox.js';
 import { limitPerMinute } from '../rate-limit.js';

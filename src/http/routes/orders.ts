@@ -3,7 +3,7 @@ import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { OrderIccids, OrderRequest, OrderResponse, TransactionIdParams } from '../../contract/esims.js';
 import { NoQuery } from '../../contract/common.js';
 import { IdempotencyKeyHeaders } from '../../contract/idempotency.js';
-import { IDEMPOTENT } from '../idempotency.js';
+import { IDEMPOTENT } from '../plugins/idempotency.js';
 import { callerOf } from '../caller.js';
 import type { SandboxService } from '../../service/sandbox.js';
 import { limitPerMinute } from '../rate-limit.js';

@@ -1,7 +1,7 @@
 /**
  * Idempotency keys on the operations that opt in (route `config: { idempotent: true }`):
- * `POST /v1/orders` and `POST /v1/esims/{iccid}/emergency-control` (issue 6, DESIGN.md
- * section 3; the IETF draft "The Idempotency-Key HTTP Header Field").
+ * `POST /v1/orders` and `POST /v1/esims/{iccid}/emergency-control` (DESIGN.md section 3;
+ * the IETF draft "The Idempotency-Key HTTP Header Field").
  *
  * A request with an `Idempotency-Key` header (validated by the route's header schema with
  * the rest of the request: a 400 stores nothing; the header given twice is a 400 too)
@@ -19,16 +19,17 @@
  *   leaves the key in flight; after the lease (60 s) another request takes it over and
  *   runs the operation again. The window is the one awaited UPDATE in `onSend`.
  *
- * Hook order contract (for fault injection, issue 6): these are scope-level hooks of the
- * /v1 instance, so a preHandler added to the scope before `installIdempotency` (an injected
- * `error=`) answers before any key is claimed, and an onSend added after it (dropping,
- * truncating or delaying the response) acts on a response already stored.
+ * Plugin `idempotency`, registered in the /v1 scope after `auth` (the key is claimed per API
+ * key hash) and `fault-injection` (an injected `error=` answers before any key is claimed);
+ * the fault onSend is route-level and so acts on a response already stored. See
+ * docs/architecture.md (Request pipeline).
  */
 import { randomUUID } from 'node:crypto';
-import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
-import { decideOnStoredKey, IDEMPOTENCY_TTL_MS, requestFingerprint } from '../domain/idempotency.js';
-import type { IdempotencyClaim, IdempotencyRepository, StoredKeyRow } from '../store/idempotency.js';
-import { HttpProblem } from './problem.js';
+import type { FastifyPluginCallback, FastifyReply, FastifyRequest } from 'fastify';
+import fp from 'fastify-plugin';
+import { decideOnStoredKey, IDEMPOTENCY_TTL_MS, requestFingerprint } from '../../domain/idempotency.js';
+import type { IdempotencyClaim, IdempotencyRepository, StoredKeyRow } from '../../store/idempotency.js';
+import { HttpProblem } from '../problem.js';
 
 declare module 'fastify' {
   interface FastifyContextConfig {
@@ -58,11 +59,10 @@ const SWEEP_LIMIT = 1000;
 const CLAIM_ATTEMPTS = 3;
 
 /**
- * Adds the idempotency hooks to `scope` (the /v1 instance), acting on routes whose config
- * has `idempotent: true`. Call it before the routes are registered, after the hooks that
- * must run before the claim and before those that must act on the stored response.
+ * Adds the idempotency hooks (preValidation, preHandler, onSend, onClose) to the scope it is
+ * registered in, acting on routes whose config has `idempotent: true`.
  */
-export function installIdempotency(scope: FastifyInstance, options: IdempotencyOptions): void {
+const register: FastifyPluginCallback<IdempotencyOptions> = (scope, options, pluginDone) => {
   const { repository } = options;
   const now = options.now ?? (() => new Date());
   let lastSweep = -Infinity;
@@ -174,7 +174,15 @@ export function installIdempotency(scope: FastifyInstance, options: IdempotencyO
   scope.addHook('onClose', async () => {
     await sweeping;
   });
-}
+  pluginDone();
+};
+
+/** The `idempotency` plugin (needs `auth` and `fault-injection`); register it before the routes. */
+export const idempotencyPlugin = fp(register, {
+  name: 'idempotency',
+  fastify: '5.x',
+  dependencies: ['auth', 'fault-injection'],
+});
 
 /** Every value of the header `name` (lower case) as the request sent them, from Node's flat `[name, value, ...]` list. */
 function rawHeaderValues(rawHeaders: readonly string[], name: string): string[] {

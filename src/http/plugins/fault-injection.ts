@@ -1,26 +1,30 @@
 /**
- * Fault injection (issue 6): what the `Sandbox-Fault` header does to a /v1 request, as two
- * hooks of the /v1 scope (the grammar is src/domain/faults.ts).
+ * Plugin `fault-injection`: what the `Sandbox-Fault` header does to a /v1 request (the
+ * grammar is src/domain/faults.ts). Registered in the /v1 scope before `auth`; where its hooks
+ * sit in the pipeline, and why, is described in docs/architecture.md (Request pipeline).
  *
+ * - The onRequest hook: a request pipelined behind one that asked for drop-response or
+ *   truncate-response waits for that one, and is never processed when the connection ends.
  * - The preHandler runs after authentication, rate limiting and request validation (a request
  *   that fails those gets that answer, whatever it asked for), parses the header, answers
  *   `error=<status>` at once (the route handler never runs), refuses a bad value with 400
  *   VALIDATION_ERROR at `header.sandbox-fault`, and keeps any other fault in `request.sandboxFault`.
+ *   It is a scope hook added before the `idempotency` plugin's (which depends on this one), so an
+ *   injected error never claims a key.
  * - The onSend hook acts on the response the operation produced, after it committed: it
  *   delays it, drops it (the connection closes with no byte sent) or truncates it (status
  *   line, headers with the Content-Length of the whole body, the first bytes, then the
- *   connection closes).
+ *   connection closes). It is added to each route (route-level hooks run after every scope
+ *   hook), so the response is stored for its idempotency key, and seen by any other scope
+ *   onSend, before it is dropped, cut or delayed.
  *
- * Hook order contract (for idempotency keys): app.ts adds this preHandler before the
- * idempotency preHandler (an injected error must not claim a key) and this onSend after
- * the idempotency onSend (the response is stored before it is dropped, cut or delayed).
- *
- * Both hooks are callback style, and a request without the header costs one property read
+ * The hooks are callback style, and a request without the header costs one property read
  * in each. With `SANDBOX_FAULTS=off` they do nothing at all: the header is ignored, even an
  * invalid one, so that turning rehearsal off on a shared deployment breaks no client.
  */
 import type { Socket } from 'node:net';
 import type {
+  FastifyPluginCallback,
   FastifyReply,
   FastifyRequest,
   HookHandlerDoneFunction,
@@ -28,9 +32,10 @@ import type {
   onSendHookHandler,
   preHandlerHookHandler,
 } from 'fastify';
-import { parseSandboxFault, truncatedLength, type InjectableStatus, type SandboxFault } from '../domain/faults.js';
-import type { Metrics } from './metrics.js';
-import { problem, sendProblem, type InjectedProblemCode } from './problem.js';
+import fp from 'fastify-plugin';
+import { parseSandboxFault, truncatedLength, type SandboxFault } from '../../domain/faults.js';
+import type { Metrics } from '../metrics.js';
+import { INJECTED_PROBLEMS, problem, sendProblem } from '../problem.js';
 
 declare module 'fastify' {
   interface FastifyRequest {
@@ -39,30 +44,28 @@ declare module 'fastify' {
   }
 }
 
-/** The problem code of each `error=<status>`. */
-export const INJECTED_PROBLEMS: Record<InjectableStatus, InjectedProblemCode> = {
-  500: 'INJECTED_INTERNAL_ERROR',
-  502: 'INJECTED_BAD_GATEWAY',
-  503: 'INJECTED_SERVICE_UNAVAILABLE',
-  504: 'INJECTED_GATEWAY_TIMEOUT',
-};
-
 /** `Retry-After` of an injected 503, in seconds (RFC 9110 section 10.2.3, delay-seconds). */
 export const INJECTED_RETRY_AFTER_SECONDS = 1;
 
-export interface FaultOptions {
+interface FaultHookOptions {
   /** False for `SANDBOX_FAULTS=off`: the header is ignored. */
   enabled: boolean;
   /** Counts injected faults, and records the responses a fault cut short (their onResponse never runs). */
   metrics: Metrics;
 }
 
-/** The hooks app.ts installs on the /v1 scope, and one for the app's close. */
-export interface FaultHooks {
+/** The plugin's options. */
+export interface FaultInjectionOptions {
+  /** False for `SANDBOX_FAULTS=off`: the header is ignored. */
+  enabled: boolean;
+}
+
+/** The hooks the plugin installs, and one for the app's close. */
+interface FaultHooks {
   /**
-   * For the root: a request pipelined on a connection behind one that asked for
-   * drop-response or truncate-response waits for that one to end, and is never processed
-   * when the connection ends with it (as on a real server that lost the connection).
+   * A request pipelined on a connection behind one that asked for drop-response or
+   * truncate-response waits for that one to end, and is never processed when the
+   * connection ends with it (as on a real server that lost the connection).
    */
   onRequest: onRequestHookHandler;
   preHandler: preHandlerHookHandler;
@@ -85,7 +88,7 @@ function endsConnection(header: string | string[] | undefined): boolean {
 }
 
 /** The fault hooks; `request.sandboxFault` must be decorated (null) on the same scope. */
-export function faultHooks({ enabled, metrics }: FaultOptions): FaultHooks {
+function faultHooks({ enabled, metrics }: FaultHookOptions): FaultHooks {
   if (!enabled) {
     return {
       onRequest: (_request, _reply, done) => done(),
@@ -235,3 +238,28 @@ export function faultHooks({ enabled, metrics }: FaultOptions): FaultHooks {
     },
   };
 }
+
+const register: FastifyPluginCallback<FaultInjectionOptions> = (scope, { enabled }, done) => {
+  const hooks = faultHooks({ enabled, metrics: scope.metrics });
+  scope.decorateRequest('sandboxFault', null);
+  scope.addHook('onRequest', hooks.onRequest);
+  scope.addHook('preHandler', hooks.preHandler);
+  scope.addHook('preClose', hooks.preClose);
+  // Route-level, appended: Fastify runs a route's own hooks after every hook of its scopes,
+  // so this onSend is the last one whatever plugin adds an onSend later.
+  scope.addHook('onRoute', (route) => {
+    const own = route.onSend;
+    route.onSend = [...(own === undefined ? [] : Array.isArray(own) ? own : [own]), hooks.onSend];
+  });
+  done();
+};
+
+/**
+ * The `fault-injection` plugin (needs `metrics`). Register it in the API scope before `auth`
+ * and before the routes: its onSend is added to the routes registered after it.
+ */
+export const faultInjectionPlugin = fp(register, {
+  name: 'fault-injection',
+  fastify: '5.x',
+  dependencies: ['metrics'],
+});

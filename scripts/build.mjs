@@ -1,5 +1,6 @@
 /**
- * Builds the server (`tsc -p tsconfig.build.json`: src/ -> dist/).
+ * Builds the server (`tsc -p tsconfig.build.json`: src/ -> dist/), then the console (Vite:
+ * console/ -> dist/console/, see console/vite.config.ts).
  *
  *   node scripts/build.mjs              always compiles (`npm run build`, `npm test`, `npm run bench`)
  *   node scripts/build.mjs --if-stale   compiles only when dist/ is out of date (`npm start`)
@@ -16,6 +17,14 @@
  * (so an edit made during the build counts as newer), and removed before each build: a
  * build that fails (type errors still emit JavaScript) is never taken for a good one, and
  * the next start tries again and shows the errors. Exits with tsc's status.
+ *
+ * The console has a record of its own, `dist/console/.build-ok`, and its own inputs: every
+ * file under console/, and src/domain/ and src/contract/ (the bundle imports the lifecycle
+ * transition table and the contract's types), plus package.json and package-lock.json. So a
+ * change to a route rebuilds only the server, a change to a page only the console, and a start
+ * with nothing changed builds nothing. Where Vite is not installed (a production install from
+ * the packed tarball, which ships dist/console built), a stale console is left as it is, with a
+ * warning.
  */
 import { spawnSync } from 'node:child_process';
 import { closeSync, existsSync, openSync, readdirSync, rmSync, statSync, utimesSync } from 'node:fs';
@@ -29,6 +38,11 @@ const SRC = join(ROOT, 'src');
 const DIST = join(ROOT, 'dist');
 const STAMP = join(DIST, '.build-ok');
 const CONFIG_FILES = ['tsconfig.json', 'tsconfig.build.json', 'package.json', 'package-lock.json'];
+const CONSOLE_SRC = join(ROOT, 'console');
+const CONSOLE_DIST = join(DIST, 'console');
+const CONSOLE_STAMP = join(CONSOLE_DIST, '.build-ok');
+const CONSOLE_INPUT_DIRS = [CONSOLE_SRC, join(SRC, 'domain'), join(SRC, 'contract')];
+const CONSOLE_CONFIG_FILES = ['package.json', 'package-lock.json'];
 
 /** Every TypeScript source under `dir` that tsc compiles to a `.js` (declaration files emit nothing). */
 function sources(dir) {
@@ -63,22 +77,83 @@ function staleReason() {
   return null;
 }
 
+/** Every file under `dir` (all kinds: pages, styles, the HTML entry). */
+function filesUnder(dir) {
+  if (!existsSync(dir)) return [];
+  return readdirSync(dir, { recursive: true, withFileTypes: true })
+    .filter((entry) => entry.isFile())
+    .map((entry) => join(entry.parentPath, entry.name));
+}
+
+/** Why dist/console must be rebuilt, or null when it is up to date (or there is no console/ to build). */
+function consoleStaleReason() {
+  if (!existsSync(join(CONSOLE_SRC, 'index.html'))) return null;
+  if (!existsSync(CONSOLE_STAMP) || !existsSync(join(CONSOLE_DIST, 'index.html'))) {
+    return 'no successful console build recorded in dist/console/';
+  }
+  const built = statSync(CONSOLE_STAMP).mtimeMs;
+  for (const file of CONSOLE_INPUT_DIRS.flatMap(filesUnder)) {
+    if (statSync(file).mtimeMs > built) return `${relative(ROOT, file)} changed since the last console build`;
+  }
+  for (const name of CONSOLE_CONFIG_FILES) {
+    const file = join(ROOT, name);
+    if (existsSync(file) && statSync(file).mtimeMs > built) return `${name} changed since the last console build`;
+  }
+  return null;
+}
+
+/** tsc: src/ -> dist/. Exits the process with tsc's status when it fails. */
+function buildServer() {
+  const began = new Date();
+  rmSync(STAMP, { force: true });
+  // tsc's incremental state records what it emitted, not what is still on disk: with an output
+  // deleted it would emit nothing. Without that state it compiles and writes every file.
+  if (sourceWithoutOutput()) rmSync(join(DIST, '.tsbuildinfo'), { force: true });
+  const tsc = createRequire(import.meta.url).resolve('typescript/bin/tsc');
+  const result = spawnSync(process.execPath, [tsc, '-p', 'tsconfig.build.json'], { cwd: ROOT, stdio: 'inherit' });
+  if (result.error) throw result.error;
+  if (result.status !== 0) process.exit(result.status ?? 1);
+  closeSync(openSync(STAMP, 'w'));
+  utimesSync(STAMP, began, began);
+}
+
+/** Vite: console/ -> dist/console/. Exits the process with status 1 when the build fails. */
+async function buildConsole() {
+  let vite;
+  try {
+    vite = await import('vite');
+  } catch {
+    process.stderr.write('dist/console/ is out of date, but Vite is not installed (npm ci installs it): not rebuilt\n');
+    return;
+  }
+  const began = new Date();
+  rmSync(CONSOLE_STAMP, { force: true });
+  try {
+    await vite.build({ configFile: join(CONSOLE_SRC, 'vite.config.ts') });
+  } catch (error) {
+    process.stderr.write(`the console build failed: ${error instanceof Error ? error.message : String(error)}\n`);
+    process.exit(1);
+  }
+  closeSync(openSync(CONSOLE_STAMP, 'w'));
+  utimesSync(CONSOLE_STAMP, began, began);
+}
+
 const ifStale = process.argv.includes('--if-stale');
-const reason = ifStale ? staleReason() : 'npm run build';
-if (reason === null) {
+const serverReason = ifStale ? staleReason() : 'npm run build';
+const consoleReason = ifStale
+  ? consoleStaleReason()
+  : existsSync(join(CONSOLE_SRC, 'index.html'))
+    ? 'npm run build'
+    : null;
+if (serverReason === null && consoleReason === null) {
   process.stderr.write('dist/ is up to date: not rebuilding (npm run build forces a build)\n');
   process.exit(0);
 }
-if (ifStale) process.stderr.write(`building dist/: ${reason}\n`);
-
-const began = new Date();
-rmSync(STAMP, { force: true });
-// tsc's incremental state records what it emitted, not what is still on disk: with an output
-// deleted it would emit nothing. Without that state it compiles and writes every file.
-if (sourceWithoutOutput()) rmSync(join(DIST, '.tsbuildinfo'), { force: true });
-const tsc = createRequire(import.meta.url).resolve('typescript/bin/tsc');
-const result = spawnSync(process.execPath, [tsc, '-p', 'tsconfig.build.json'], { cwd: ROOT, stdio: 'inherit' });
-if (result.error) throw result.error;
-if (result.status !== 0) process.exit(result.status ?? 1);
-closeSync(openSync(STAMP, 'w'));
-utimesSync(STAMP, began, began);
+if (serverReason !== null) {
+  if (ifStale) process.stderr.write(`building dist/: ${serverReason}\n`);
+  buildServer();
+}
+if (consoleReason !== null) {
+  if (ifStale) process.stderr.write(`building dist/console/: ${consoleReason}\n`);
+  await buildConsole();
+}

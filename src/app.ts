@@ -11,6 +11,7 @@ import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import { loadCatalogFile } from './catalog/load.js';
 import type { Config } from './config.js';
 import { clientErrorHandler } from './http/client-error.js';
+import consolePlugin from './http/plugins/console.js';
 import { HTTP_SERVER_OPTIONS, protocolGuardsPlugin } from './http/protocol-guards.js';
 import { Metrics } from './http/metrics.js';
 import { authPlugin } from './http/plugins/auth.js';
@@ -175,6 +176,7 @@ export async function buildApp(config: Config, options: BuildOptions = {}): Prom
     );
     await server.register(adminRoutes, { prefix: '/admin/v1', admin, tokenSha256: config.adminTokenSha256 });
     await server.register(docsPlugin);
+    await server.register(consolePlugin);
     await server.register(homeRoutes);
     await server.register(backgroundWorkPlugin, {
       dispatcher,

@@ -87,17 +87,17 @@ describe('HEAD', () => {
 });
 
 describe('the base URL', () => {
-  it('GET / redirects (302 Found) to the reference page', async () => {
+  it('GET / redirects (302 Found) to the console', async () => {
     const res = await t.app.inject({ method: 'GET', url: '/' });
     expect(res.statusCode).toBe(302);
-    expect(res.headers.location).toBe('/docs');
-    expect(HOME_LOCATION).toBe('/docs');
+    expect(res.headers.location).toBe('/console');
+    expect(HOME_LOCATION).toBe('/console');
   });
 
   it('HEAD / redirects too', async () => {
     const res = await t.app.inject({ method: 'HEAD', url: '/' });
     expect(res.statusCode).toBe(302);
-    expect(res.headers.location).toBe('/docs');
+    expect(res.headers.location).toBe('/console');
   });
 
   it('POST / is 405 with Allow: GET, HEAD, OPTIONS', async () => {

@@ -5,8 +5,8 @@
  */
 import type { FastifyPluginCallback } from 'fastify';
 
-/** Where `GET /` sends a browser: the API reference page. */
-export const HOME_LOCATION = '/docs';
+/** Where `GET /` sends a browser: the console (the API reference is at /docs). */
+export const HOME_LOCATION = '/console';
 
 /** The `GET /` redirect (HEAD too, as for every GET route). */
 export const homeRoutes: FastifyPluginCallback = (app, _options, done) => {

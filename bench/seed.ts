@@ -15,7 +15,7 @@ type EsimsModule = typeof import('../src/store/esims.js');
 type PlansModule = typeof import('../src/store/plans.js');
 type ResellersModule = typeof import('../src/store/resellers.js');
 type CatalogModule = typeof import('../src/catalog/load.js');
-type AuthModule = typeof import('../src/domain/api-key.js');
+type ApiKeysModule = typeof import('../src/service/api-keys.js');
 type EsimModule = typeof import('../src/domain/esim.js');
 type HistoryModule = typeof import('../src/domain/esim-history.js');
 type IccidModule = typeof import('../src/domain/iccid.js');
@@ -57,7 +57,7 @@ export interface SeedResult {
  */
 export async function seedStore(options: SeedOptions): Promise<SeedResult> {
   const started = performance.now();
-  const [config, db, esimsRepo, plansRepo, resellersRepo, catalog, auth, esim, history, iccid, matchingId] =
+  const [config, db, esimsRepo, plansRepo, resellersRepo, catalog, apiKeys, esim, history, iccid, matchingId] =
     await Promise.all([
       importDist<ConfigModule>('config.js'),
       importDist<DbModule>('store/db.js'),
@@ -65,7 +65,7 @@ export async function seedStore(options: SeedOptions): Promise<SeedResult> {
       importDist<PlansModule>('store/plans.js'),
       importDist<ResellersModule>('store/resellers.js'),
       importDist<CatalogModule>('catalog/load.js'),
-      importDist<AuthModule>('domain/api-key.js'),
+      importDist<ApiKeysModule>('service/api-keys.js'),
       importDist<EsimModule>('domain/esim.js'),
       importDist<HistoryModule>('domain/esim-history.js'),
       importDist<IccidModule>('domain/iccid.js'),
@@ -82,7 +82,7 @@ export async function seedStore(options: SeedOptions): Promise<SeedResult> {
     if (!entry) throw new Error(`plan ${ORDER_PLAN} is not in the catalogue`);
     const reseller = await new resellersRepo.ResellerRepository(store.db).upsertWithKey(
       options.reseller,
-      auth.hashApiKey(options.apiKey),
+      apiKeys.configuredKey(options.apiKey),
       new Date(),
     );
 

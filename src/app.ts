@@ -38,6 +38,9 @@ import { requestLogRoutes } from './http/routes/request-log.js';
 import { sandboxRoutes } from './http/routes/sandbox.js';
 import { streamRoutes } from './http/routes/stream.js';
 import { webhookRoutes } from './http/routes/webhooks.js';
+import { adminRoutes } from './http/routes/admin.js';
+import { resetRoutes } from './http/routes/reset.js';
+import { AdminService } from './service/admin.js';
 import { bootstrapKeys, type KeyBootstrap } from './service/bootstrap.js';
 import { LiveFeed } from './service/live-stream.js';
 import { RequestLogService } from './service/request-log.js';
@@ -70,6 +73,8 @@ export interface BuildOptions {
   clockSweepMs?: number;
   /** How long a request log entry waits for its batch to be written (ms); default 150. */
   requestLogFlushMs?: number;
+  /** How often expired sandboxes are deleted (ms); default ADMIN_SANDBOX_SWEEP_SECONDS. */
+  sandboxSweepMs?: number;
 }
 
 /** The built app and what start-up did, for the start-up log. */
@@ -134,6 +139,11 @@ export async function buildApp(config: Config, options: BuildOptions = {}): Prom
       onQueued,
       ...(options.now ? { now: options.now } : {}),
     });
+    const admin = new AdminService({
+      resellers,
+      minTtlSeconds: config.sandboxMinTtlSeconds,
+      ...(options.now ? { now: options.now } : {}),
+    });
     const webhooks = new WebhookService({
       webhooks: webhookRepository,
       allowPrivate: config.webhookAllowPrivate,
@@ -178,7 +188,7 @@ export async function buildApp(config: Config, options: BuildOptions = {}): Prom
     await server.register(
       async (v1) => {
         await v1.register(faultInjectionPlugin, { enabled: config.sandboxFaults });
-        await v1.register(authPlugin, { resellers });
+        await v1.register(authPlugin, { resellers, ...(options.now ? { now: options.now } : {}) });
         await v1.register(rateLimitPlugin, { enabled: config.rateLimits, redisKeyPrefix: config.redisKeyPrefix });
         await v1.register(idempotencyPlugin, {
           repository: new IdempotencyRepository(store.db),
@@ -196,9 +206,11 @@ export async function buildApp(config: Config, options: BuildOptions = {}): Prom
         await v1.register(streamRoutes, {
           feed: new LiveFeed(requestLogRepository, new LiveEventRepository(store.db)),
         });
+        await v1.register(resetRoutes, { admin });
       },
       { prefix: '/v1' },
     );
+    await server.register(adminRoutes, { prefix: '/admin/v1', admin, tokenSha256: config.adminTokenSha256 });
     await server.register(docsPlugin);
     await server.register(consolePlugin);
     await server.register(homeRoutes);
@@ -206,6 +218,7 @@ export async function buildApp(config: Config, options: BuildOptions = {}): Prom
       dispatcher,
       sweep: () => service.applyDueClockRules(),
       sweepEveryMs: options.clockSweepMs ?? CLOCK_SWEEP_MS,
+      sandboxSweep: { admin, everyMs: options.sandboxSweepMs ?? config.sandboxSweepSeconds * 1000 },
     });
     await server.ready();
     return { app: server, store, keys };

@@ -4,6 +4,8 @@
  * A bad value stops start-up with a `ConfigError` whose message names the variable and the
  * rule it broke, so that an operator never has to guess which setting is wrong.
  */
+import { createHash } from 'node:crypto';
+import { RESELLER_NAME } from './domain/admin.js';
 
 /** Where the sandbox keeps its data: the embedded SQLite file or a PostgreSQL server. */
 export type DatabaseConfig = { kind: 'sqlite'; url: string; filename: string } | { kind: 'postgres'; url: string };
@@ -49,6 +51,15 @@ export interface Config {
   requestLogLimit: number;
   /** `REQUEST_LOG_DAYS`: real days an entry is kept at most; default 7, 1 to 365. */
   requestLogDays: number;
+  /**
+   * `ADMIN_TOKEN`, as its SHA-256 digest (the token itself is not kept): the bearer token of
+   * the admin API (`/admin/v1`). Null when unset: every `/admin` route then answers 404.
+   */
+  adminTokenSha256: Buffer | null;
+  /** `ADMIN_SANDBOX_MIN_TTL_SECONDS`: the shortest time to live a sandbox may ask for; default 60, 1 to 604800 (tests set 1). */
+  sandboxMinTtlSeconds: number;
+  /** `ADMIN_SANDBOX_SWEEP_SECONDS`: how often this instance deletes expired sandboxes; default 60, 1 to 3600. */
+  sandboxSweepSeconds: number;
 }
 
 export const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
@@ -65,7 +76,6 @@ export class ConfigError extends Error {
   }
 }
 
-const RESELLER_NAME = /^[A-Za-z0-9._-]{1,64}$/;
 // An RFC 6750 b64token: what fits after "Bearer " unquoted; ',' and ':' stay free for the list syntax.
 const API_KEY = /^[A-Za-z0-9._~+/-]{8,256}=*$/;
 // RFC 1123 host name, optionally with a port: what an LPA accepts as SM-DP+ address.
@@ -93,7 +103,31 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     requestLog: parseOnOff('REQUEST_LOG', env.REQUEST_LOG, true),
     requestLogLimit: parseIntegerIn('REQUEST_LOG_LIMIT', env.REQUEST_LOG_LIMIT, 1000, 1, 100_000),
     requestLogDays: parseIntegerIn('REQUEST_LOG_DAYS', env.REQUEST_LOG_DAYS, 7, 1, 365),
+    adminTokenSha256: parseAdminToken(env.ADMIN_TOKEN),
+    sandboxMinTtlSeconds: parseIntegerIn(
+      'ADMIN_SANDBOX_MIN_TTL_SECONDS',
+      env.ADMIN_SANDBOX_MIN_TTL_SECONDS,
+      60,
+      1,
+      604_800,
+    ),
+    sandboxSweepSeconds: parseIntegerIn('ADMIN_SANDBOX_SWEEP_SECONDS', env.ADMIN_SANDBOX_SWEEP_SECONDS, 60, 1, 3600),
   };
+}
+
+// The admin token: an RFC 6750 b64token (what fits after "Bearer "), long enough not to be guessed.
+const ADMIN_TOKEN = /^[A-Za-z0-9._~+/-]{16,256}=*$/;
+
+function parseAdminToken(value: string | undefined): Buffer | null {
+  if (blank(value)) return null;
+  const token = value.trim();
+  // The message never repeats the value: it is a secret.
+  if (!ADMIN_TOKEN.test(token))
+    throw new ConfigError(
+      'ADMIN_TOKEN',
+      'must be 16-256 of [A-Za-z0-9._~+/-] (an RFC 6750 bearer token), then optional =',
+    );
+  return createHash('sha256').update(token, 'utf8').digest();
 }
 
 function blank(value: string | undefined): value is undefined {

@@ -432,6 +432,134 @@ export interface paths {
     patch?: never;
     trace?: never;
   };
+  '/v1/sandbox/reset': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get?: never;
+    put?: never;
+    /**
+     * Delete the reseller's sandbox data (sandbox only)
+     * @description Deletes, in one transaction, the caller's orders, eSIMs, eSIM history, request log, idempotency keys, webhook endpoint and deliveries (with their attempts), and puts its clock back to real time; answers the counts deleted. The reseller and its API keys stay; other resellers' data is untouched. ICCIDs go on from where they were: none is ever issued twice, so an ICCID from before the reset answers 404. Takes no body (or {}). Rate limit: 120 requests per minute.
+     */
+    post: operations['resetSandbox'];
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/admin/v1/resellers': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /**
+     * List the resellers
+     * @description The resellers by name, each with its counts of orders, eSIMs and working API keys; sandboxes past their expiry are left out. Cursor pagination (`nextCursor`). Needs `Authorization: Bearer <ADMIN_TOKEN>`; answers 404 when the server runs without ADMIN_TOKEN. No rate limit.
+     */
+    get: operations['adminListResellers'];
+    put?: never;
+    /**
+     * Create a reseller with an API key
+     * @description Creates the reseller `name` and a first API key, shown in this answer only (the sandbox keeps its SHA-256 hash). A name in use answers 409 RESELLER_EXISTS. Needs `Authorization: Bearer <ADMIN_TOKEN>`; answers 404 when the server runs without ADMIN_TOKEN. No rate limit.
+     */
+    post: operations['adminCreateReseller'];
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/admin/v1/resellers/{name}': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /**
+     * Read a reseller
+     * @description The reseller with its counts and its API keys (ids, hints, revocations; never a key). An unknown name, or a sandbox past its expiry, answers 404 RESELLER_NOT_FOUND, saying when a reseller of that name was deleted. Needs `Authorization: Bearer <ADMIN_TOKEN>`; answers 404 when the server runs without ADMIN_TOKEN. No rate limit.
+     */
+    get: operations['adminGetReseller'];
+    put?: never;
+    post?: never;
+    /**
+     * Delete a reseller and all its data
+     * @description Deletes the reseller, its API keys (refused from the next request on, on every instance) and all its data (orders, eSIMs, history, request log, idempotency keys, webhook endpoint and deliveries, clock) in one transaction, and answers the counts. Its ICCIDs are never issued again. A reseller of SANDBOX_API_KEYS comes back, empty, at the next start that names it. Needs `Authorization: Bearer <ADMIN_TOKEN>`; answers 404 when the server runs without ADMIN_TOKEN. No rate limit.
+     */
+    delete: operations['adminDeleteReseller'];
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/admin/v1/resellers/{name}/keys': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get?: never;
+    put?: never;
+    /**
+     * Add an API key to a reseller
+     * @description A new API key for the reseller, shown in this answer only; its other keys keep working. Takes no body. Needs `Authorization: Bearer <ADMIN_TOKEN>`; answers 404 when the server runs without ADMIN_TOKEN. No rate limit.
+     */
+    post: operations['adminCreateKey'];
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/admin/v1/keys/{keyId}': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get?: never;
+    put?: never;
+    post?: never;
+    /**
+     * Revoke an API key
+     * @description Revokes the key: from the next request on, on every instance sharing the store, it answers 401. Revoking a revoked key answers it unchanged. A SANDBOX_API_KEYS key works again after a restart that still names it. Needs `Authorization: Bearer <ADMIN_TOKEN>`; answers 404 when the server runs without ADMIN_TOKEN. No rate limit.
+     */
+    delete: operations['adminRevokeKey'];
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/admin/v1/sandboxes': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get?: never;
+    put?: never;
+    /**
+     * Create a throwaway sandbox
+     * @description Creates a reseller `<namePrefix>-<12 random characters>` with an API key (shown this once) that lives `ttlMinutes` (default 60, at most 10080: 7 days) or `ttlSeconds`: from `expiresAt` its keys answer 401, and a sweep that every instance runs (every ADMIN_SANDBOX_SWEEP_SECONDS, 60 by default) deletes it with all its data. One call per CI job. The body may be empty. Needs `Authorization: Bearer <ADMIN_TOKEN>`; answers 404 when the server runs without ADMIN_TOKEN. No rate limit.
+     */
+    post: operations['adminCreateSandbox'];
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
 }
 export interface webhooks {
   'order.completed': {
@@ -529,7 +657,7 @@ export interface components {
        */
       detail: string;
       /**
-       * @description Stable machine-readable code, with its status: VALIDATION_ERROR (400), UNAUTHORIZED (401), PLAN_NOT_FOUND / ESIM_NOT_FOUND / ORDER_NOT_FOUND / WEBHOOK_NOT_FOUND / DELIVERY_NOT_FOUND / NOT_FOUND (404), METHOD_NOT_ALLOWED (405), ESIM_TERMINATED / INVALID_TRANSITION / IDEMPOTENCY_KEY_IN_USE / WEBHOOK_NOT_REGISTERED (409), PAYLOAD_TOO_LARGE (413), UNSUPPORTED_MEDIA_TYPE (415), EXPECTATION_FAILED (417), IDEMPOTENCY_KEY_REUSED (422), RATE_LIMITED (429), REQUEST_HEADERS_TOO_LARGE (431), INTERNAL / INJECTED_INTERNAL_ERROR (500), INJECTED_BAD_GATEWAY (502), NOT_READY / INJECTED_SERVICE_UNAVAILABLE (503), INJECTED_GATEWAY_TIMEOUT (504).
+       * @description Stable machine-readable code, with its status: VALIDATION_ERROR (400), UNAUTHORIZED (401), PLAN_NOT_FOUND / ESIM_NOT_FOUND / ORDER_NOT_FOUND / WEBHOOK_NOT_FOUND / DELIVERY_NOT_FOUND / RESELLER_NOT_FOUND / API_KEY_NOT_FOUND / NOT_FOUND (404), METHOD_NOT_ALLOWED (405), ESIM_TERMINATED / INVALID_TRANSITION / IDEMPOTENCY_KEY_IN_USE / WEBHOOK_NOT_REGISTERED / RESELLER_EXISTS (409), PAYLOAD_TOO_LARGE (413), UNSUPPORTED_MEDIA_TYPE (415), EXPECTATION_FAILED (417), IDEMPOTENCY_KEY_REUSED (422), RATE_LIMITED (429), REQUEST_HEADERS_TOO_LARGE (431), INTERNAL / INJECTED_INTERNAL_ERROR (500), INJECTED_BAD_GATEWAY (502), NOT_READY / INJECTED_SERVICE_UNAVAILABLE (503), INJECTED_GATEWAY_TIMEOUT (504).
        * @example VALIDATION_ERROR
        */
       code: string;
@@ -6306,6 +6434,1047 @@ export interface operations {
           'X-RateLimit-Remaining'?: number;
           /** @description Seconds until the rate limit resets */
           'X-RateLimit-Reset'?: number;
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+    };
+  };
+  resetSandbox: {
+    parameters: {
+      query?: never;
+      header?: {
+        /**
+         * @description Rehearse a failure (ignored entirely when the server runs with `SANDBOX_FAULTS=off`). One value per request, surrounding spaces ignored, names in lower case; applied after authentication, rate limiting and validation (a request that fails those gets that answer):
+         *
+         *     - `drop-response`: the operation runs and commits, then the connection closes with no response at all;
+         *     - `truncate-response`: the operation commits; the status line, the headers (Content-Length of the whole body) and the first half of the body (at least 100 bytes, never all of it: an order's `transactionId` is always there) are sent, then the connection closes;
+         *     - `delay=<ms>`: 0 to 30000 milliseconds, decimal digits only: the operation runs, then its response waits;
+         *     - `error=<500|502|503|504>`: nothing is done; the answer is a problem with that status and code INJECTED_INTERNAL_ERROR, INJECTED_BAD_GATEWAY, INJECTED_SERVICE_UNAVAILABLE, INJECTED_GATEWAY_TIMEOUT (503 with `Retry-After: 1`).
+         *
+         *     Any other value answers 400 VALIDATION_ERROR at `header.sandbox-fault`. After a lost order response, reconcile with `GET /v1/orders/{transactionId}`.
+         */
+        'Sandbox-Fault'?: components['parameters']['SandboxFault'];
+      };
+      path?: never;
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      /** @description What was deleted */
+      200: {
+        headers: {
+          /** @description Maximum number of requests allowed per minute */
+          'X-RateLimit-Limit'?: number;
+          /** @description Number of requests remaining in the current time window */
+          'X-RateLimit-Remaining'?: number;
+          /** @description Seconds until the rate limit resets */
+          'X-RateLimit-Reset'?: number;
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': {
+            /** @description What the reset deleted, by kind: the caller's data only. */
+            deleted: {
+              /**
+               * @description Orders deleted.
+               * @example 3
+               */
+              orders: number;
+              /**
+               * @description eSIMs deleted.
+               * @example 12
+               */
+              esims: number;
+              /**
+               * @description eSIM history entries deleted.
+               * @example 40
+               */
+              history: number;
+              /**
+               * @description Request log entries deleted.
+               * @example 120
+               */
+              requests: number;
+              /**
+               * @description Idempotency keys deleted.
+               * @example 2
+               */
+              idempotencyKeys: number;
+              /**
+               * @description Webhook endpoints deleted (0 or 1).
+               * @example 1
+               */
+              webhookEndpoints: number;
+              /**
+               * @description Webhook deliveries deleted, with their attempts.
+               * @example 15
+               */
+              webhookDeliveries: number;
+              /**
+               * @description Sandbox clocks put back to real time (0 or 1).
+               * @example 1
+               */
+              clocks: number;
+            };
+          };
+        };
+      };
+      /** @description Validation error (VALIDATION_ERROR): `errors` names each invalid field and the rule it broke. */
+      400: {
+        headers: {
+          /** @description Maximum number of requests allowed per minute */
+          'X-RateLimit-Limit'?: number;
+          /** @description Number of requests remaining in the current time window */
+          'X-RateLimit-Remaining'?: number;
+          /** @description Seconds until the rate limit resets */
+          'X-RateLimit-Reset'?: number;
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description Missing or unknown API key (UNAUTHORIZED). Carries `WWW-Authenticate: Bearer`. */
+      401: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description Body over 1 MiB (PAYLOAD_TOO_LARGE) */
+      413: {
+        headers: {
+          /** @description Maximum number of requests allowed per minute */
+          'X-RateLimit-Limit'?: number;
+          /** @description Number of requests remaining in the current time window */
+          'X-RateLimit-Remaining'?: number;
+          /** @description Seconds until the rate limit resets */
+          'X-RateLimit-Reset'?: number;
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description Body is not application/json (UNSUPPORTED_MEDIA_TYPE) */
+      415: {
+        headers: {
+          /** @description Maximum number of requests allowed per minute */
+          'X-RateLimit-Limit'?: number;
+          /** @description Number of requests remaining in the current time window */
+          'X-RateLimit-Remaining'?: number;
+          /** @description Seconds until the rate limit resets */
+          'X-RateLimit-Reset'?: number;
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description Rate limit exceeded (RATE_LIMITED). Retry after `Retry-After` seconds. */
+      429: {
+        headers: {
+          /** @description Maximum number of requests allowed per minute */
+          'X-RateLimit-Limit'?: number;
+          /** @description Number of requests remaining in the current time window */
+          'X-RateLimit-Remaining'?: number;
+          /** @description Seconds until the rate limit resets */
+          'X-RateLimit-Reset'?: number;
+          /** @description Seconds to wait before the next request */
+          'Retry-After'?: number;
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description Unexpected error (INTERNAL), or one injected with `Sandbox-Fault: error=500` (INJECTED_INTERNAL_ERROR) */
+      500: {
+        headers: {
+          /** @description Maximum number of requests allowed per minute */
+          'X-RateLimit-Limit'?: number;
+          /** @description Number of requests remaining in the current time window */
+          'X-RateLimit-Remaining'?: number;
+          /** @description Seconds until the rate limit resets */
+          'X-RateLimit-Reset'?: number;
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description Injected with `Sandbox-Fault: error=502` (INJECTED_BAD_GATEWAY): the request was not processed */
+      502: {
+        headers: {
+          /** @description Maximum number of requests allowed per minute */
+          'X-RateLimit-Limit'?: number;
+          /** @description Number of requests remaining in the current time window */
+          'X-RateLimit-Remaining'?: number;
+          /** @description Seconds until the rate limit resets */
+          'X-RateLimit-Reset'?: number;
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description Injected with `Sandbox-Fault: error=503` (INJECTED_SERVICE_UNAVAILABLE): the request was not processed; retry after `Retry-After` seconds */
+      503: {
+        headers: {
+          /** @description Maximum number of requests allowed per minute */
+          'X-RateLimit-Limit'?: number;
+          /** @description Number of requests remaining in the current time window */
+          'X-RateLimit-Remaining'?: number;
+          /** @description Seconds until the rate limit resets */
+          'X-RateLimit-Reset'?: number;
+          /** @description Seconds to wait before retrying (RFC 9110 delay-seconds): always 1 for an injected 503 */
+          'Retry-After'?: number;
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description Injected with `Sandbox-Fault: error=504` (INJECTED_GATEWAY_TIMEOUT): the request was not processed */
+      504: {
+        headers: {
+          /** @description Maximum number of requests allowed per minute */
+          'X-RateLimit-Limit'?: number;
+          /** @description Number of requests remaining in the current time window */
+          'X-RateLimit-Remaining'?: number;
+          /** @description Seconds until the rate limit resets */
+          'X-RateLimit-Reset'?: number;
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+    };
+  };
+  adminListResellers: {
+    parameters: {
+      query?: {
+        /**
+         * @description Most resellers on one page (1-100, default 20).
+         * @example 20
+         */
+        limit?: number;
+        /**
+         * @description The `nextCursor` of the previous page, to read the page after it; leave it out for the first page. Opaque: it is bound to the listing, the API key's sandbox and the filters it came with (another listing's or another filter set's cursor answers 400 at query.cursor). Entries that arrive while you page never make a page repeat or skip an entry.
+         * @example eyJrIjoiODkwMDAwMDAwMDAwMDAwMDAyOSIsInMiOiJONU9RQm9saFhyUkxENTNLIn0
+         */
+        cursor?: string;
+      };
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      /** @description A page of resellers */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': {
+            /** @description Resellers by name (byte order), expired sandboxes left out. */
+            items: {
+              /**
+               * @description The reseller name: 1-64 characters of A-Z, a-z, 0-9, ".", "_" and "-" (case-sensitive). The same rule as the names of `SANDBOX_API_KEYS`.
+               * @example acme
+               */
+              name: string;
+              /**
+               * @description How the reseller came to be: `configured` (SANDBOX_API_KEYS, or the demo key of a first start), `admin` (POST /admin/v1/resellers) or `sandbox` (POST /admin/v1/sandboxes: deleted at expiresAt).
+               * @example admin
+               */
+              origin: 'configured' | 'admin' | 'sandbox';
+              /**
+               * Format: date-time
+               * @description When the reseller was created (ISO 8601 UTC).
+               * @example 2026-01-22T10:30:00.000Z
+               */
+              createdAt: string;
+              /**
+               * Format: date-time
+               * @description Sandboxes only: when its keys stop working and it is deleted with all its data (ISO 8601 UTC, real time); null for other resellers.
+               * @example 2026-01-22T11:30:00.000Z
+               */
+              expiresAt: string | null;
+              /** @description What the reseller holds. */
+              counts: {
+                /**
+                 * @description Orders the reseller holds.
+                 * @example 3
+                 */
+                orders: number;
+                /**
+                 * @description eSIMs the reseller holds.
+                 * @example 12
+                 */
+                esims: number;
+                /**
+                 * @description API keys that work (revoked ones are not counted).
+                 * @example 1
+                 */
+                apiKeys: number;
+              };
+            }[];
+            /**
+             * @description Pass it as `cursor` to read the next page; null on the last page.
+             * @example eyJrIjoiODkwMDAwMDAwMDAwMDAwMDAyOSIsInMiOiJONU9RQm9saFhyUkxENTNLIn0
+             */
+            nextCursor: string | null;
+          };
+        };
+      };
+      /** @description Validation error (VALIDATION_ERROR): `errors` names each invalid field and the rule it broke. */
+      400: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description Missing or wrong admin token (UNAUTHORIZED). Carries `WWW-Authenticate: Bearer`. */
+      401: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description Not found (NOT_FOUND) */
+      404: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description Unexpected error (INTERNAL) */
+      500: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+    };
+  };
+  adminCreateReseller: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    requestBody: {
+      content: {
+        'application/json': {
+          /**
+           * @description The reseller name: 1-64 characters of A-Z, a-z, 0-9, ".", "_" and "-" (case-sensitive). The same rule as the names of `SANDBOX_API_KEYS`.
+           * @example acme
+           */
+          name: string;
+        };
+      };
+    };
+    responses: {
+      /** @description The reseller and its key (shown this once) */
+      201: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': {
+            /**
+             * @description The reseller name: 1-64 characters of A-Z, a-z, 0-9, ".", "_" and "-" (case-sensitive). The same rule as the names of `SANDBOX_API_KEYS`.
+             * @example acme
+             */
+            name: string;
+            /**
+             * @description How the reseller came to be: `configured` (SANDBOX_API_KEYS, or the demo key of a first start), `admin` (POST /admin/v1/resellers) or `sandbox` (POST /admin/v1/sandboxes: deleted at expiresAt).
+             * @example admin
+             */
+            origin: 'configured' | 'admin' | 'sandbox';
+            /**
+             * Format: date-time
+             * @description When the reseller was created (ISO 8601 UTC).
+             * @example 2026-01-22T10:30:00.000Z
+             */
+            createdAt: string;
+            /**
+             * Format: date-time
+             * @description Sandboxes only: when its keys stop working and it is deleted with all its data (ISO 8601 UTC, real time); null for other resellers.
+             * @example 2026-01-22T11:30:00.000Z
+             */
+            expiresAt: string | null;
+            /** @description The new API key, shown this once. */
+            apiKey: {
+              /**
+               * @description The key's id: how you revoke it (`DELETE /admin/v1/keys/{keyId}`).
+               * @example key_Qm9vdHN0cmFwS2V5
+               */
+              id: string;
+              /**
+               * @description The API key, for `Authorization: Bearer <key>` on /v1: shown this once (the sandbox keeps only its SHA-256 hash).
+               * @example sk_sandbox_3q2-7wEXAMPLEq8Jc4v0m1nB5xYzR2kLpW9a
+               */
+              key: string;
+              /**
+               * Format: date-time
+               * @description When the key was created (ISO 8601 UTC).
+               * @example 2026-01-22T10:30:00.000Z
+               */
+              createdAt: string;
+            };
+          };
+        };
+      };
+      /** @description Validation error (VALIDATION_ERROR): `errors` names each invalid field and the rule it broke. */
+      400: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description Missing or wrong admin token (UNAUTHORIZED). Carries `WWW-Authenticate: Bearer`. */
+      401: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description Not found (NOT_FOUND) */
+      404: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description Conflict with the current state (RESELLER_EXISTS) */
+      409: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description Body over 1 MiB (PAYLOAD_TOO_LARGE) */
+      413: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description Body is not application/json (UNSUPPORTED_MEDIA_TYPE) */
+      415: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description Unexpected error (INTERNAL) */
+      500: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+    };
+  };
+  adminGetReseller: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path: {
+        /**
+         * @description The reseller name: 1-64 characters of A-Z, a-z, 0-9, ".", "_" and "-" (case-sensitive). The same rule as the names of `SANDBOX_API_KEYS`.
+         * @example acme
+         */
+        name: string;
+      };
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      /** @description The reseller */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': {
+            /**
+             * @description The reseller name: 1-64 characters of A-Z, a-z, 0-9, ".", "_" and "-" (case-sensitive). The same rule as the names of `SANDBOX_API_KEYS`.
+             * @example acme
+             */
+            name: string;
+            /**
+             * @description How the reseller came to be: `configured` (SANDBOX_API_KEYS, or the demo key of a first start), `admin` (POST /admin/v1/resellers) or `sandbox` (POST /admin/v1/sandboxes: deleted at expiresAt).
+             * @example admin
+             */
+            origin: 'configured' | 'admin' | 'sandbox';
+            /**
+             * Format: date-time
+             * @description When the reseller was created (ISO 8601 UTC).
+             * @example 2026-01-22T10:30:00.000Z
+             */
+            createdAt: string;
+            /**
+             * Format: date-time
+             * @description Sandboxes only: when its keys stop working and it is deleted with all its data (ISO 8601 UTC, real time); null for other resellers.
+             * @example 2026-01-22T11:30:00.000Z
+             */
+            expiresAt: string | null;
+            /** @description What the reseller holds. */
+            counts: {
+              /**
+               * @description Orders the reseller holds.
+               * @example 3
+               */
+              orders: number;
+              /**
+               * @description eSIMs the reseller holds.
+               * @example 12
+               */
+              esims: number;
+              /**
+               * @description API keys that work (revoked ones are not counted).
+               * @example 1
+               */
+              apiKeys: number;
+            };
+            /** @description Its API keys, revoked ones included, oldest first. */
+            apiKeys: {
+              /**
+               * @description The key's id: how you revoke it (`DELETE /admin/v1/keys/{keyId}`).
+               * @example key_Qm9vdHN0cmFwS2V5
+               */
+              id: string;
+              /**
+               * @description The last 4 characters of a key the sandbox generated, to tell keys apart; null for a key of SANDBOX_API_KEYS (you chose it).
+               * @example 9a2Q
+               */
+              hint: string | null;
+              /**
+               * Format: date-time
+               * @description When the key was created (ISO 8601 UTC).
+               * @example 2026-01-22T10:30:00.000Z
+               */
+              createdAt: string;
+              /**
+               * Format: date-time
+               * @description When the key was revoked (ISO 8601 UTC); null while it works.
+               * @example 2026-01-22T10:30:00.000Z
+               */
+              revokedAt: string | null;
+            }[];
+          };
+        };
+      };
+      /** @description Validation error (VALIDATION_ERROR): `errors` names each invalid field and the rule it broke. */
+      400: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description Missing or wrong admin token (UNAUTHORIZED). Carries `WWW-Authenticate: Bearer`. */
+      401: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description Not found (NOT_FOUND, RESELLER_NOT_FOUND) */
+      404: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description Unexpected error (INTERNAL) */
+      500: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+    };
+  };
+  adminDeleteReseller: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path: {
+        /**
+         * @description The reseller name: 1-64 characters of A-Z, a-z, 0-9, ".", "_" and "-" (case-sensitive). The same rule as the names of `SANDBOX_API_KEYS`.
+         * @example acme
+         */
+        name: string;
+      };
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      /** @description What was deleted */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': {
+            /**
+             * @description The reseller name: 1-64 characters of A-Z, a-z, 0-9, ".", "_" and "-" (case-sensitive). The same rule as the names of `SANDBOX_API_KEYS`.
+             * @example acme
+             */
+            name: string;
+            /** @description What was deleted with the reseller, by kind. */
+            deleted: {
+              /**
+               * @description Orders deleted.
+               * @example 3
+               */
+              orders: number;
+              /**
+               * @description eSIMs deleted.
+               * @example 12
+               */
+              esims: number;
+              /**
+               * @description eSIM history entries deleted.
+               * @example 40
+               */
+              history: number;
+              /**
+               * @description Request log entries deleted.
+               * @example 120
+               */
+              requests: number;
+              /**
+               * @description Idempotency keys deleted.
+               * @example 2
+               */
+              idempotencyKeys: number;
+              /**
+               * @description Webhook endpoints deleted (0 or 1).
+               * @example 1
+               */
+              webhookEndpoints: number;
+              /**
+               * @description Webhook deliveries deleted, with their attempts.
+               * @example 15
+               */
+              webhookDeliveries: number;
+              /**
+               * @description Sandbox clocks put back to real time (0 or 1).
+               * @example 1
+               */
+              clocks: number;
+              /**
+               * @description API keys deleted, revoked ones included.
+               * @example 1
+               */
+              apiKeys: number;
+            };
+          };
+        };
+      };
+      /** @description Validation error (VALIDATION_ERROR): `errors` names each invalid field and the rule it broke. */
+      400: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description Missing or wrong admin token (UNAUTHORIZED). Carries `WWW-Authenticate: Bearer`. */
+      401: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description Not found (NOT_FOUND, RESELLER_NOT_FOUND) */
+      404: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description Unexpected error (INTERNAL) */
+      500: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+    };
+  };
+  adminCreateKey: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path: {
+        /**
+         * @description The reseller name: 1-64 characters of A-Z, a-z, 0-9, ".", "_" and "-" (case-sensitive). The same rule as the names of `SANDBOX_API_KEYS`.
+         * @example acme
+         */
+        name: string;
+      };
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      /** @description The new key (shown this once) */
+      201: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': {
+            /**
+             * @description The reseller name: 1-64 characters of A-Z, a-z, 0-9, ".", "_" and "-" (case-sensitive). The same rule as the names of `SANDBOX_API_KEYS`.
+             * @example acme
+             */
+            resellerName: string;
+            /** @description The new API key, shown this once. */
+            apiKey: {
+              /**
+               * @description The key's id: how you revoke it (`DELETE /admin/v1/keys/{keyId}`).
+               * @example key_Qm9vdHN0cmFwS2V5
+               */
+              id: string;
+              /**
+               * @description The API key, for `Authorization: Bearer <key>` on /v1: shown this once (the sandbox keeps only its SHA-256 hash).
+               * @example sk_sandbox_3q2-7wEXAMPLEq8Jc4v0m1nB5xYzR2kLpW9a
+               */
+              key: string;
+              /**
+               * Format: date-time
+               * @description When the key was created (ISO 8601 UTC).
+               * @example 2026-01-22T10:30:00.000Z
+               */
+              createdAt: string;
+            };
+          };
+        };
+      };
+      /** @description Validation error (VALIDATION_ERROR): `errors` names each invalid field and the rule it broke. */
+      400: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description Missing or wrong admin token (UNAUTHORIZED). Carries `WWW-Authenticate: Bearer`. */
+      401: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description Not found (NOT_FOUND, RESELLER_NOT_FOUND) */
+      404: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description Body over 1 MiB (PAYLOAD_TOO_LARGE) */
+      413: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description Body is not application/json (UNSUPPORTED_MEDIA_TYPE) */
+      415: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description Unexpected error (INTERNAL) */
+      500: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+    };
+  };
+  adminRevokeKey: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path: {
+        /**
+         * @description The id of an API key (`key_` and 16 base64url characters), as its creation answered it.
+         * @example key_Qm9vdHN0cmFwS2V5
+         */
+        keyId: string;
+      };
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      /** @description The key, revoked */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': {
+            /**
+             * @description The key's id: how you revoke it (`DELETE /admin/v1/keys/{keyId}`).
+             * @example key_Qm9vdHN0cmFwS2V5
+             */
+            id: string;
+            /**
+             * @description The last 4 characters of a key the sandbox generated, to tell keys apart; null for a key of SANDBOX_API_KEYS (you chose it).
+             * @example 9a2Q
+             */
+            hint: string | null;
+            /**
+             * Format: date-time
+             * @description When the key was created (ISO 8601 UTC).
+             * @example 2026-01-22T10:30:00.000Z
+             */
+            createdAt: string;
+            /**
+             * Format: date-time
+             * @description When the key was revoked (ISO 8601 UTC); null while it works.
+             * @example 2026-01-22T10:30:00.000Z
+             */
+            revokedAt: string | null;
+            /**
+             * @description The reseller name: 1-64 characters of A-Z, a-z, 0-9, ".", "_" and "-" (case-sensitive). The same rule as the names of `SANDBOX_API_KEYS`.
+             * @example acme
+             */
+            resellerName: string;
+          };
+        };
+      };
+      /** @description Validation error (VALIDATION_ERROR): `errors` names each invalid field and the rule it broke. */
+      400: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description Missing or wrong admin token (UNAUTHORIZED). Carries `WWW-Authenticate: Bearer`. */
+      401: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description Not found (NOT_FOUND, API_KEY_NOT_FOUND) */
+      404: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description Unexpected error (INTERNAL) */
+      500: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+    };
+  };
+  adminCreateSandbox: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    requestBody: {
+      content: {
+        'application/json': {
+          /**
+           * @description Time to live in minutes: 1 to 10080 (7 days), default 60. Not with ttlSeconds.
+           * @example 30
+           */
+          ttlMinutes?: number;
+          /**
+           * @description Time to live in seconds, for tests of expiry: at least the server's ADMIN_SANDBOX_MIN_TTL_SECONDS (60 unless set lower), at most 604800. Not with ttlMinutes.
+           * @example 120
+           */
+          ttlSeconds?: number;
+          /**
+           * @description The start of the sandbox's name, which is `<namePrefix>-<12 random characters>`: 1-51 characters of A-Z, a-z, 0-9, ".", "_" and "-"; default `sandbox`.
+           * @example ci-job-4711
+           */
+          namePrefix?: string;
+        };
+      };
+    };
+    responses: {
+      /** @description The sandbox and its key (shown this once) */
+      201: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': {
+            /**
+             * @description The reseller name: 1-64 characters of A-Z, a-z, 0-9, ".", "_" and "-" (case-sensitive). The same rule as the names of `SANDBOX_API_KEYS`.
+             * @example acme
+             */
+            name: string;
+            /**
+             * @description How the reseller came to be: `configured` (SANDBOX_API_KEYS, or the demo key of a first start), `admin` (POST /admin/v1/resellers) or `sandbox` (POST /admin/v1/sandboxes: deleted at expiresAt).
+             * @example admin
+             */
+            origin: 'configured' | 'admin' | 'sandbox';
+            /**
+             * Format: date-time
+             * @description When the reseller was created (ISO 8601 UTC).
+             * @example 2026-01-22T10:30:00.000Z
+             */
+            createdAt: string;
+            /**
+             * Format: date-time
+             * @description Sandboxes only: when its keys stop working and it is deleted with all its data (ISO 8601 UTC, real time); null for other resellers.
+             * @example 2026-01-22T11:30:00.000Z
+             */
+            expiresAt: string | null;
+            /** @description The new API key, shown this once. */
+            apiKey: {
+              /**
+               * @description The key's id: how you revoke it (`DELETE /admin/v1/keys/{keyId}`).
+               * @example key_Qm9vdHN0cmFwS2V5
+               */
+              id: string;
+              /**
+               * @description The API key, for `Authorization: Bearer <key>` on /v1: shown this once (the sandbox keeps only its SHA-256 hash).
+               * @example sk_sandbox_3q2-7wEXAMPLEq8Jc4v0m1nB5xYzR2kLpW9a
+               */
+              key: string;
+              /**
+               * Format: date-time
+               * @description When the key was created (ISO 8601 UTC).
+               * @example 2026-01-22T10:30:00.000Z
+               */
+              createdAt: string;
+            };
+          };
+        };
+      };
+      /** @description Validation error (VALIDATION_ERROR): `errors` names each invalid field and the rule it broke. */
+      400: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description Missing or wrong admin token (UNAUTHORIZED). Carries `WWW-Authenticate: Bearer`. */
+      401: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description Not found (NOT_FOUND) */
+      404: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description Body over 1 MiB (PAYLOAD_TOO_LARGE) */
+      413: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description Body is not application/json (UNSUPPORTED_MEDIA_TYPE) */
+      415: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description Unexpected error (INTERNAL) */
+      500: {
+        headers: {
           [name: string]: unknown;
         };
         content: {

@@ -13,6 +13,9 @@ export const PROBLEM_CODES = {
   ORDER_NOT_FOUND: { status: 404, title: 'Order not found' },
   WEBHOOK_NOT_FOUND: { status: 404, title: 'Webhook endpoint not found' },
   DELIVERY_NOT_FOUND: { status: 404, title: 'Webhook delivery not found' },
+  // The admin API's (docs/admin.md).
+  RESELLER_NOT_FOUND: { status: 404, title: 'Reseller not found' },
+  API_KEY_NOT_FOUND: { status: 404, title: 'API key not found' },
   NOT_FOUND: { status: 404, title: 'Not found' },
   // A method the path does not serve (RFC 9110 section 15.5.6), with `Allow`.
   METHOD_NOT_ALLOWED: { status: 405, title: 'Method not allowed' },
@@ -20,6 +23,7 @@ export const PROBLEM_CODES = {
   INVALID_TRANSITION: { status: 409, title: 'Invalid lifecycle transition' },
   IDEMPOTENCY_KEY_IN_USE: { status: 409, title: 'Idempotency key in use' },
   WEBHOOK_NOT_REGISTERED: { status: 409, title: 'No webhook endpoint registered' },
+  RESELLER_EXISTS: { status: 409, title: 'Reseller exists' },
   PAYLOAD_TOO_LARGE: { status: 413, title: 'Payload too large' },
   UNSUPPORTED_MEDIA_TYPE: { status: 415, title: 'Unsupported media type' },
   // Answered by the protocol guards (src/http/protocol-guards.ts): an Expect other than 100-continue.

@@ -16,6 +16,9 @@ export type DomainErrorCode = Extract<
   | 'WEBHOOK_NOT_FOUND'
   | 'DELIVERY_NOT_FOUND'
   | 'WEBHOOK_NOT_REGISTERED'
+  | 'RESELLER_NOT_FOUND'
+  | 'API_KEY_NOT_FOUND'
+  | 'RESELLER_EXISTS'
 >;
 
 /** A field that broke a rule: `path` as in problem details (`body[2].day`), `message` the rule. */

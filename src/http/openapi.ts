@@ -56,6 +56,12 @@ change, its cause, its request id, the fields before and after, the webhook deli
 orders and eSIMs (\`/v1/sandbox/orders\`, \`/v1/sandbox/esims\`), with cursor pagination. These reads allow 600 requests
 per minute.
 
+**Reset and the admin API.** \`POST /v1/sandbox/reset\` deletes the caller's own data (orders, eSIMs, history, request
+log, idempotency keys, webhook endpoint and deliveries, clock) in one transaction. With \`ADMIN_TOKEN\` set, the admin API
+under \`/admin/v1\` (tag Admin, its own bearer token, no rate limits) creates resellers, API keys and throwaway sandboxes
+that expire, revokes keys (refused from the next request on, on every instance) and deletes resellers with all their data;
+without it every \`/admin\` route answers 404.
+
 **Rate limits** are per API key and operation, in fixed 60-second windows that start with the first request:
 every response of a limited route carries \`X-RateLimit-Limit\`, \`X-RateLimit-Remaining\` and \`X-RateLimit-Reset\`
 (seconds until the window resets); over the limit the answer is 429 with \`Retry-After\`.
@@ -118,6 +124,11 @@ export async function registerOpenApi(app: FastifyInstance): Promise<void> {
           description: "Sandbox-only reads of what happened: each eSIM's history, the orders and eSIMs",
         },
         { name: 'Operations', description: 'Health, readiness and this document (no API key)' },
+        {
+          name: 'Admin',
+          description:
+            'Resellers, API keys and throwaway sandboxes (`ADMIN_TOKEN`: 404 when the server has none); no rate limits',
+        },
       ],
       components: {
         securitySchemes: {
@@ -125,6 +136,12 @@ export async function registerOpenApi(app: FastifyInstance): Promise<void> {
             type: 'http',
             scheme: 'bearer',
             description: 'The reseller API key, sent as `Authorization: Bearer <key>`.',
+          },
+          adminToken: {
+            type: 'http',
+            scheme: 'bearer',
+            description:
+              "The server's ADMIN_TOKEN, sent as `Authorization: Bearer <token>` to the admin API (`/admin/v1`).",
           },
         },
       },

@@ -71,6 +71,10 @@ export interface ResponseSpec {
    * (with `Retry-After`), 422 IDEMPOTENCY_KEY_REUSED, and `Idempotent-Replayed` on what can be replayed.
    */
   idempotent?: boolean;
+  /** Whether `Sandbox-Fault` applies (every /v1 operation; not the admin API): adds the injected 500, 502, 503, 504. */
+  faults?: boolean;
+  /** The 401's description, when it is not about the reseller's API key (the admin token). */
+  unauthorized?: string;
 }
 
 /** The Fastify `response` map of an authenticated, rate-limited operation. */
@@ -86,7 +90,7 @@ export function responses(spec: ResponseSpec): Record<number, unknown> {
     ...keyProblems,
     ...(limited ? ['RATE_LIMITED' as const] : []),
     'INTERNAL',
-    ...INJECTED_CODES,
+    ...((spec.faults ?? true) ? INJECTED_CODES : []),
   ];
   const successHeaders = idempotent ? { ...headers, ...idempotentReplayedHeader } : headers;
   // The operation's own refusals (404, 409 ESIM_TERMINATED) are stored and replayed.
@@ -105,7 +109,11 @@ export function responses(spec: ResponseSpec): Record<number, unknown> {
     const described =
       status === 404 || status === 409
         ? `${PROBLEM_DESCRIPTIONS[status]} (${list.join(', ')})`
-        : PROBLEM_DESCRIPTIONS[status];
+        : status === 401 && spec.unauthorized
+          ? spec.unauthorized
+          : status === 500 && !(spec.faults ?? true)
+            ? 'Unexpected error (INTERNAL)'
+            : PROBLEM_DESCRIPTIONS[status];
     const problemHeaders =
       status === 429
         ? { ...rateLimitHeaders, ...retryAfter }

@@ -2,10 +2,9 @@
  * Start-up data: the reseller API keys of `SANDBOX_API_KEYS`, or a `demo` reseller with a
  * random key when the database has no key at all (DESIGN.md section 2, Authentication).
  */
-import { randomBytes } from 'node:crypto';
 import type { ApiKeySeed } from '../config.js';
-import { hashApiKey } from '../domain/api-key.js';
 import type { ResellerRepository } from '../store/resellers.js';
+import { configuredKey, generateApiKey } from './api-keys.js';
 
 /** What start-up did about keys, for the start-up log. */
 export type KeyBootstrap =
@@ -15,7 +14,7 @@ export type KeyBootstrap =
 
 /**
  * Upserts the configured resellers and keys; with none configured and none stored, creates
- * reseller `demo` with a random 32-byte base64url key and returns it (the only time the
+ * reseller `demo` with a random key (generateApiKey) and returns it (the only time the
  * plain key exists: it is logged once, then only its hash remains).
  */
 export async function bootstrapKeys(
@@ -24,12 +23,12 @@ export async function bootstrapKeys(
   now: Date,
 ): Promise<KeyBootstrap> {
   if (seeds.length > 0) {
-    for (const seed of seeds) await resellers.upsertWithKey(seed.reseller, hashApiKey(seed.key), now);
+    for (const seed of seeds) await resellers.upsertWithKey(seed.reseller, configuredKey(seed.key), now);
     return { kind: 'configured', resellers: [...new Set(seeds.map((s) => s.reseller))] };
   }
   const stored = await resellers.countKeys();
   if (stored > 0) return { kind: 'stored', keys: stored };
-  const key = `sk_sandbox_${randomBytes(24).toString('base64url')}`;
-  await resellers.upsertWithKey('demo', hashApiKey(key), now);
+  const { key, stored: demo } = generateApiKey();
+  await resellers.upsertWithKey('demo', demo, now);
   return { kind: 'demo-created', reseller: 'demo', key };
 }

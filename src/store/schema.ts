@@ -9,13 +9,36 @@ export interface ResellerTable {
   id: string;
   name: string;
   created_at: string;
+  /** How it came to be: `configured` (SANDBOX_API_KEYS or the demo key), `admin`, `sandbox`. */
+  origin: Generated<ResellerOrigin>;
+  /** Sandboxes only: real time (ISO 8601 UTC) from which its keys are refused and the sweep deletes it. */
+  expires_at: string | null;
 }
+
+/** Where a reseller comes from (resellers.origin). */
+export type ResellerOrigin = 'configured' | 'admin' | 'sandbox';
 
 export interface ApiKeyTable {
   /** Hex SHA-256 of the bearer token: the plain key is never stored. */
   key_hash: string;
   reseller_id: string;
   created_at: string;
+  /** The key's public handle (`key_...`, random, not derived from the key): what an admin revokes it by. */
+  id: string;
+  /** The last 4 characters of a key the sandbox generated, for display; null for SANDBOX_API_KEYS keys. */
+  hint: string | null;
+  /** Real time (ISO 8601 UTC) of the revocation; null while the key works. */
+  revoked_at: string | null;
+}
+
+/** A deleted reseller's tombstone: who held its (never reissued) ICCIDs, and when and why it went. */
+export interface DeletedResellerTable {
+  id: string;
+  name: string;
+  created_at: string;
+  deleted_at: string;
+  /** `deleted` (DELETE /admin/v1/resellers/{name}) or `expired` (a sandbox's time to live). */
+  cause: string;
 }
 
 export interface CatalogPlanTable {
@@ -275,4 +298,5 @@ export interface Database {
   request_log: RequestLogTable;
   request_log_iccids: RequestLogIccidTable;
   webhook_events: WebhookEventTable;
+  deleted_resellers: DeletedResellerTable;
 }

@@ -294,12 +294,24 @@ export class WebhookRepository {
 
   /**
    * Records an attempt and the delivery's next state, and releases the lease, in one
-   * transaction. The attempt is numbered in the reseller's attempt sequence (its counter
-   * row's lock orders the commits), which the live stream follows.
+   * transaction; records nothing when the delivery is gone (a reset or a reseller's deletion
+   * during the attempt deleted it). The attempt is numbered in the reseller's attempt sequence
+   * (its counter row's lock orders the commits), which the live stream follows.
    */
   async recordAttempt(id: string, resellerId: string, outcome: AttemptOutcome): Promise<void> {
     await this.db.transaction().execute(async (trx) => {
       const { attempt } = outcome;
+      const updated = await trx
+        .updateTable('webhook_deliveries')
+        .set({
+          state: outcome.state,
+          attempt_count: attempt.attempt,
+          next_attempt_at: outcome.nextAttemptAt ? outcome.nextAttemptAt.toISOString() : null,
+          lease_until: null,
+        })
+        .where('id', '=', id)
+        .executeTakeFirst();
+      if (updated.numUpdatedRows === 0n) return;
       const seq = await this.reserveSeq(trx, resellerId, 1, 'webhook-attempt');
       await trx
         .insertInto('webhook_attempts')
@@ -314,16 +326,6 @@ export class WebhookRepository {
           reseller_id: resellerId,
           seq,
         })
-        .execute();
-      await trx
-        .updateTable('webhook_deliveries')
-        .set({
-          state: outcome.state,
-          attempt_count: attempt.attempt,
-          next_attempt_at: outcome.nextAttemptAt ? outcome.nextAttemptAt.toISOString() : null,
-          lease_until: null,
-        })
-        .where('id', '=', id)
         .execute();
     });
   }

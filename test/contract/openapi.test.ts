@@ -25,6 +25,8 @@ type Schema = {
 interface Operation {
   operationId: string;
   summary?: string;
+  tags?: string[];
+  security?: unknown;
   description?: string;
   parameters?: (Parameter | { $ref: string })[];
   requestBody?: { content: Record<string, { schema: Schema }> };
@@ -124,8 +126,40 @@ describe('openapi.json', () => {
         'GET /v1/sandbox/requests listSandboxRequests',
         'GET /v1/sandbox/requests/{id} getSandboxRequest',
         'GET /v1/sandbox/stream streamSandboxEvents',
+        'POST /v1/sandbox/reset resetSandbox',
+        'POST /admin/v1/resellers adminCreateReseller',
+        'GET /admin/v1/resellers adminListResellers',
+        'GET /admin/v1/resellers/{name} adminGetReseller',
+        'DELETE /admin/v1/resellers/{name} adminDeleteReseller',
+        'POST /admin/v1/resellers/{name}/keys adminCreateKey',
+        'DELETE /admin/v1/keys/{keyId} adminRevokeKey',
+        'POST /admin/v1/sandboxes adminCreateSandbox',
       ].sort(),
     );
+  });
+
+  it('puts the admin operations under tag Admin with the admin bearer scheme, no rate-limit headers and no injected faults', () => {
+    expect(document.components.securitySchemes.adminToken).toMatchObject({ type: 'http', scheme: 'bearer' });
+    const admin = Object.entries(document.paths).filter(([p]) => p.startsWith('/admin/v1/'));
+    expect(admin.map(([p]) => p).sort()).toEqual([
+      '/admin/v1/keys/{keyId}',
+      '/admin/v1/resellers',
+      '/admin/v1/resellers/{name}',
+      '/admin/v1/resellers/{name}/keys',
+      '/admin/v1/sandboxes',
+    ]);
+    for (const [path, ops] of admin) {
+      for (const [method, op] of Object.entries(ops)) {
+        const where = `${method.toUpperCase()} ${path}`;
+        expect(op.tags, where).toEqual(['Admin']);
+        expect(op.security, where).toEqual([{ adminToken: [] }]);
+        expect(Object.keys(op.responses).sort(), where).toEqual(expect.arrayContaining(['400', '401', '404', '500']));
+        expect(op.responses['429'], where).toBeUndefined();
+        expect(op.responses['502'], where).toBeUndefined();
+        const success = Object.entries(op.responses).find(([status]) => status.startsWith('2'));
+        expect((success?.[1] as { headers?: object }).headers, where).toBeUndefined();
+      }
+    }
   });
 
   it('gives every v1 operation a summary, a description, the rate-limit headers and the problem responses', () => {

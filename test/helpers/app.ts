@@ -39,7 +39,7 @@ export interface CallOptions {
 export async function startTestApp(
   env: Record<string, string> = {},
   now?: () => Date,
-  build: Pick<BuildOptions, 'clockSweepMs'> = {},
+  build: Pick<BuildOptions, 'clockSweepMs' | 'sandboxSweepMs'> = {},
 ): Promise<TestApp> {
   const dir = mkdtempSync(join(tmpdir(), 'esim-sandbox-test-'));
   const store = await newTestStore(dir);

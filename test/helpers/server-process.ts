@@ -48,6 +48,9 @@ export const SERVER_VARIABLES = [
   'REQUEST_LOG',
   'REQUEST_LOG_LIMIT',
   'REQUEST_LOG_DAYS',
+  'ADMIN_TOKEN',
+  'ADMIN_SANDBOX_MIN_TTL_SECONDS',
+  'ADMIN_SANDBOX_SWEEP_SECONDS',
 ];
 
 /** How a server process ended. */

@@ -1,6 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { ConfigError, loadConfig, parseApiKeys, parseDatabaseUrl } from '../../src/config.js';
 
+const ADMIN_TOKEN_SHA256 = 'ca8d40e6ce4716b552f1c69863335b502f2afb57ffae171d6675fd56d91ca5b2';
+
 /** The ConfigError loadConfig throws for `env` (fails the test if it does not throw one). */
 function configError(env: NodeJS.ProcessEnv): ConfigError {
   try {
@@ -30,6 +32,9 @@ describe('loadConfig', () => {
       requestLog: true,
       requestLogLimit: 1000,
       requestLogDays: 7,
+      adminTokenSha256: null,
+      sandboxMinTtlSeconds: 60,
+      sandboxSweepSeconds: 60,
     });
   });
 
@@ -84,6 +89,9 @@ describe('loadConfig', () => {
       REQUEST_LOG: 'off',
       REQUEST_LOG_LIMIT: '50',
       REQUEST_LOG_DAYS: '2',
+      ADMIN_TOKEN: 'admin-token-0123456789',
+      ADMIN_SANDBOX_MIN_TTL_SECONDS: '1',
+      ADMIN_SANDBOX_SWEEP_SECONDS: '2',
     });
     expect(config).toEqual({
       port: 0,
@@ -101,7 +109,22 @@ describe('loadConfig', () => {
       requestLog: false,
       requestLogLimit: 50,
       requestLogDays: 2,
+      // Only the token's SHA-256 digest is kept (sha256sum of "admin-token-0123456789").
+      adminTokenSha256: Buffer.from(ADMIN_TOKEN_SHA256, 'hex'),
+      sandboxMinTtlSeconds: 1,
+      sandboxSweepSeconds: 2,
     });
+  });
+
+  it.each([
+    [{ ADMIN_TOKEN: 'short-token' }, 'ADMIN_TOKEN'],
+    [{ ADMIN_TOKEN: 'has spaces inside the token' }, 'ADMIN_TOKEN'],
+    [{ ADMIN_SANDBOX_MIN_TTL_SECONDS: '0' }, 'ADMIN_SANDBOX_MIN_TTL_SECONDS'],
+    [{ ADMIN_SANDBOX_MIN_TTL_SECONDS: '604801' }, 'ADMIN_SANDBOX_MIN_TTL_SECONDS'],
+    [{ ADMIN_SANDBOX_SWEEP_SECONDS: '3601' }, 'ADMIN_SANDBOX_SWEEP_SECONDS'],
+  ])('%j stops start-up naming %s, never repeating a token', (env, variable) => {
+    expect(() => loadConfig(env)).toThrow(new RegExp(`^${variable}: `));
+    if ('ADMIN_TOKEN' in env) expect(() => loadConfig(env)).not.toThrow(env.ADMIN_TOKEN);
   });
 
   it.each([

@@ -1,8 +1,9 @@
 /**
  * Plugin `auth`: Bearer API-key authentication (RFC 6750) and reseller tenancy (DESIGN.md
  * section 2). Registered in the /v1 scope; its place in the pipeline is described in
- * docs/architecture.md. The key is hashed with SHA-256 and looked up by hash; resolved keys
- * are cached in memory because keys change only at start-up.
+ * docs/architecture.md. The key is hashed with SHA-256 and looked up by hash in the store on
+ * every request, with no cache: the admin API revokes keys and sandboxes expire, and every
+ * instance sharing the store must refuse such a key from the next request on (docs/admin.md).
  */
 import type { FastifyPluginCallback, FastifyRequest } from 'fastify';
 import fp from 'fastify-plugin';
@@ -20,25 +21,24 @@ declare module 'fastify' {
 }
 
 const REALM = 'Bearer realm="esim-sandbox"';
-// A bounded cache: a flood of unknown keys must not grow memory, so only hits are kept.
-const CACHE_LIMIT = 10_000;
 
 export interface AuthOptions {
   resellers: ResellerRepository;
+  /** Real time, for a sandbox's expiry (tests may fix it); default `new Date()`. */
+  now?: () => Date;
 }
 
 /**
  * Adds an onRequest hook to the scope it is registered in that requires
  * `Authorization: Bearer <key>`, and sets `request.reseller` and `request.apiKeyHash`.
  * Answers (through the error handler) UNAUTHORIZED, 401 with `WWW-Authenticate: Bearer`,
- * when the header is missing, malformed or names no key.
+ * when the header is missing or malformed, or names no key, a revoked key or an expired
+ * sandbox's key.
  */
-const register: FastifyPluginCallback<AuthOptions> = (scope, { resellers }, done) => {
-  const cache = new Map<string, Reseller>();
+const register: FastifyPluginCallback<AuthOptions> = (scope, { resellers, now = () => new Date() }, done) => {
   scope.decorateRequest('reseller', null as unknown as Reseller);
   scope.decorateRequest('apiKeyHash', '');
-  // Callback style, not async: a cached key then costs no promise, and this hook runs on
-  // every request of the API.
+  // Callback style, not async: this hook runs on every request of the API.
   scope.addHook('onRequest', (request: FastifyRequest, _reply, next) => {
     const key = bearerToken(request.headers.authorization);
     if (key === undefined) {
@@ -50,24 +50,18 @@ const register: FastifyPluginCallback<AuthOptions> = (scope, { resellers }, done
       return;
     }
     const hash = hashApiKey(key);
-    const cached = cache.get(hash);
-    if (cached) {
-      authenticate(request, cached, hash);
-      next();
-      return;
-    }
-    resellers.findByKeyHash(hash).then((reseller) => {
+    resellers.findByKeyHash(hash, now()).then((reseller) => {
       if (!reseller) {
+        // One answer for unknown, revoked and expired keys: a caller learns nothing about keys it does not hold.
         next(
-          new HttpProblem('UNAUTHORIZED', 'the API key is not known', {
+          new HttpProblem('UNAUTHORIZED', 'the API key is not known, was revoked, or its sandbox expired', {
             'WWW-Authenticate': `${REALM}, error="invalid_token"`,
           }),
         );
         return;
       }
-      if (cache.size >= CACHE_LIMIT) cache.clear();
-      cache.set(hash, reseller);
-      authenticate(request, reseller, hash);
+      request.reseller = reseller;
+      request.apiKeyHash = hash;
       next();
     }, next);
   });
@@ -76,11 +70,6 @@ const register: FastifyPluginCallback<AuthOptions> = (scope, { resellers }, done
 
 /** The `auth` plugin (no dependencies: it runs first among the /v1 hooks that need a caller). */
 export const authPlugin = fp(register, { name: 'auth', fastify: '5.x' });
-
-function authenticate(request: FastifyRequest, reseller: Reseller, hash: string): void {
-  request.reseller = reseller;
-  request.apiKeyHash = hash;
-}
 
 /** The token of an `Authorization: Bearer <token>` header (scheme case-insensitive), or undefined. */
 export function bearerToken(header: string | undefined): string | undefined {

@@ -3,11 +3,14 @@
  * to the app's life. Once the app is ready it starts the webhook dispatcher (the outbox) and
  * a sweep that applies the clock rules real time made due (an activation deadline passing
  * unread), so that their webhook events go out within one sweep period; any instance may
- * sweep, the change re-checks in its transaction. On close (preClose: before the server and
+ * sweep, the change re-checks in its transaction. It also runs the sweep of expired
+ * sandboxes (src/service/sandbox-sweep.ts), safe on several instances too. On close (preClose: before the server and
  * the store close) the sweep stops and attempts in flight end first.
  */
 import type { FastifyPluginCallback } from 'fastify';
 import fp from 'fastify-plugin';
+import type { AdminService } from '../../service/admin.js';
+import { startSandboxSweep, type Sweep } from '../../service/sandbox-sweep.js';
 import type { WebhookDispatcher } from '../../service/webhook-dispatcher.js';
 
 export interface BackgroundWorkOptions {
@@ -16,12 +19,20 @@ export interface BackgroundWorkOptions {
   sweep: () => Promise<void>;
   /** Time between two sweeps (ms). */
   sweepEveryMs: number;
+  /** Deletes the sandboxes past their expiry (docs/admin.md), every `everyMs` ms. */
+  sandboxSweep: { admin: AdminService; everyMs: number };
 }
 
-const register: FastifyPluginCallback<BackgroundWorkOptions> = (app, { dispatcher, sweep, sweepEveryMs }, done) => {
+const register: FastifyPluginCallback<BackgroundWorkOptions> = (
+  app,
+  { dispatcher, sweep, sweepEveryMs, sandboxSweep },
+  done,
+) => {
   let sweeper: NodeJS.Timeout | undefined;
   let sweeping: Promise<void> = Promise.resolve();
+  let sandboxes: Sweep | undefined;
   app.addHook('onReady', (next) => {
+    sandboxes = startSandboxSweep(sandboxSweep.admin, sandboxSweep.everyMs, app.log);
     sweeper = setInterval(() => {
       sweeping = sweep().catch((error: unknown) =>
         app.log.warn({ err: error }, 'could not apply the clock rules due by real time'),
@@ -34,6 +45,7 @@ const register: FastifyPluginCallback<BackgroundWorkOptions> = (app, { dispatche
   app.addHook('preClose', async () => {
     clearInterval(sweeper);
     await sweeping;
+    await sandboxes?.stop();
     await dispatcher.stop();
   });
   done();

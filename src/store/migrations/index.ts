@@ -9,6 +9,7 @@ import { idempotencyKeys } from './003_idempotency_keys.js';
 import { webhooks } from './004_webhooks.js';
 import { esimHistory } from './005_esim_history.js';
 import { requestLog } from './006_request_log.js';
+import { admin } from './007_admin.js';
 
 const migrations: Record<string, Migration> = {
   '001_initial': initial,
@@ -17,6 +18,7 @@ const migrations: Record<string, Migration> = {
   '004_webhooks': webhooks,
   '005_esim_history': esimHistory,
   '006_request_log': requestLog,
+  '007_admin': admin,
 };
 
 /** Kysely migration provider over the in-code list (no file-system scanning at run time). */

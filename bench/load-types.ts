@@ -9,8 +9,11 @@ export type DistIccid = typeof import('../src/domain/iccid.js');
 
 /** One load to generate: sent by the harness as the worker's only message. */
 export interface LoadSpec {
-  /** `http://127.0.0.1:<port>`: loopback only. */
-  baseUrl: string;
+  /**
+   * `http://127.0.0.1:<port>` of each server instance: loopback only. With several, the
+   * connections go round-robin over them (connection i to instance i mod n).
+   */
+  baseUrls: string[];
   request: RequestSpec;
   /** Sent with every request (the Authorization header). */
   headers: Record<string, string>;

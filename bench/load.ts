@@ -30,7 +30,7 @@ async function run(spec: LoadSpec): Promise<WorkerReply> {
 
 /** One request before the load: its status and body tell what a failing scenario answers. */
 async function probeOnce(spec: LoadSpec, path: string, headers: Record<string, string>): Promise<ProbeResult> {
-  const response = await fetch(spec.baseUrl + path, {
+  const response = await fetch(spec.baseUrls[0] + path, {
     method: spec.request.method,
     headers,
     ...(spec.request.body !== undefined ? { body: spec.request.body } : {}),
@@ -66,7 +66,10 @@ function load(
         }
       : {}),
   };
-  return autocannon({ url: spec.baseUrl, connections: spec.connections, duration: seconds, requests: [request] });
+  // autocannon takes an array of URLs and gives connection i the URL i mod n (lib/run.js);
+  // its type declarations know only a string.
+  const url = spec.baseUrls as unknown as string;
+  return autocannon({ url, connections: spec.connections, duration: seconds, requests: [request] });
 }
 
 function figuresOf(result: autocannon.Result, loadgenCpuS: number): LoadFigures {

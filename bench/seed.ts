@@ -1,5 +1,5 @@
 /**
- * Seeds a SQLite store with N eSIMs through the compiled store layer, the way the server
+ * Seeds a store (a SQLite file, or a PostgreSQL schema) with N eSIMs through the compiled store layer, the way the server
  * writes them: orders of 1000 eSIMs of plan KD0001 placed with `EsimRepository.placeOrder`,
  * so the rows, indexes, history entries and ICCID counter are exactly what real orders leave. The ICCIDs
  * are sandboxIccid(1..N), so the load worker picks existing eSIMs by sequence number.
@@ -9,6 +9,7 @@ import { randomUUID } from 'node:crypto';
 import { importDist } from './dist.js';
 import { ORDER_PLAN } from './scenarios.js';
 
+type ConfigModule = typeof import('../src/config.js');
 type DbModule = typeof import('../src/store/db.js');
 type EsimsModule = typeof import('../src/store/esims.js');
 type PlansModule = typeof import('../src/store/plans.js');
@@ -27,8 +28,11 @@ const SMDP_ADDRESS = 'smdp.sandbox.example';
 
 /** What to seed. */
 export interface SeedOptions {
-  /** SQLite file to create (its folder must exist). */
-  file: string;
+  /**
+   * `DATABASE_URL` of the store to create: `sqlite:<file>` (its folder must exist) or
+   * `postgres://...?schema=<name>` (the schema is created).
+   */
+  databaseUrl: string;
   esims: number;
   /** Owner of the eSIMs, bound to `apiKey`. */
   reseller: string;
@@ -39,12 +43,12 @@ export interface SeedOptions {
 
 /** What seeding did. */
 export interface SeedResult {
-  file: string;
+  databaseUrl: string;
   esims: number;
   /** Wall-clock time of the whole seeding (open, migrate, catalogue, key, orders), s. */
   seconds: number;
-  /** Size of the SQLite file after seeding, MB. */
-  fileMb: number;
+  /** Size of the SQLite file after seeding, MB; null for PostgreSQL. */
+  fileMb: number | null;
 }
 
 /**
@@ -53,20 +57,23 @@ export interface SeedResult {
  */
 export async function seedStore(options: SeedOptions): Promise<SeedResult> {
   const started = performance.now();
-  const [db, esimsRepo, plansRepo, resellersRepo, catalog, auth, esim, history, iccid, matchingId] = await Promise.all([
-    importDist<DbModule>('store/db.js'),
-    importDist<EsimsModule>('store/esims.js'),
-    importDist<PlansModule>('store/plans.js'),
-    importDist<ResellersModule>('store/resellers.js'),
-    importDist<CatalogModule>('catalog/load.js'),
-    importDist<AuthModule>('domain/api-key.js'),
-    importDist<EsimModule>('domain/esim.js'),
-    importDist<HistoryModule>('domain/esim-history.js'),
-    importDist<IccidModule>('domain/iccid.js'),
-    importDist<MatchingIdModule>('domain/matching-id.js'),
-  ]);
+  const [config, db, esimsRepo, plansRepo, resellersRepo, catalog, auth, esim, history, iccid, matchingId] =
+    await Promise.all([
+      importDist<ConfigModule>('config.js'),
+      importDist<DbModule>('store/db.js'),
+      importDist<EsimsModule>('store/esims.js'),
+      importDist<PlansModule>('store/plans.js'),
+      importDist<ResellersModule>('store/resellers.js'),
+      importDist<CatalogModule>('catalog/load.js'),
+      importDist<AuthModule>('domain/api-key.js'),
+      importDist<EsimModule>('domain/esim.js'),
+      importDist<HistoryModule>('domain/esim-history.js'),
+      importDist<IccidModule>('domain/iccid.js'),
+      importDist<MatchingIdModule>('domain/matching-id.js'),
+    ]);
 
-  const store = await db.openStore({ kind: 'sqlite', url: `sqlite:${options.file}`, filename: options.file });
+  const database = config.parseDatabaseUrl(options.databaseUrl);
+  const store = await db.openStore(database);
   try {
     const plans = new plansRepo.PlanRepository(store.db);
     const file = catalog.loadCatalogFile();
@@ -110,14 +117,14 @@ export async function seedStore(options: SeedOptions): Promise<SeedResult> {
       }
     }
   } finally {
-    // Closing checkpoints the WAL into the file, so the server starts on a compact file.
+    // Closing checkpoints SQLite's WAL into the file, so the server starts on a compact file.
     await store.close();
   }
   return {
-    file: options.file,
+    databaseUrl: options.databaseUrl,
     esims: options.esims,
     seconds: secondsSince(started),
-    fileMb: statSync(options.file).size / 2 ** 20,
+    fileMb: database.kind === 'sqlite' ? statSync(database.filename).size / 2 ** 20 : null,
   };
 }
 

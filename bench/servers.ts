@@ -5,7 +5,7 @@
  * what is left when it exits itself.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
-import { closeSync, existsSync, openSync, readFileSync, writeFileSync } from 'node:fs';
+import { closeSync, existsSync, mkdirSync, openSync, readFileSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { join } from 'node:path';
 import ts from 'typescript';
@@ -44,33 +44,41 @@ process.on('exit', () => {
 });
 
 /**
- * Starts the bare node:http ceiling (bench/ceiling.ts). It runs as plain JavaScript,
- * transpiled here, not under tsx: a loader thread would add tens of MB to the RSS of the
- * smallest server there is.
- * @param dir folder for the transpiled script and the log file.
+ * Starts a reference server: the bare node:http ceiling (bench/ceiling.ts) or the Fastify
+ * floor (bench/floor.ts). Each runs as plain JavaScript, transpiled here with the fixture
+ * it imports (bench/esim-body.ts), not under tsx: a loader thread would add tens of MB to
+ * the RSS and CPU of the smallest servers there are.
+ * @param dir folder for the transpiled scripts and the log file.
  */
-export async function startCeiling(dir: string): Promise<ServerProcess> {
-  const script = join(dir, 'ceiling.mjs');
-  const source = readFileSync(join(ROOT, 'bench', 'ceiling.ts'), 'utf8');
-  const { outputText } = ts.transpileModule(source, {
-    compilerOptions: { module: ts.ModuleKind.ESNext, target: ts.ScriptTarget.ES2022 },
-  });
-  writeFileSync(script, outputText);
+export async function startReference(kind: 'ceiling' | 'floor', dir: string): Promise<ServerProcess> {
+  const scripts = join(dir, 'references');
+  mkdirSync(scripts, { recursive: true });
+  // `.js` files as ES modules, so that `./esim-body.js` resolves as written in the source.
+  writeFileSync(join(scripts, 'package.json'), '{ "type": "module" }\n');
+  for (const name of ['esim-body', kind]) {
+    const source = readFileSync(join(ROOT, 'bench', `${name}.ts`), 'utf8');
+    const { outputText } = ts.transpileModule(source, {
+      compilerOptions: { module: ts.ModuleKind.ESNext, target: ts.ScriptTarget.ES2022 },
+    });
+    writeFileSync(join(scripts, `${name}.js`), outputText);
+  }
   const port = await freePort();
   return startServer({
-    name: 'ceiling',
-    args: [script],
-    env: { PORT: String(port), HOST },
+    name: kind,
+    args: [join(scripts, `${kind}.js`)],
+    env: { PORT: String(port), HOST, BENCH_ROOT: ROOT },
     port,
-    logFile: join(dir, 'ceiling.log'),
+    logFile: join(dir, `${kind}.log`),
     readyPath: '/',
   });
 }
 
 /** What the sandbox is started with. */
 export interface SandboxOptions {
-  /** SQLite file, already seeded. */
-  dbFile: string;
+  /** `DATABASE_URL` of a seeded store: `sqlite:<file>` or `postgres://...?schema=...`. */
+  databaseUrl: string;
+  /** Added to the environment (an `--ab` variant). */
+  env?: Record<string, string>;
   reseller: string;
   apiKey: string;
   /** Folder for the log file. */
@@ -105,10 +113,11 @@ export async function startSandbox(options: SandboxOptions): Promise<ServerProce
     env: {
       PORT: String(port),
       HOST,
-      DATABASE_URL: `sqlite:${options.dbFile}`,
+      DATABASE_URL: options.databaseUrl,
       SANDBOX_API_KEYS: `${options.reseller}:${options.apiKey}`,
       RATE_LIMITS: 'off',
       LOG_LEVEL: 'warn',
+      ...options.env,
     },
     port,
     logFile: join(options.dir, options.logName),

@@ -167,16 +167,42 @@ export function parseApiKeys(value: string | undefined): ApiKeySeed[] {
     const colon = item.indexOf(':');
     const reseller = colon < 0 ? '' : item.slice(0, colon);
     const key = colon < 0 ? '' : item.slice(colon + 1);
-    if (!RESELLER_NAME.test(reseller) || !API_KEY.test(key)) {
+    const wrong = apiKeyEntryProblem(item, reseller, key);
+    if (wrong) throw new ConfigError('SANDBOX_API_KEYS', `entry ${index + 1} ${wrong}`);
+    if (seen.has(key))
       throw new ConfigError(
         'SANDBOX_API_KEYS',
-        `entry ${index + 1} must be name:key, the name 1-64 of [A-Za-z0-9._-], the key 8-256 of [A-Za-z0-9._~+/-] (an RFC 6750 bearer token)`,
+        `entry ${index + 1} (reseller "${reseller}") repeats the key of an earlier entry: give each entry a key of its own`,
       );
-    }
-    if (seen.has(key)) throw new ConfigError('SANDBOX_API_KEYS', `entry ${index + 1} repeats a key given earlier`);
     seen.add(key);
     return { reseller, key };
   });
+}
+
+/**
+ * What is wrong with one `name:key` entry, as cause and fix, or null when it is right. The
+ * message never shows the key (nor an entry without a colon, which may be a bare key): it
+ * would land in a log. The name is shown once it is valid: names are not secret.
+ */
+function apiKeyEntryProblem(item: string, reseller: string, key: string): string | null {
+  const format =
+    'write each entry as name:key, the name 1-64 of [A-Za-z0-9._-], the key 8-256 of [A-Za-z0-9._~+/-] (an RFC 6750 bearer token), e.g. acme:acme-secret-key-1';
+  if (item === '') return `is empty (two commas in a row, or a comma at the end): remove it, or ${format}`;
+  if (!item.includes(':')) return `has no ":" between the reseller name and the key: ${format}`;
+  if (reseller === '') return `has no reseller name before the ":": ${format}`;
+  if (!RESELLER_NAME.test(reseller))
+    return `has a reseller name that is ${reseller.length > 64 ? `${reseller.length} characters long` : 'not of [A-Za-z0-9._-]'}: ${format}`;
+  const named = `(reseller "${reseller}")`;
+  // The b64token's trailing "=" padding does not count towards the 8-256.
+  const length = key.replace(/=+$/, '').length;
+  if (length < 8)
+    return `${named} has a key of ${length} character(s), too short: use a key of 8 to 256 characters, e.g. ${reseller}:${reseller}-secret-key-1`;
+  if (length > 256) return `${named} has a key of ${length} characters, too long: use a key of 8 to 256 characters`;
+  if (!API_KEY.test(key)) {
+    const at = [...key].findIndex((char, i) => !/[A-Za-z0-9._~+/-]/.test(char) && !/^=+$/.test(key.slice(i)));
+    return `${named} has a key with a character not allowed at position ${at + 1} (keys take [A-Za-z0-9._~+/-], "=" only at the end, as an RFC 6750 bearer token): choose a key of those characters`;
+  }
+  return null;
 }
 
 function parseOnOff(name: string, value: string | undefined, fallback: boolean): boolean {

@@ -6,11 +6,15 @@
  * An empty body is refused like any invalid JSON, except by operations that take no body.
  * A compressed body (`Content-Encoding` other than `identity`) is refused with 415, as RFC
  * 9110 section 8.4.1 asks of a server that does not decode it: it would otherwise be read
- * as plain JSON.
+ * as plain JSON. So is a `charset` other than UTF-8 (RFC 8259 section 8.1 allows no other).
+ * A member given twice in one object, or nesting deeper than MAX_JSON_DEPTH, is refused with
+ * a 400 naming it (json-structure.ts), where JSON.parse would keep the last one silently.
  */
 import { isUtf8 } from 'node:buffer';
 import type { FastifyInstance } from 'fastify';
+import { safeParse } from 'fast-content-type-parse';
 import { DomainError } from '../domain/errors.js';
+import { jsonStructureProblem } from './json-structure.js';
 
 /** Replaces the `application/json` parser with the UTF-8-checking one. */
 export function installUtf8JsonParser(app: FastifyInstance): void {
@@ -25,6 +29,19 @@ export function installUtf8JsonParser(app: FastifyInstance): void {
           code: 'FST_ERR_CTP_INVALID_MEDIA_TYPE',
           statusCode: 415,
         }),
+        undefined,
+      );
+      return;
+    }
+    const charset = declaredCharset(request.headers['content-type']);
+    if (charset !== undefined && charset !== 'utf-8') {
+      done(
+        Object.assign(
+          new Error(
+            `Content-Type charset=${charset} is not supported: JSON is UTF-8 (RFC 8259 section 8.1); send charset=utf-8 or no charset`,
+          ),
+          { code: 'FST_ERR_CTP_INVALID_MEDIA_TYPE', statusCode: 415 },
+        ),
         undefined,
       );
       return;
@@ -59,9 +76,26 @@ export function installUtf8JsonParser(app: FastifyInstance): void {
         );
         return;
       }
+      if (!error) {
+        const found = jsonStructureProblem(text);
+        if (found) {
+          done(new DomainError('VALIDATION_ERROR', found.detail, [found.violation]), undefined);
+          return;
+        }
+      }
       done(error, value);
     });
   });
+}
+
+/**
+ * The `charset` parameter of a Content-Type, lower-cased, or undefined when it has none
+ * (RFC 9110 section 8.3: parameter names and the charset value are case-insensitive,
+ * the value may be quoted).
+ */
+export function declaredCharset(contentType: string | undefined): string | undefined {
+  if (contentType === undefined) return undefined;
+  return safeParse(contentType).parameters.charset?.toLowerCase();
 }
 
 function isPlainJson(text: string): boolean {

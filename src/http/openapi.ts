@@ -19,6 +19,7 @@ import {
 import { INJECTABLE_STATUSES, MAX_FAULT_DELAY_MS } from '../domain/faults.js';
 import { INJECTED_PROBLEMS } from './problem.js';
 import { webhooksObject } from './openapi-webhooks.js';
+import { VERSION } from '../version.js';
 
 const DESCRIPTION = `Sandbox API for eSIM Commerce service - Mock data for testing.
 
@@ -97,7 +98,8 @@ export async function registerOpenApi(app: FastifyInstance): Promise<void> {
       openapi: '3.1.0',
       info: {
         title: 'eSIM Commerce Sandbox API',
-        version: '1.0.0',
+        // The release, not the contract's revision: one number to quote, from package.json.
+        version: VERSION,
         description: DESCRIPTION,
         license: { name: 'MIT', identifier: 'MIT' },
       },

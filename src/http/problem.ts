@@ -81,7 +81,8 @@ export function toProblem(error: FastifyError | Error, request: FastifyRequest):
   if (mapped === 'PAYLOAD_TOO_LARGE')
     return problem(mapped, 'the request body is larger than 1 MiB (1048576 bytes)', requestId);
   if (mapped === 'UNSUPPORTED_MEDIA_TYPE') {
-    if (error.message.startsWith('Content-Encoding')) return problem(mapped, error.message, requestId);
+    if (error.message.startsWith('Content-Encoding') || error.message.startsWith('Content-Type charset'))
+      return problem(mapped, error.message, requestId);
     return problem(
       mapped,
       `the request body must be application/json, got ${request.headers['content-type'] ?? 'no Content-Type'}`,

@@ -23,6 +23,7 @@ import {
 import pg from 'pg';
 import { PG_SCHEMA, type DatabaseConfig } from '../config.js';
 import { migrationProvider } from './migrations/index.js';
+import { postgresConnectMessage, sqliteOpenMessage } from './open-errors.js';
 import type { Database } from './schema.js';
 
 export type Dialect = 'sqlite' | 'postgres';
@@ -63,13 +64,20 @@ export async function openStore(config: DatabaseConfig): Promise<Store> {
   try {
     database = openSqlite(config.filename);
   } catch (error) {
-    throw new Error(
-      `DATABASE_URL=${config.url}: cannot open the SQLite file: ${error instanceof Error ? error.message : JSON.stringify(error)}`,
-      { cause: error },
-    );
+    throw new Error(sqliteOpenMessage(error, config.url, config.filename), { cause: error });
   }
   const db = new Kysely<Database>({ dialect: new ImmediateSqliteDialect({ database: withStatementCache(database) }) });
-  await migrate(db);
+  try {
+    await migrate(db);
+  } catch (error) {
+    await db.destroy();
+    // A read-only file opens, and fails at the first write: the migrations'.
+    const found = [error, (error as { cause?: unknown }).cause].find((e) =>
+      /^SQLITE_(READONLY|PERM|FULL|CANTOPEN|NOTADB)/.test(String((e as { code?: unknown } | undefined)?.code)),
+    );
+    if (found) throw new Error(sqliteOpenMessage(found, config.url, config.filename), { cause: error });
+    throw error;
+  }
   return storeOf(db);
 }
 
@@ -141,7 +149,10 @@ export async function migrate(db: Kysely<Database>, schema?: string): Promise<vo
     ...(schema ? { migrationTableSchema: schema } : {}),
   }).migrateToLatest();
   if (error) {
-    const failed = results?.find((r) => r.status === 'Error')?.migrationName ?? 'unknown';
+    const failed = results?.find((r) => r.status === 'Error')?.migrationName;
+    // No migration ran: the database could not be reached or read at all. Not a migration's
+    // fault, so the caller explains the error itself (open-errors.ts).
+    if (failed === undefined) throw error as Error;
     throw new Error(
       `database migration ${failed} failed: ${error instanceof Error ? error.message : JSON.stringify(error)}`,
       {
@@ -226,7 +237,8 @@ async function openPostgres(url: string): Promise<Store> {
   } catch (error) {
     await db.destroy();
     throw new Error(
-      `DATABASE_URL: cannot open or migrate the PostgreSQL database: ${error instanceof Error ? error.message : String(error)}`,
+      postgresConnectMessage(error, url) ??
+        `DATABASE_URL: cannot open or migrate the PostgreSQL database: ${error instanceof Error ? error.message : String(error)}`,
       { cause: error },
     );
   }

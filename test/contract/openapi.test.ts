@@ -72,6 +72,12 @@ describe('openapi.json', () => {
     expect(readFileSync(new URL('openapi.json', root), 'utf8')).toBe(served);
   });
 
+  it("has package.json's version as info.version (one number for the release)", () => {
+    const pkg = JSON.parse(readFileSync(new URL('package.json', root), 'utf8')) as { version: string };
+    expect(pkg.version).toBe('0.1.0');
+    expect((document as unknown as { info: { version: string } }).info.version).toBe('0.1.0');
+  });
+
   it('mentions no internal tracker reference ("issue 6") in what clients read', () => {
     expect(served.match(/.{0,40}\bissues? *#?\d+.{0,40}/gi) ?? []).toEqual([]);
   });

@@ -137,13 +137,41 @@ describe('loadConfig', () => {
     );
   });
 
-  it('says which SANDBOX_API_KEYS entry is wrong', () => {
-    expect(configError({ SANDBOX_API_KEYS: 'a:key12345,nocolon' }).message).toMatch(
-      /^SANDBOX_API_KEYS: entry 2 must be name:key/,
+  it('says which SANDBOX_API_KEYS entry is wrong, why, and how to write it', () => {
+    const format =
+      'write each entry as name:key, the name 1-64 of [A-Za-z0-9._-], the key 8-256 of [A-Za-z0-9._~+/-] (an RFC 6750 bearer token), e.g. acme:acme-secret-key-1';
+    expect(configError({ SANDBOX_API_KEYS: 'a:key12345,nocolon-secret' }).message).toBe(
+      `SANDBOX_API_KEYS: entry 2 has no ":" between the reseller name and the key: ${format}`,
+    );
+    expect(configError({ SANDBOX_API_KEYS: ':key12345' }).message).toBe(
+      `SANDBOX_API_KEYS: entry 1 has no reseller name before the ":": ${format}`,
+    );
+    expect(configError({ SANDBOX_API_KEYS: 'a:key12345,,b:key67890' }).message).toBe(
+      `SANDBOX_API_KEYS: entry 2 is empty (two commas in a row, or a comma at the end): remove it, or ${format}`,
+    );
+    expect(configError({ SANDBOX_API_KEYS: 'ac me:key12345' }).message).toBe(
+      `SANDBOX_API_KEYS: entry 1 has a reseller name that is not of [A-Za-z0-9._-]: ${format}`,
     );
     expect(configError({ SANDBOX_API_KEYS: 'a:key12345,b:key12345' }).message).toBe(
-      'SANDBOX_API_KEYS: entry 2 repeats a key given earlier',
+      'SANDBOX_API_KEYS: entry 2 (reseller "b") repeats the key of an earlier entry: give each entry a key of its own',
     );
+  });
+
+  it('names a too-short, too-long or ill-formed key by its length or position, never showing it', () => {
+    const short = configError({ SANDBOX_API_KEYS: 'acme:s3cr3t' }).message;
+    expect(short).toBe(
+      'SANDBOX_API_KEYS: entry 1 (reseller "acme") has a key of 6 character(s), too short: use a key of 8 to 256 characters, e.g. acme:acme-secret-key-1',
+    );
+    const long = configError({ SANDBOX_API_KEYS: `acme:${'k'.repeat(300)}` }).message;
+    expect(long).toBe(
+      'SANDBOX_API_KEYS: entry 1 (reseller "acme") has a key of 300 characters, too long: use a key of 8 to 256 characters',
+    );
+    const odd = configError({ SANDBOX_API_KEYS: 'acme:secret key 1' }).message;
+    expect(odd).toBe(
+      'SANDBOX_API_KEYS: entry 1 (reseller "acme") has a key with a character not allowed at position 7 (keys take [A-Za-z0-9._~+/-], "=" only at the end, as an RFC 6750 bearer token): choose a key of those characters',
+    );
+    for (const message of [short, odd]) expect(message).not.toMatch(/s3cr3t|secret key/);
+    expect(configError({ SANDBOX_API_KEYS: 'nocolon-secret' }).message).not.toContain('nocolon-secret');
   });
 });
 

@@ -11,6 +11,7 @@ import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import { loadCatalogFile } from './catalog/load.js';
 import type { Config } from './config.js';
 import { clientErrorHandler } from './http/client-error.js';
+import { HTTP_SERVER_OPTIONS, protocolGuardsPlugin } from './http/protocol-guards.js';
 import { Metrics } from './http/metrics.js';
 import { authPlugin } from './http/plugins/auth.js';
 import { backgroundWorkPlugin } from './http/plugins/background-work.js';
@@ -96,6 +97,7 @@ export async function buildApp(config: Config, options: BuildOptions = {}): Prom
       // What Node's HTTP parser refuses (a control character in a header, ...) never becomes
       // a request: answer it as a problem too, with a request id, and close the connection.
       clientErrorHandler,
+      http: HTTP_SERVER_OPTIONS,
     }).withTypeProvider<TypeBoxTypeProvider>();
     app = server;
     server.addHook('onClose', async () => store.close());
@@ -129,6 +131,7 @@ export async function buildApp(config: Config, options: BuildOptions = {}): Prom
 
     await server.register(requestIdPlugin);
     await server.register(problemDetailsPlugin);
+    await server.register(protocolGuardsPlugin);
     await server.register(validationPlugin);
     await server.register(metricsPlugin, { metrics });
     await server.register(redisPlugin, { url: config.rateLimits ? config.redisUrl : null });

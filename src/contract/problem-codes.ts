@@ -22,6 +22,8 @@ export const PROBLEM_CODES = {
   WEBHOOK_NOT_REGISTERED: { status: 409, title: 'No webhook endpoint registered' },
   PAYLOAD_TOO_LARGE: { status: 413, title: 'Payload too large' },
   UNSUPPORTED_MEDIA_TYPE: { status: 415, title: 'Unsupported media type' },
+  // Answered by the protocol guards (src/http/protocol-guards.ts): an Expect other than 100-continue.
+  EXPECTATION_FAILED: { status: 417, title: 'Expectation failed' },
   IDEMPOTENCY_KEY_REUSED: { status: 422, title: 'Idempotency key reused' },
   RATE_LIMITED: { status: 429, title: 'Too many requests' },
   // Node's header limit (RFC 6585 section 5), answered by the client-error handler.

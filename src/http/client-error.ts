@@ -15,6 +15,7 @@ import { randomUUID } from 'node:crypto';
 import { STATUS_CODES, maxHeaderSize, type ServerResponse } from 'node:http';
 import type { Socket } from 'node:net';
 import type { FastifyBaseLogger } from 'fastify';
+import type { Problem } from '../contract/common.js';
 import { problem, type ProblemCode } from './problem.js';
 
 /** What Node's parser reports (Node's `clientError` event; Fastify's `ConnectionError`). */
@@ -38,13 +39,20 @@ export function clientErrorResponse(error: ParserError, requestId: string): stri
   if (error.code === 'ERR_HTTP_REQUEST_TIMEOUT') return REQUEST_TIMEOUT;
   if (!error.code?.startsWith('HPE_')) return BAD_REQUEST;
   const [code, detail] = refusal(error);
-  const answer = problem(code, detail, requestId);
+  return rawProblemResponse(problem(code, detail, requestId));
+}
+
+/**
+ * The bytes of a whole HTTP/1.1 response carrying `answer`, with `Connection: close`: for a
+ * socket no ServerResponse writes to (a parse error, a CONNECT).
+ */
+export function rawProblemResponse(answer: Problem): string {
   const body = JSON.stringify(answer);
   return [
     `HTTP/1.1 ${answer.status} ${STATUS_CODES[answer.status]}`,
     'Content-Type: application/problem+json; charset=utf-8',
     `Content-Length: ${Buffer.byteLength(body)}`,
-    `X-Request-Id: ${requestId}`,
+    `X-Request-Id: ${answer.requestId}`,
     'Connection: close',
     '',
     body,

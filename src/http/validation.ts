@@ -69,7 +69,7 @@ export const validatorCompiler: FastifySchemaCompiler<FastifySchema> = ({ schema
 };
 
 interface WireSchema {
-  properties?: Record<string, { type?: string }>;
+  properties?: Record<string, { type?: string; maximum?: number }>;
 }
 
 /**
@@ -97,6 +97,11 @@ function plainWireValidator(
         errors.push(customError(key, 'singleValue', `must be given once, got ${value.length} values`, value));
       } else if (integerKeys.has(key) && typeof value === 'string' && !/^[0-9]+$/.test(value)) {
         errors.push(customError(key, 'plainInteger', 'must be an integer written with decimal digits only', value));
+      } else if (integerKeys.has(key) && typeof value === 'string' && !Number.isFinite(Number(value))) {
+        // Over 308 digits, Number() is Infinity, which Ajv's coercion lets through its
+        // maximum (Infinity % 1 is NaN) and the serializer then cannot write: refuse it here.
+        const maximum = schema.properties?.[key]?.maximum ?? Number.MAX_SAFE_INTEGER;
+        errors.push(customError(key, 'maximum', `must be <= ${maximum}`, value));
       }
     }
     if (errors.length > 0) {

@@ -43,6 +43,11 @@ export interface Config {
   webhookAllowPrivate: boolean;
   /** `WEBHOOK_BACKOFF_MS`: the first retry wait of a failed delivery, doubled for each later one; default 1000 (ms), 10 to 600000. */
   webhookBackoffMs: number;
+  /**
+   * `CORS_ORIGINS`: the origins (`scheme://host[:port]`) a browser app may call the API from,
+   * or `['*']` for any; empty when unset (no CORS headers at all).
+   */
+  corsOrigins: string[];
 }
 
 export const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
@@ -84,7 +89,35 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     logLevel: parseLogLevel(env.LOG_LEVEL),
     webhookAllowPrivate: parseOnOff('WEBHOOK_ALLOW_PRIVATE', env.WEBHOOK_ALLOW_PRIVATE, true),
     webhookBackoffMs: parseIntegerIn('WEBHOOK_BACKOFF_MS', env.WEBHOOK_BACKOFF_MS, 1000, 10, 600_000),
+    corsOrigins: parseCorsOrigins(env.CORS_ORIGINS),
   };
+}
+
+/**
+ * `CORS_ORIGINS="http://localhost:5173,https://app.example"`: each entry a serialized origin
+ * (RFC 6454 section 6.2: http or https, host, optional port; no path, query or trailing
+ * slash), as a browser sends it in `Origin`; or `*` alone for any origin.
+ * @throws ConfigError naming CORS_ORIGINS and the entry that is not an origin.
+ */
+export function parseCorsOrigins(value: string | undefined): string[] {
+  if (blank(value)) return [];
+  const entries = value.split(',').map((entry) => entry.trim());
+  if (entries.length === 1 && entries[0] === '*') return ['*'];
+  for (const entry of entries) {
+    let origin: string | null = null;
+    try {
+      const url = new URL(entry);
+      if (url.protocol === 'http:' || url.protocol === 'https:') origin = url.origin;
+    } catch {
+      // Not a URL: refused below.
+    }
+    if (origin !== entry)
+      throw new ConfigError(
+        'CORS_ORIGINS',
+        `"${entry}" is not an origin: give scheme://host[:port] with http or https, no path or trailing slash (e.g. http://localhost:5173), comma-separated, or * alone for any origin`,
+      );
+  }
+  return entries;
 }
 
 function blank(value: string | undefined): value is undefined {

@@ -27,6 +27,7 @@ describe('loadConfig', () => {
       logLevel: 'info',
       webhookAllowPrivate: true,
       webhookBackoffMs: 1000,
+      corsOrigins: [],
     });
   });
 
@@ -61,6 +62,7 @@ describe('loadConfig', () => {
       LOG_LEVEL: 'WARN',
       WEBHOOK_ALLOW_PRIVATE: 'false',
       WEBHOOK_BACKOFF_MS: '250',
+      CORS_ORIGINS: 'http://localhost:5173, https://app.example:8443',
     });
     expect(config).toEqual({
       port: 0,
@@ -75,6 +77,7 @@ describe('loadConfig', () => {
       logLevel: 'warn',
       webhookAllowPrivate: false,
       webhookBackoffMs: 250,
+      corsOrigins: ['http://localhost:5173', 'https://app.example:8443'],
     });
   });
 

@@ -5,8 +5,9 @@
  * rule it broke, so that an operator never has to guess which setting is wrong.
  */
 
-/** Where the sandbox keeps its data: the embedded SQLite file or a PostgreSQL server. */
-export type DatabaseConfig = { kind: 'sqlite'; url: string; filename: string } | { kind: 'postgres'; url: string };
+import { PG_SCHEMA, type DatabaseConfig } from './store/database-config.js';
+
+export { PG_SCHEMA, type DatabaseConfig };
 
 /** One reseller and one plain API key from `SANDBOX_API_KEYS="name:key,name2:key2"`. */
 export interface ApiKeySeed {
@@ -135,9 +136,6 @@ function parsePort(value: string | undefined): number {
   }
   return Number(value);
 }
-
-/** A schema name accepted in `postgres://...?schema=<name>`: lower case, so it reads the same quoted or not. */
-export const PG_SCHEMA = /^[a-z_][a-z0-9_]{0,62}$/;
 
 /**
  * `sqlite:<path>` (relative to the working directory; `sqlite::memory:` for an in-memory

@@ -31,7 +31,7 @@ export interface Config {
   apiKeys: ApiKeySeed[];
   /** `RATE_LIMITS`: `on` (default) or `off`. */
   rateLimits: boolean;
-  /** `SANDBOX_FAULTS`: `on` (default) or `off`; off, the `Sandbox-Fault` header is ignored, whatever its value (issue 6). */
+  /** `SANDBOX_FAULTS`: `on` (default) or `off`; off, the `Sandbox-Fault` header is ignored, whatever its value. */
   sandboxFaults: boolean;
   /** `SMDP_ADDRESS`: the SM-DP+ host name put in every activation code, default `smdp.sandbox.example`. */
   smdpAddress: string;

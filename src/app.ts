@@ -15,6 +15,7 @@ import consolePlugin from './http/plugins/console.js';
 import { HTTP_SERVER_OPTIONS, protocolGuardsPlugin } from './http/protocol-guards.js';
 import { Metrics } from './http/metrics.js';
 import { authPlugin } from './http/plugins/auth.js';
+import { corsPlugin } from './http/plugins/cors.js';
 import { backgroundWorkPlugin } from './http/plugins/background-work.js';
 import { docsPlugin } from './http/plugins/docs.js';
 import { faultInjectionPlugin } from './http/plugins/fault-injection.js';
@@ -176,6 +177,7 @@ export async function buildApp(config: Config, options: BuildOptions = {}): Prom
     await server.register(protocolGuardsPlugin);
     await server.register(validationPlugin);
     await server.register(metricsPlugin, { metrics });
+    await server.register(corsPlugin, { origins: config.corsOrigins });
     await server.register(redisPlugin, { url: config.rateLimits ? config.redisUrl : null });
     await server.register(openApiPlugin);
     const redis = server.redis;

@@ -7,8 +7,9 @@
 import { createHash } from 'node:crypto';
 import { RESELLER_NAME } from './domain/admin.js';
 
-/** Where the sandbox keeps its data: the embedded SQLite file or a PostgreSQL server. */
-export type DatabaseConfig = { kind: 'sqlite'; url: string; filename: string } | { kind: 'postgres'; url: string };
+import { PG_SCHEMA, type DatabaseConfig } from './store/database-config.js';
+
+export { PG_SCHEMA, type DatabaseConfig };
 
 /** One reseller and one plain API key from `SANDBOX_API_KEYS="name:key,name2:key2"`. */
 export interface ApiKeySeed {
@@ -32,7 +33,7 @@ export interface Config {
   apiKeys: ApiKeySeed[];
   /** `RATE_LIMITS`: `on` (default) or `off`. */
   rateLimits: boolean;
-  /** `SANDBOX_FAULTS`: `on` (default) or `off`; off, the `Sandbox-Fault` header is ignored, whatever its value (issue 6). */
+  /** `SANDBOX_FAULTS`: `on` (default) or `off`; off, the `Sandbox-Fault` header is ignored, whatever its value. */
   sandboxFaults: boolean;
   /** `SMDP_ADDRESS`: the SM-DP+ host name put in every activation code, default `smdp.sandbox.example`. */
   smdpAddress: string;
@@ -60,6 +61,11 @@ export interface Config {
   sandboxMinTtlSeconds: number;
   /** `ADMIN_SANDBOX_SWEEP_SECONDS`: how often this instance deletes expired sandboxes; default 60, 1 to 3600. */
   sandboxSweepSeconds: number;
+  /**
+   * `CORS_ORIGINS`: the origins (`scheme://host[:port]`) a browser app may call the API from,
+   * or `['*']` for any; empty when unset (no CORS headers at all).
+   */
+  corsOrigins: string[];
 }
 
 export const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
@@ -112,6 +118,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
       604_800,
     ),
     sandboxSweepSeconds: parseIntegerIn('ADMIN_SANDBOX_SWEEP_SECONDS', env.ADMIN_SANDBOX_SWEEP_SECONDS, 60, 1, 3600),
+    corsOrigins: parseCorsOrigins(env.CORS_ORIGINS),
   };
 }
 
@@ -130,6 +137,33 @@ function parseAdminToken(value: string | undefined): Buffer | null {
   return createHash('sha256').update(token, 'utf8').digest();
 }
 
+/**
+ * `CORS_ORIGINS="http://localhost:5173,https://app.example"`: each entry a serialized origin
+ * (RFC 6454 section 6.2: http or https, host, optional port; no path, query or trailing
+ * slash), as a browser sends it in `Origin`; or `*` alone for any origin.
+ * @throws ConfigError naming CORS_ORIGINS and the entry that is not an origin.
+ */
+export function parseCorsOrigins(value: string | undefined): string[] {
+  if (blank(value)) return [];
+  const entries = value.split(',').map((entry) => entry.trim());
+  if (entries.length === 1 && entries[0] === '*') return ['*'];
+  for (const entry of entries) {
+    let origin: string | null = null;
+    try {
+      const url = new URL(entry);
+      if (url.protocol === 'http:' || url.protocol === 'https:') origin = url.origin;
+    } catch {
+      // Not a URL: refused below.
+    }
+    if (origin !== entry)
+      throw new ConfigError(
+        'CORS_ORIGINS',
+        `"${entry}" is not an origin: give scheme://host[:port] with http or https, no path or trailing slash (e.g. http://localhost:5173), comma-separated, or * alone for any origin`,
+      );
+  }
+  return entries;
+}
+
 function blank(value: string | undefined): value is undefined {
   return value === undefined || value.trim() === '';
 }
@@ -145,9 +179,6 @@ function parsePort(value: string | undefined): number {
   }
   return Number(value);
 }
-
-/** A schema name accepted in `postgres://...?schema=<name>`: lower case, so it reads the same quoted or not. */
-export const PG_SCHEMA = /^[a-z_][a-z0-9_]{0,62}$/;
 
 /**
  * `sqlite:<path>` (relative to the working directory; `sqlite::memory:` for an in-memory

@@ -1607,10 +1607,7 @@ export interface operations {
     parameters: {
       query?: never;
       header?: {
-        /**
-         * @description Makes the request safe to retry (IETF draft-ietf-httpapi-idempotency-key-header): 1 to 255 printable ASCII characters (0x20-0x7E), e.g. a UUID you generate per operation. Kept 24 hours (real time) per API key: a retry with the same key and the same request (method, path, JSON body in any key order) replays the first response, marked `Idempotent-Replayed: true`, and does nothing again; the same key with a different request answers 422 IDEMPOTENCY_KEY_REUSED; while the first request is still running, 409 IDEMPOTENCY_KEY_IN_USE with `Retry-After`. One header per request: given twice, it answers 400 VALIDATION_ERROR. A request refused by validation (400) stores nothing under its key, nor does an unexpected 500.
-         * @example 5f0c8a9e-2b7d-4c1e-9a63-0d4e8b7f1a25
-         */
+        /** @description Makes the request safe to retry (IETF draft-ietf-httpapi-idempotency-key-header): 1 to 255 printable ASCII characters (0x20-0x7E), e.g. a UUID you generate per operation. Kept 24 hours (real time) per API key: a retry with the same key and the same request (method, path, JSON body in any key order) replays the first response, marked `Idempotent-Replayed: true`, and does nothing again; the same key with a different request answers 422 IDEMPOTENCY_KEY_REUSED; while the first request is still running, 409 IDEMPOTENCY_KEY_IN_USE with `Retry-After`. One header per request: given twice, it answers 400 VALIDATION_ERROR. A request refused by validation (400) stores nothing under its key, nor does an unexpected 500. */
         'Idempotency-Key'?: string;
         /**
          * @description Rehearse a failure (ignored entirely when the server runs with `SANDBOX_FAULTS=off`). One value per request, surrounding spaces ignored, names in lower case; applied after authentication, rate limiting and validation (a request that fails those gets that answer):
@@ -2203,10 +2200,7 @@ export interface operations {
     parameters: {
       query?: never;
       header?: {
-        /**
-         * @description Makes the request safe to retry (IETF draft-ietf-httpapi-idempotency-key-header): 1 to 255 printable ASCII characters (0x20-0x7E), e.g. a UUID you generate per operation. Kept 24 hours (real time) per API key: a retry with the same key and the same request (method, path, JSON body in any key order) replays the first response, marked `Idempotent-Replayed: true`, and does nothing again; the same key with a different request answers 422 IDEMPOTENCY_KEY_REUSED; while the first request is still running, 409 IDEMPOTENCY_KEY_IN_USE with `Retry-After`. One header per request: given twice, it answers 400 VALIDATION_ERROR. A request refused by validation (400) stores nothing under its key, nor does an unexpected 500.
-         * @example 5f0c8a9e-2b7d-4c1e-9a63-0d4e8b7f1a25
-         */
+        /** @description Makes the request safe to retry (IETF draft-ietf-httpapi-idempotency-key-header): 1 to 255 printable ASCII characters (0x20-0x7E), e.g. a UUID you generate per operation. Kept 24 hours (real time) per API key: a retry with the same key and the same request (method, path, JSON body in any key order) replays the first response, marked `Idempotent-Replayed: true`, and does nothing again; the same key with a different request answers 422 IDEMPOTENCY_KEY_REUSED; while the first request is still running, 409 IDEMPOTENCY_KEY_IN_USE with `Retry-After`. One header per request: given twice, it answers 400 VALIDATION_ERROR. A request refused by validation (400) stores nothing under its key, nor does an unexpected 500. */
         'Idempotency-Key'?: string;
         /**
          * @description Rehearse a failure (ignored entirely when the server runs with `SANDBOX_FAULTS=off`). One value per request, surrounding spaces ignored, names in lower case; applied after authentication, rate limiting and validation (a request that fails those gets that answer):
@@ -5881,10 +5875,7 @@ export interface operations {
         iccid?: string;
       };
       header?: {
-        /**
-         * @description The `id` of the last event received, to resume after it.
-         * @example 5120.1042.7.318
-         */
+        /** @description The `id` of the last event received, to resume after it. */
         'Last-Event-Id'?: string;
         /**
          * @description Rehearse a failure (ignored entirely when the server runs with `SANDBOX_FAULTS=off`). One value per request, surrounding spaces ignored, names in lower case; applied after authentication, rate limiting and validation (a request that fails those gets that answer):

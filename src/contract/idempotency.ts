@@ -1,12 +1,12 @@
 /**
- * The idempotency headers of the v1 contract (issue 6; the IETF draft "The Idempotency-Key
+ * The idempotency headers of the v1 contract (the IETF draft "The Idempotency-Key
  * HTTP Header Field", draft-ietf-httpapi-idempotency-key-header): the `Idempotency-Key`
  * request header of the operations that take one, and the `Idempotent-Replayed` response
  * header of a replayed response.
  */
 import { Type } from 'typebox';
 
-/** Longest key accepted, in characters (issue 6: 1 to 255 printable ASCII characters). */
+/** Longest key accepted, in characters (1 to 255 printable ASCII characters). */
 export const IDEMPOTENCY_KEY_MAX_LENGTH = 255;
 
 /** Printable ASCII, 0x20 (space) to 0x7E (~): the pattern generic OpenAPI tools see. */

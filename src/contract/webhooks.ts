@@ -1,5 +1,5 @@
 /**
- * The webhook contract (issue 6): the reseller's one endpoint under `/v1/sandbox/webhook`,
+ * The webhook contract: the reseller's one endpoint under `/v1/sandbox/webhook`,
  * the events it can receive, the body of each delivery and the delivery log.
  */
 import { Type, type Static, type TSchema } from 'typebox';

@@ -1,5 +1,5 @@
 /**
- * The `Sandbox-Fault` request header (issue 6, fault injection): its grammar and the
+ * The `Sandbox-Fault` request header (fault injection): its grammar and the
  * truncation rule, with no HTTP in them. The Fastify hooks that act on a parsed fault are in
  * src/http/plugins/fault-injection.ts.
  *
@@ -11,7 +11,7 @@
  */
 import type { FieldViolation } from './errors.js';
 
-/** Longest `delay=<ms>`: 30 s (issue 6). */
+/** Longest `delay=<ms>`: 30 s. */
 export const MAX_FAULT_DELAY_MS = 30_000;
 
 /** The statuses `error=<status>` can inject: the 5xx answers a client must survive (RFC 9110 section 15.6). */

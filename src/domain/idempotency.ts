@@ -1,5 +1,5 @@
 /**
- * Idempotency keys (issue 6; the IETF draft "The Idempotency-Key HTTP Header Field",
+ * Idempotency keys (the IETF draft "The Idempotency-Key HTTP Header Field",
  * draft-ietf-httpapi-idempotency-key-header): the key's syntax, the fingerprint that tells
  * "the same request" from "another request under the same key", and what a request does
  * when its key is already stored. Pure rules: the store and HTTP live elsewhere.
@@ -7,7 +7,7 @@
 import { createHash } from 'node:crypto';
 import { IDEMPOTENCY_KEY_MAX_LENGTH } from '../contract/idempotency.js';
 
-/** How long a key is kept, from its first request, in real milliseconds (issue 6: 24 hours). */
+/** How long a key is kept, from its first request, in real milliseconds (24 hours). */
 export const IDEMPOTENCY_TTL_MS = 24 * 60 * 60 * 1000;
 
 /**
@@ -93,7 +93,7 @@ export interface StoredIdempotencyKey {
 }
 
 /**
- * What a request does with a key already stored (issue 6, DESIGN.md section 3):
+ * What a request does with a key already stored (DESIGN.md section 3):
  * - `take-over-expired`: kept 24 hours already; the key is free, the request runs anew;
  * - `reused`: another request (fingerprint) used it: 422 IDEMPOTENCY_KEY_REUSED;
  * - `in-use`: its first request is still running: 409 IDEMPOTENCY_KEY_IN_USE;

@@ -1,6 +1,6 @@
 /**
- * Which IP addresses a shared sandbox must not send webhooks to (`WEBHOOK_ALLOW_PRIVATE=false`,
- * issue 6): loopback, private and link-local, and the other special-purpose ranges a
+ * Which IP addresses a shared sandbox must not send webhooks to (`WEBHOOK_ALLOW_PRIVATE=false`):
+ * loopback, private and link-local, and the other special-purpose ranges a
  * request could use to reach the sandbox's own network (IANA IPv4 and IPv6 Special-Purpose
  * Address Registries, RFC 6890). Matching is Node's `net.BlockList`.
  */

@@ -1,5 +1,5 @@
 /**
- * The rules of webhook delivery (issue 6): what counts as delivered, when to try again,
+ * The rules of webhook delivery: what counts as delivered, when to try again,
  * how a body is signed, and which endpoint URLs are acceptable. Pure: randomness and time
  * are passed in.
  */
@@ -7,7 +7,7 @@ import { createHmac, timingSafeEqual } from 'node:crypto';
 import { MAX_WEBHOOK_URL_LENGTH } from '../contract/webhooks.js';
 import type { FieldViolation } from './errors.js';
 
-/** Attempts per delivery, the first one included (issue 6). */
+/** Attempts per delivery, the first one included. */
 export const MAX_ATTEMPTS = 8;
 
 /** The receiver took the event: any 2xx status (as Stripe and GitHub count it). */

@@ -1,5 +1,5 @@
 /**
- * Which webhook events a change produces (issue 6): pure functions of the state before and
+ * Which webhook events a change produces: pure functions of the state before and
  * after, so the same rule holds for API calls, lifecycle events and the sandbox clock.
  */
 import type {

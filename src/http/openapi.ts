@@ -168,13 +168,9 @@ const SANDBOX_FAULT_PARAMETER = {
     `${Object.values(INJECTED_PROBLEMS).join(', ')} (503 with \`Retry-After: 1\`).\n\n` +
     'Any other value answers 400 VALIDATION_ERROR at `header.sandbox-fault`. After a lost order response, reconcile with ' +
     '`GET /v1/orders/{transactionId}`.',
-  schema: { type: 'string', examples: ['truncate-response'] },
-  examples: {
-    drop: { summary: 'Commit, then close the connection with no response', value: 'drop-response' },
-    truncate: { summary: 'Commit, then send part of the response and close', value: 'truncate-response' },
-    delay: { summary: 'Answer 2 seconds late', value: 'delay=2000' },
-    unavailable: { summary: 'Do nothing; answer 503 with Retry-After', value: 'error=503' },
-  },
+  // Only schema `examples`, which /docs does not copy into "Try it out": a parameter-level
+  // `example` or `examples` would pre-fill every call from the page with that fault.
+  schema: { type: 'string', examples: ['truncate-response', 'drop-response', 'delay=2000', 'error=503'] },
 };
 
 /**
@@ -247,18 +243,42 @@ function referToSharedSchemas<T extends object>(document: T): T {
  */
 function headerNamesAsWritten<T extends object>(document: T): T {
   const paths =
-    (document as { paths?: Record<string, Record<string, { parameters?: { in: string; name: string }[] }>> }).paths ??
-    {};
+    (document as { paths?: Record<string, Record<string, { parameters?: HeaderParameter[] }>> }).paths ?? {};
   for (const operations of Object.values(paths)) {
     for (const operation of Object.values(operations)) {
       for (const parameter of operation.parameters ?? []) {
-        if (parameter.in === 'header')
-          parameter.name = parameter.name.replace(
-            /(^|-)([a-z])/g,
-            (_match, dash: string, letter: string) => dash + letter.toUpperCase(),
-          );
+        if (parameter.in !== 'header') continue;
+        parameter.name = parameter.name.replace(
+          /(^|-)([a-z])/g,
+          (_match, dash: string, letter: string) => dash + letter.toUpperCase(),
+        );
+        examplesNotPrefilled(parameter);
       }
     }
   }
   return document;
+}
+
+interface HeaderParameter {
+  in: string;
+  name: string;
+  example?: unknown;
+  schema?: { examples?: unknown[] };
+}
+
+/**
+ * Moves a header parameter's `example` (where @fastify/swagger puts the schema's first
+ * example) back into `schema.examples`. /docs (swagger-ui) pre-fills "Try it out" from a
+ * parameter's `examples` or `example`, or its schema's `example` or `default`, never from the
+ * schema's `examples`: a fixed `Idempotency-Key` pre-filled would make every later order sent
+ * from the page replay the first one. The example stays documented.
+ */
+function examplesNotPrefilled(parameter: HeaderParameter): void {
+  if (parameter.example === undefined) return;
+  const examples = parameter.schema?.examples ?? [];
+  parameter.schema = {
+    ...parameter.schema,
+    examples: [parameter.example, ...examples.filter((e) => e !== parameter.example)],
+  };
+  delete parameter.example;
 }

@@ -38,7 +38,7 @@ const injectedRetryAfter = {
   },
 };
 
-// Every /v1 operation can be made to answer these with Sandbox-Fault: error=<status> (issue 6).
+// Every /v1 operation can be made to answer these with Sandbox-Fault: error=<status>.
 const INJECTED_CODES = Object.values(INJECTED_PROBLEMS);
 
 const retryInUse = {
@@ -67,7 +67,7 @@ export interface ResponseSpec {
   /** Whether the route is rate-limited (adds the X-RateLimit-* headers). */
   limited?: boolean;
   /**
-   * Whether the route takes an `Idempotency-Key` (issue 6): adds 409 IDEMPOTENCY_KEY_IN_USE
+   * Whether the route takes an `Idempotency-Key`: adds 409 IDEMPOTENCY_KEY_IN_USE
    * (with `Retry-After`), 422 IDEMPOTENCY_KEY_REUSED, and `Idempotent-Replayed` on what can be replayed.
    */
   idempotent?: boolean;

@@ -1,5 +1,5 @@
 /**
- * Where a webhook may go (`WEBHOOK_ALLOW_PRIVATE`, issue 6). The host is resolved and every
+ * Where a webhook may go (`WEBHOOK_ALLOW_PRIVATE`). The host is resolved and every
  * address it resolves to is judged, at registration and again at each delivery, through
  * the `lookup` of the very connection that sends it: the address checked is the address
  * connected to, so a DNS answer that changes in between (DNS rebinding) cannot slip past.

@@ -1,5 +1,5 @@
 /**
- * The webhook dispatcher (issue 6): a loop in every sandbox process that takes due
+ * The webhook dispatcher: a loop in every sandbox process that takes due
  * deliveries from the outbox, signs and sends them, and records each attempt. A failed
  * attempt (no 2xx) is retried with exponential backoff and jitter, up to 8 attempts; the
  * events of one eSIM go out in order, a later one waiting while an earlier one is retried.

@@ -1,5 +1,5 @@
 /**
- * The webhook use cases (issue 6): register, read and delete the reseller's endpoint, list
+ * The webhook use cases: register, read and delete the reseller's endpoint, list
  * deliveries and redeliver one. The events themselves are written by the eSIM and order
  * use cases (src/service/sandbox.ts) in their own transactions; the dispatcher sends them.
  */

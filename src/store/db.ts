@@ -21,7 +21,7 @@ import {
   type SqliteDatabase as KyselySqliteDatabase,
 } from 'kysely';
 import pg from 'pg';
-import { PG_SCHEMA, type DatabaseConfig } from '../config.js';
+import { PG_SCHEMA, type DatabaseConfig } from './database-config.js';
 import { migrationProvider } from './migrations/index.js';
 import { postgresConnectMessage, sqliteOpenMessage } from './open-errors.js';
 import type { Database } from './schema.js';

@@ -1,5 +1,5 @@
 /**
- * Idempotency keys (`idempotency_keys`, issue 6). Every change of a row is one conditional
+ * Idempotency keys (`idempotency_keys`). Every change of a row is one conditional
  * statement, so that of several requests racing for one key, on any number of instances
  * sharing the database, exactly one wins: the claim is an INSERT that the primary key
  * (scope, idempotency_key) lets only one request make (ON CONFLICT DO NOTHING), and every

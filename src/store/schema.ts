@@ -117,7 +117,7 @@ export interface SandboxClockTable {
 }
 
 /**
- * An idempotency key (issue 6): claimed by its first request (`in_flight`), holding that
+ * An idempotency key: claimed by its first request (`in_flight`), holding that
  * request's response once it is sent (`done`). Primary key (scope, idempotency_key).
  */
 export interface IdempotencyKeyTable {

@@ -1,5 +1,5 @@
 /**
- * Webhook endpoints and the delivery outbox (issue 6). Events are written by
+ * Webhook endpoints and the delivery outbox. Events are written by
  * `writeEvents` inside the transaction of the change they announce, so a change and its
  * events commit or roll back together and a crash or restart loses none. Deliveries are
  * taken for an attempt with a lease (a conditional UPDATE), so several instances on one

@@ -35,6 +35,7 @@ describe('loadConfig', () => {
       adminTokenSha256: null,
       sandboxMinTtlSeconds: 60,
       sandboxSweepSeconds: 60,
+      corsOrigins: [],
     });
   });
 
@@ -92,6 +93,7 @@ describe('loadConfig', () => {
       ADMIN_TOKEN: 'admin-token-0123456789',
       ADMIN_SANDBOX_MIN_TTL_SECONDS: '1',
       ADMIN_SANDBOX_SWEEP_SECONDS: '2',
+      CORS_ORIGINS: 'http://localhost:5173, https://app.example:8443',
     });
     expect(config).toEqual({
       port: 0,
@@ -113,6 +115,7 @@ describe('loadConfig', () => {
       adminTokenSha256: Buffer.from(ADMIN_TOKEN_SHA256, 'hex'),
       sandboxMinTtlSeconds: 1,
       sandboxSweepSeconds: 2,
+      corsOrigins: ['http://localhost:5173', 'https://app.example:8443'],
     });
   });
 

@@ -32,7 +32,13 @@ async function within<T>(promise: Promise<T>, ms: number): Promise<T> {
   }
 }
 
+/**
+ * `/healthz` and `/readyz`. A check's state change is logged once: a warning when it first
+ * fails (with the reason, no stack), an info line when it answers again.
+ */
 export const healthRoutes: FastifyPluginAsyncTypebox<{ checks: ReadinessCheck[] }> = async (app, { checks }) => {
+  // The checks that failed at the last probe.
+  const wasDown = new Set<string>();
   app.get(
     '/healthz',
     {
@@ -70,9 +76,18 @@ export const healthRoutes: FastifyPluginAsyncTypebox<{ checks: ReadinessCheck[] 
       const results = await Promise.allSettled(checks.map(({ check }) => within(check(), CHECK_TIMEOUT_MS)));
       const down: string[] = [];
       results.forEach((result, i) => {
-        if (result.status === 'fulfilled') return;
-        down.push(checks[i]!.name);
-        request.log.warn({ err: result.reason }, `readiness: ${checks[i]!.name} check failed`);
+        const { name } = checks[i]!;
+        if (result.status === 'fulfilled') {
+          // One line when it answers again, none while it stays up.
+          if (wasDown.delete(name)) request.log.info(`readiness: ${name} answers again`);
+          return;
+        }
+        down.push(name);
+        // One line when it goes down (probes come every few seconds): not one per probe.
+        if (wasDown.has(name)) return;
+        wasDown.add(name);
+        const reason = result.reason instanceof Error ? result.reason.message : String(result.reason);
+        request.log.warn(`readiness: ${name} is not reachable (${reason}); /readyz answers 503 until it answers again`);
       });
       if (down.length === 0) return { status: 'ready' };
       return sendProblem(

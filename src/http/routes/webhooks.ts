@@ -1,6 +1,6 @@
 /**
  * The reseller's webhook endpoint under `/v1/sandbox/webhook` and its delivery log
- * (issue 6; DESIGN.md section 3: PUT answers 201 when it creates, 200 when it replaces).
+ * (DESIGN.md section 3: PUT answers 201 when it creates, 200 when it replaces).
  */
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { NoQuery } from '../../contract/common.js';

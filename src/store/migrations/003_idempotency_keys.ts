@@ -1,7 +1,7 @@
 import { type Kysely, type Migration } from 'kysely';
 
 /**
- * Idempotency keys (issue 6): one row per (API key, Idempotency-Key), claimed by the first
+ * Idempotency keys: one row per (API key, Idempotency-Key), claimed by the first
  * request and holding its response once sent. In the database, not in memory, so that a
  * key survives a restart and is in flight for every instance sharing the store (DESIGN.md
  * section 3). The primary key makes the claim atomic: of two inserts of one key, on any

@@ -1,7 +1,7 @@
 import { type Kysely, type Migration } from 'kysely';
 
 /**
- * Webhooks (issue 6): one endpoint per reseller, and the outbox of deliveries written in
+ * Webhooks: one endpoint per reseller, and the outbox of deliveries written in
  * the same transaction as the change they announce, with every attempt kept for the
  * delivery log. Also the index the clock's sweep needs to find a reseller's live eSIMs.
  */

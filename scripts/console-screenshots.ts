@@ -1,4 +1,5 @@
 /// <reference lib="dom" />
+/// <reference lib="dom.iterable" />
 /**
  * `npm run console:screenshots`: a picture of each console page in docs/console/*.png, from a
  * freshly seeded sandbox. Starts the built server (dist/server.js, on a free port, a temporary

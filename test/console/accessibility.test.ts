@@ -1,4 +1,5 @@
 /// <reference lib="dom" />
+/// <reference lib="dom.iterable" />
 /**
  * The console's quality bars in a real Chromium against the built server: no serious or
  * critical axe-core violation (@axe-core/playwright) on any page, at 1280x800 and on a phone

@@ -1,4 +1,5 @@
 /// <reference lib="dom" />
+/// <reference lib="dom.iterable" />
 /**
  * The built console (dist/console, written by `npm run build`, which `npm test` runs first):
  * at most 200 KB of JavaScript gzipped, every script an external module of the build (no

@@ -1,4 +1,5 @@
 /// <reference lib="dom" />
+/// <reference lib="dom.iterable" />
 /**
  * The console end to end, in a real Chromium (test/helpers/browser.ts) against the built
  * server as a child process (dist/server.js, dist/console), driven only by the accessible

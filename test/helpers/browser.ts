@@ -1,4 +1,5 @@
 /// <reference lib="dom" />
+/// <reference lib="dom.iterable" />
 /**
  * A real Chromium for the console tests: Debian's `chromium` driven by playwright-core
  * (Playwright's own browser download cannot reach the network here), headless, with a fresh

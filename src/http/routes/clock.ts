@@ -11,6 +11,7 @@ import type { SandboxService } from '../../service/sandbox.js';
 import { refuseBody } from '../no-body.js';
 import { limitPerMinute } from '../rate-limit.js';
 import { responses } from '../responses.js';
+import { STANDARD_LIMIT_PER_MINUTE, rateLimitText } from '../../contract/rate-limits.js';
 
 const FOLLOWS_THE_CLOCK =
   'Everything time-based for this reseller follows its clock: order times and activationDeadline, event defaults, ' +
@@ -21,12 +22,12 @@ export const clockRoutes: FastifyPluginAsyncTypebox<{ service: SandboxService }>
   app.get(
     '/sandbox/clock',
     {
-      config: limitPerMinute(60),
+      config: limitPerMinute(STANDARD_LIMIT_PER_MINUTE),
       schema: {
         operationId: 'getSandboxClock',
         tags: ['Sandbox'],
         summary: 'Read the sandbox clock (sandbox only)',
-        description: `The reseller's sandbox time: real time plus the offset its advances added. ${FOLLOWS_THE_CLOCK} Rate limit: 60 requests per minute.`,
+        description: `The reseller's sandbox time: real time plus the offset its advances added. ${FOLLOWS_THE_CLOCK} ${rateLimitText(STANDARD_LIMIT_PER_MINUTE)}`,
         querystring: NoQuery,
         response: responses({ status: 200, description: "The reseller's sandbox clock", schema: SandboxClock }),
       },
@@ -37,7 +38,7 @@ export const clockRoutes: FastifyPluginAsyncTypebox<{ service: SandboxService }>
   app.post(
     '/sandbox/clock/advance',
     {
-      config: { ...limitPerMinute(60), bodyRules: clockMoveViolations },
+      config: { ...limitPerMinute(STANDARD_LIMIT_PER_MINUTE), bodyRules: clockMoveViolations },
       schema: {
         operationId: 'advanceSandboxClock',
         tags: ['Sandbox'],
@@ -46,7 +47,7 @@ export const clockRoutes: FastifyPluginAsyncTypebox<{ service: SandboxService }>
           "Moves the reseller's clock forward by `days` and `hours` (whole numbers; at least 1 hour and at most 400 days a call; " +
           'at most 100 years ahead of real time in all). It only moves forward: reset puts it back. A read after advancing shows ' +
           `what the clock changed at once, and the change is stored: a later reset does not undo it. ${FOLLOWS_THE_CLOCK} ` +
-          'Rate limit: 60 requests per minute.',
+          rateLimitText(STANDARD_LIMIT_PER_MINUTE),
         querystring: NoQuery,
         body: ClockAdvanceRequest,
         response: responses({
@@ -63,14 +64,15 @@ export const clockRoutes: FastifyPluginAsyncTypebox<{ service: SandboxService }>
   app.post(
     '/sandbox/clock/reset',
     {
-      config: limitPerMinute(60),
+      config: limitPerMinute(STANDARD_LIMIT_PER_MINUTE),
       schema: {
         operationId: 'resetSandboxClock',
         tags: ['Sandbox'],
         summary: 'Put the sandbox clock back to real time (sandbox only)',
         description:
           "Sets the reseller's clock offset back to 0. Takes no body (or an empty JSON object). What the clock already changed " +
-          '(eSIMs it expired or terminated, and were seen so) stays changed. Rate limit: 60 requests per minute.',
+          '(eSIMs it expired or terminated, and were seen so) stays changed. ' +
+          rateLimitText(STANDARD_LIMIT_PER_MINUTE),
         querystring: NoQuery,
         response: responses({
           status: 200,

@@ -9,6 +9,7 @@ import { callerOf } from '../caller.js';
 import type { SandboxService } from '../../service/sandbox.js';
 import { limitPerMinute } from '../rate-limit.js';
 import { responses } from '../responses.js';
+import { STANDARD_LIMIT_PER_MINUTE, STRICT_LIMIT_PER_MINUTE, rateLimitText } from '../../contract/rate-limits.js';
 
 /** Path of every per-eSIM route. */
 export const IccidParams = Type.Object({ iccid: IccidParam }, { additionalProperties: false });
@@ -17,14 +18,15 @@ export const esimRoutes: FastifyPluginAsyncTypebox<{ service: SandboxService }> 
   app.get(
     '/esims/:iccid',
     {
-      config: limitPerMinute(60),
+      config: limitPerMinute(STANDARD_LIMIT_PER_MINUTE),
       schema: {
         operationId: 'getEsim',
         tags: ['eSIMs'],
         summary: 'Get eSIM status',
         description:
           'Simulates querying the current state of a specified eSIM (ICCID) from the MNO core system, returning mock contract and ' +
-          'profile-download information. Rate limit: 60 requests per minute.',
+          'profile-download information. ' +
+          rateLimitText(STANDARD_LIMIT_PER_MINUTE),
         querystring: NoQuery,
         params: IccidParams,
         response: responses({ status: 200, description: 'The eSIM', schema: Esim, problems: ['ESIM_NOT_FOUND'] }),
@@ -36,7 +38,7 @@ export const esimRoutes: FastifyPluginAsyncTypebox<{ service: SandboxService }> 
   app.post(
     '/esims/:iccid/emergency-control',
     {
-      config: { ...limitPerMinute(10), ...IDEMPOTENT },
+      config: { ...limitPerMinute(STRICT_LIMIT_PER_MINUTE), ...IDEMPOTENT },
       schema: {
         operationId: 'emergencyControl',
         tags: ['eSIMs'],
@@ -46,7 +48,8 @@ export const esimRoutes: FastifyPluginAsyncTypebox<{ service: SandboxService }> 
           "suspension. The contract status (cmconMdlsts) will be updated to '03' (Suspended) or '01' (Active) accordingly. " +
           'Repeating the action already in force answers 200 and changes nothing (not even lastUpdatedAt), so retries are safe. ' +
           'Any action on a TERMINATED eSIM answers 409 ESIM_TERMINATED. With an Idempotency-Key, the same key, eSIM and body ' +
-          'within 24 hours replay the first response (Idempotent-Replayed: true) without acting again. Rate limit: 10 requests per minute.',
+          'within 24 hours replay the first response (Idempotent-Replayed: true) without acting again. ' +
+          rateLimitText(STRICT_LIMIT_PER_MINUTE),
         querystring: NoQuery,
         params: IccidParams,
         headers: IdempotencyKeyHeaders,

@@ -8,12 +8,13 @@ import { callerOf } from '../caller.js';
 import type { SandboxService } from '../../service/sandbox.js';
 import { limitPerMinute } from '../rate-limit.js';
 import { responses } from '../responses.js';
+import { STRICT_LIMIT_PER_MINUTE, rateLimitText } from '../../contract/rate-limits.js';
 
 export const orderRoutes: FastifyPluginAsyncTypebox<{ service: SandboxService }> = async (app, { service }) => {
   app.post(
     '/orders',
     {
-      config: { ...limitPerMinute(10), ...IDEMPOTENT },
+      config: { ...limitPerMinute(STRICT_LIMIT_PER_MINUTE), ...IDEMPOTENT },
       schema: {
         operationId: 'orderEsims',
         tags: ['Orders'],
@@ -23,7 +24,7 @@ export const orderRoutes: FastifyPluginAsyncTypebox<{ service: SandboxService }>
           'Different ICCIDs are allocated per request. The order is all or nothing: one transaction allocates every eSIM. ' +
           'Send an Idempotency-Key to retry safely after a lost response: the same key and body within 24 hours replay the first ' +
           'response (same transactionId and ICCIDs, Idempotent-Replayed: true) and allocate nothing. ' +
-          'Rate limit: 10 requests per minute.',
+          rateLimitText(STRICT_LIMIT_PER_MINUTE),
         querystring: NoQuery,
         headers: IdempotencyKeyHeaders,
         body: OrderRequest,
@@ -45,7 +46,7 @@ export const orderRoutes: FastifyPluginAsyncTypebox<{ service: SandboxService }>
   app.get(
     '/orders/:transactionId',
     {
-      config: limitPerMinute(10),
+      config: limitPerMinute(STRICT_LIMIT_PER_MINUTE),
       schema: {
         operationId: 'getOrderIccids',
         tags: ['Orders'],
@@ -53,7 +54,7 @@ export const orderRoutes: FastifyPluginAsyncTypebox<{ service: SandboxService }>
         description:
           'Simulates returning the list of ICCIDs associated with the given transactionId. Use the transactionId returned from ' +
           'the Order eSIM API response. Intended for emergency reconciliation when the normal response could not be retrieved. ' +
-          'Rate limit: 10 requests per minute.',
+          rateLimitText(STRICT_LIMIT_PER_MINUTE),
         querystring: NoQuery,
         params: TransactionIdParams,
         response: responses({

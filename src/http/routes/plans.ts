@@ -4,6 +4,7 @@ import { PlanPage, PlanQuery } from '../../contract/plans.js';
 import type { SandboxService } from '../../service/sandbox.js';
 import { limitPerMinute } from '../rate-limit.js';
 import { responses } from '../responses.js';
+import { STANDARD_LIMIT_PER_MINUTE, rateLimitText } from '../../contract/rate-limits.js';
 
 // Distinct queries whose serialized page is kept; the oldest goes first when full.
 const PAGE_CACHE_LIMIT = 1000;
@@ -16,7 +17,7 @@ export const planRoutes: FastifyPluginAsyncTypebox<{ service: SandboxService }> 
   app.get(
     '/plans',
     {
-      config: limitPerMinute(60),
+      config: limitPerMinute(STANDARD_LIMIT_PER_MINUTE),
       schema: {
         operationId: 'listPlans',
         tags: ['Plans'],
@@ -24,7 +25,8 @@ export const planRoutes: FastifyPluginAsyncTypebox<{ service: SandboxService }> 
         description:
           'Returns a paginated list of data plans available for the reseller. Optionally filter by country code ' +
           '(ISO 3166-1 alpha-2, 2 uppercase letters) and provider code. Items are ordered by planCode; a page past the end ' +
-          'answers an empty `items` with true `meta`. Rate limit: 60 requests per minute.',
+          'answers an empty `items` with true `meta`. ' +
+          rateLimitText(STANDARD_LIMIT_PER_MINUTE),
         querystring: PlanQuery,
         response: responses({ status: 200, description: 'One page of data plans', schema: PlanPage }),
       },

@@ -13,12 +13,13 @@ import type { SandboxService } from '../../service/sandbox.js';
 import { limitPerMinute } from '../rate-limit.js';
 import { responses } from '../responses.js';
 import { IccidParams } from './esims.js';
+import { STANDARD_LIMIT_PER_MINUTE, rateLimitText } from '../../contract/rate-limits.js';
 
 export const sandboxRoutes: FastifyPluginAsyncTypebox<{ service: SandboxService }> = async (app, { service }) => {
   app.put(
     '/sandbox/esims/:iccid/data-usage',
     {
-      config: { ...limitPerMinute(60), bodyRules: (body) => usageListViolations(body) },
+      config: { ...limitPerMinute(STANDARD_LIMIT_PER_MINUTE), bodyRules: (body) => usageListViolations(body) },
       schema: {
         operationId: 'configureDataUsage',
         tags: ['Sandbox'],
@@ -27,7 +28,7 @@ export const sandboxRoutes: FastifyPluginAsyncTypebox<{ service: SandboxService 
           'Configures data usage for testing various usage scenarios. Only works with sandbox eSIMs. The list replaces the ' +
           "eSIM's whole daily list; totalDataUsage becomes its sum (KB) and lastUpdatedAt moves. Days are real calendar dates, " +
           'each at most once; usage is a string of decimal digits in KB (100MB = 102400KB), each day and the sum at most 2^53 - 1. ' +
-          'Rate limit: 60 requests per minute.',
+          rateLimitText(STANDARD_LIMIT_PER_MINUTE),
         querystring: NoQuery,
         params: IccidParams,
         body: DataUsageRequest,
@@ -52,7 +53,7 @@ export const sandboxRoutes: FastifyPluginAsyncTypebox<{ service: SandboxService 
   app.post(
     '/sandbox/esims/:iccid/events',
     {
-      config: { ...limitPerMinute(60), bodyRules: lifecycleRequestViolations },
+      config: { ...limitPerMinute(STANDARD_LIMIT_PER_MINUTE), bodyRules: lifecycleRequestViolations },
       schema: {
         operationId: 'sendLifecycleEvent',
         tags: ['Sandbox'],
@@ -65,7 +66,8 @@ export const sandboxRoutes: FastifyPluginAsyncTypebox<{ service: SandboxService 
           'of them -> TERMINATED (terminate). An event the current state does not allow answers 409 INVALID_TRANSITION naming ' +
           'the state and the events allowed from it; connect on a SUSPENDED eSIM is refused the same way; no event applies to a ' +
           "TERMINATED eSIM (409 ESIM_TERMINATED). The eSIM is first brought up to date with the reseller's sandbox clock (expiry, " +
-          'activation deadline). Rate limit: 60 requests per minute.',
+          'activation deadline). ' +
+          rateLimitText(STANDARD_LIMIT_PER_MINUTE),
         querystring: NoQuery,
         params: IccidParams,
         body: LifecycleEventRequest,

@@ -17,6 +17,7 @@ import type { WebhookService } from '../../service/webhooks.js';
 import { refuseBody } from '../no-body.js';
 import { limitPerMinute } from '../rate-limit.js';
 import { responses } from '../responses.js';
+import { STANDARD_LIMIT_PER_MINUTE, rateLimitText } from '../../contract/rate-limits.js';
 
 const SIGNING =
   'Each delivery is a POST of `{id, type, createdAt, data}` (JSON) with `Sandbox-Signature: t=<unix seconds>,v1=<hex HMAC-SHA256 ' +
@@ -29,7 +30,7 @@ export const webhookRoutes: FastifyPluginAsyncTypebox<{ webhooks: WebhookService
     '/sandbox/webhook',
     {
       config: {
-        ...limitPerMinute(60),
+        ...limitPerMinute(STANDARD_LIMIT_PER_MINUTE),
         bodyRules: (body) =>
           typeof (body as { url?: unknown })?.url === 'string'
             ? webhookUrlViolations((body as { url: string }).url)
@@ -44,7 +45,7 @@ export const webhookRoutes: FastifyPluginAsyncTypebox<{ webhooks: WebhookService
           'install status, or isServiceRestricted: emergency control, lifecycle events and the sandbox clock alike) and ' +
           'esim.usage_updated events, or ' +
           'replaces it. Answers 201 with the new signing secret when the endpoint is new, 200 when it replaces one (the secret is ' +
-          `kept). One endpoint per reseller. ${SIGNING} Rate limit: 60 requests per minute.`,
+          `kept). One endpoint per reseller. ${SIGNING} ${rateLimitText(STANDARD_LIMIT_PER_MINUTE)}`,
         querystring: NoQuery,
         body: WebhookRegistration,
         response: responses({
@@ -65,13 +66,14 @@ export const webhookRoutes: FastifyPluginAsyncTypebox<{ webhooks: WebhookService
   app.get(
     '/sandbox/webhook',
     {
-      config: limitPerMinute(60),
+      config: limitPerMinute(STANDARD_LIMIT_PER_MINUTE),
       schema: {
         operationId: 'getWebhook',
         tags: ['Sandbox'],
         summary: 'Read the webhook endpoint (sandbox only)',
         description:
-          'The registered endpoint with its signing secret; 404 WEBHOOK_NOT_FOUND when none is. Rate limit: 60 requests per minute.',
+          'The registered endpoint with its signing secret; 404 WEBHOOK_NOT_FOUND when none is. ' +
+          rateLimitText(STANDARD_LIMIT_PER_MINUTE),
         querystring: NoQuery,
         response: responses({
           status: 200,
@@ -87,14 +89,15 @@ export const webhookRoutes: FastifyPluginAsyncTypebox<{ webhooks: WebhookService
   app.delete(
     '/sandbox/webhook',
     {
-      config: limitPerMinute(60),
+      config: limitPerMinute(STANDARD_LIMIT_PER_MINUTE),
       schema: {
         operationId: 'deleteWebhook',
         tags: ['Sandbox'],
         summary: 'Delete the webhook endpoint (sandbox only)',
         description:
           'Stops deliveries: pending ones are cancelled, the delivery log stays. Registering again makes a new signing secret. ' +
-          '404 WEBHOOK_NOT_FOUND when none is registered. Takes no body (or an empty JSON object). Rate limit: 60 requests per minute.',
+          '404 WEBHOOK_NOT_FOUND when none is registered. Takes no body (or an empty JSON object). ' +
+          rateLimitText(STANDARD_LIMIT_PER_MINUTE),
         querystring: NoQuery,
         response: responses({
           status: 204,
@@ -113,7 +116,7 @@ export const webhookRoutes: FastifyPluginAsyncTypebox<{ webhooks: WebhookService
   app.get(
     '/sandbox/webhook/deliveries',
     {
-      config: limitPerMinute(60),
+      config: limitPerMinute(STANDARD_LIMIT_PER_MINUTE),
       schema: {
         operationId: 'listWebhookDeliveries',
         tags: ['Sandbox'],
@@ -122,7 +125,7 @@ export const webhookRoutes: FastifyPluginAsyncTypebox<{ webhooks: WebhookService
           'Every delivery of the reseller, newest first, with each attempt: when it started, how long it took, the status code the ' +
           'receiver answered or why no answer came. Status pending (waiting for an attempt, or for an earlier event of the same ' +
           `eSIM), succeeded, failed (8 attempts without a 2xx) or cancelled (the endpoint was deleted). ${SIGNING} ` +
-          'Rate limit: 60 requests per minute.',
+          rateLimitText(STANDARD_LIMIT_PER_MINUTE),
         querystring: DeliveryQuery,
         response: responses({ status: 200, description: 'A page of deliveries', schema: DeliveryPage }),
       },
@@ -133,7 +136,7 @@ export const webhookRoutes: FastifyPluginAsyncTypebox<{ webhooks: WebhookService
   app.post(
     '/sandbox/webhook/deliveries/:deliveryId/redeliver',
     {
-      config: limitPerMinute(60),
+      config: limitPerMinute(STANDARD_LIMIT_PER_MINUTE),
       schema: {
         operationId: 'redeliverWebhook',
         tags: ['Sandbox'],
@@ -143,7 +146,7 @@ export const webhookRoutes: FastifyPluginAsyncTypebox<{ webhooks: WebhookService
           'due at once and outside the per-eSIM order. Answers 202 with the new delivery; follow it in the delivery list. ' +
           '404 DELIVERY_NOT_FOUND for an unknown delivery, 409 WEBHOOK_NOT_REGISTERED when no endpoint is registered. Takes no ' +
           'body (or an empty JSON object). ' +
-          'Rate limit: 60 requests per minute.',
+          rateLimitText(STANDARD_LIMIT_PER_MINUTE),
         querystring: NoQuery,
         params: DeliveryIdParams,
         response: responses({

@@ -1,55 +1,58 @@
 /**
  * Per-key, per-operation rate limits (DESIGN.md section 2, Rate limits) with
- * @fastify/rate-limit: fixed 60-second windows that start with the first request counted,
+ * @fastify/rate-limit (through its documented store option) over rate-limiter-flexible counters: fixed 60-second windows that start with the first request counted,
  * `X-RateLimit-Limit/Remaining/Reset` on every authenticated response of a limited route,
  * and 429 with `Retry-After` and a RATE_LIMITED problem over the limit.
  */
-import { createRequire } from 'node:module';
-import type { FastifyRateLimitStore } from '@fastify/rate-limit';
+import type { FastifyRateLimitStore, FastifyRateLimitStoreCtor } from '@fastify/rate-limit';
 import type { FastifyBaseLogger } from 'fastify';
 import type { Redis } from 'ioredis';
+import {
+  RateLimiterMemory,
+  RateLimiterRedis,
+  type RateLimiterAbstract,
+  type RateLimiterRes,
+} from 'rate-limiter-flexible';
 import type { Metrics } from './metrics.js';
 
-type LocalStoreCtor = new (
-  continueExceeding: boolean,
-  exponentialBackoff: boolean,
-  cache: number,
-) => FastifyRateLimitStore;
-type RedisStoreCtor = new (
-  continueExceeding: boolean,
-  exponentialBackoff: boolean,
-  redis: Redis,
-  key: string,
-) => FastifyRateLimitStore;
-// The plugin's own fixed-window stores; they are CommonJS and not exported by name.
-const requireCjs = createRequire(import.meta.url);
-const LocalStore = requireCjs('@fastify/rate-limit/store/LocalStore') as LocalStoreCtor;
-// Its Lua script: INCR, and PEXPIRE on the first request of a window (the same fixed window as LocalStore).
-const RedisStore = requireCjs('@fastify/rate-limit/store/RedisStore') as RedisStoreCtor;
-
-// Counters kept in memory: API keys x operations. Past this the least recently used go.
-const COUNTER_LIMIT = 100_000;
+/** What a counter answers @fastify/rate-limit: the requests counted in the window, and ms until it ends. */
+export interface WindowCount {
+  current: number;
+  ttl: number;
+}
 
 /**
- * One in-memory store for every route. The plugin gives each route a store of its own;
- * sharing one lets GET and the HEAD Fastify adds for it spend one quota (the key names
- * the operation, so nothing else is shared).
+ * Fixed windows of WINDOW_MS that start with the first request counted (rate-limiter-flexible,
+ * which counts and leaves the comparison with each route's `max` to @fastify/rate-limit: its
+ * own limit is never reached).
  */
-export class SharedLocalStore implements FastifyRateLimitStore {
-  private readonly store = new LocalStore(false, false, COUNTER_LIMIT);
-  incr(...args: Parameters<FastifyRateLimitStore['incr']>): void {
-    this.store.incr(...args);
-  }
-  child(): FastifyRateLimitStore {
-    return this;
+const WINDOW = { points: Number.MAX_SAFE_INTEGER, duration: 60 } as const;
+
+function countOf(result: RateLimiterRes): WindowCount {
+  return { current: result.consumedPoints, ttl: result.msBeforeNext };
+}
+
+/** Counts one request of `key` in `limiter`'s current window. */
+async function hit(limiter: RateLimiterAbstract, key: string): Promise<WindowCount> {
+  return countOf(await limiter.consume(key, 1));
+}
+
+/**
+ * Counters in this process's memory, for one instance (no `REDIS_URL`). One counter set for
+ * every route: the key names the operation (GET and the HEAD Fastify adds for it spend one
+ * quota), so nothing else is shared.
+ */
+export class LocalCounters {
+  private readonly limiter = new RateLimiterMemory({ ...WINDOW, keyPrefix: '' });
+  count(key: string): Promise<WindowCount> {
+    return hit(this.limiter, key);
   }
 }
 
 /**
- * One Redis store for every route (`REDIS_URL`): every instance counts in the same keys,
+ * Counters in Redis (`REDIS_URL`): every instance counts in the same keys,
  * `<prefix><apiKeyHash>:<method>:<route>`, so N instances enforce one limit per API key and
- * operation. The plugin's own RedisStore.child() would put the route's method in the key
- * (HEAD apart from GET); returning this store from child() keeps the key generator's.
+ * operation.
  *
  * When Redis does not answer (down, unreachable, or slower than the command timeout) the
  * request is counted in this instance's memory instead (fail open to per-instance limits):
@@ -57,47 +60,58 @@ export class SharedLocalStore implements FastifyRateLimitStore {
  * this instance. Each such operation adds 1 to `sandbox_rate_limit_store_errors_total`; the
  * first of an outage logs one warning, the first success after it one info line.
  */
-export class SharedRedisStore implements FastifyRateLimitStore {
-  private readonly redisStore: FastifyRateLimitStore;
-  private readonly fallback = new LocalStore(false, false, COUNTER_LIMIT);
+export class RedisCounters {
+  private readonly limiter: RateLimiterRedis;
+  private readonly fallback = new LocalCounters();
   private outage = false;
   constructor(
     redis: Redis,
-    prefix: string,
+    private readonly prefix: string,
     private readonly metrics: Metrics,
     private readonly log: FastifyBaseLogger,
   ) {
-    this.redisStore = new RedisStore(false, false, redis, prefix);
+    // rejectIfRedisNotReady: while the client reconnects, fail at once rather than queue.
+    this.limiter = new RateLimiterRedis({ ...WINDOW, storeClient: redis, keyPrefix: '', rejectIfRedisNotReady: true });
   }
-  incr(...[key, callback, timeWindow, max]: Parameters<FastifyRateLimitStore['incr']>): void {
-    this.redisStore.incr(
-      key,
-      (error, result) => {
-        if (!error && result) {
-          if (this.outage) {
-            this.outage = false;
-            this.log.info('rate limits: Redis answers again; counting in Redis');
-          }
-          callback(null, result);
-          return;
-        }
-        this.metrics.rateLimitStoreErrors.inc();
-        if (!this.outage) {
-          this.outage = true;
-          this.log.warn(
-            { err: error },
-            'rate limits: Redis is unreachable; failing open to per-instance limits (each instance counts in memory until Redis answers again; see sandbox_rate_limit_store_errors_total)',
-          );
-        }
-        this.fallback.incr(key, callback, timeWindow, max);
-      },
-      timeWindow,
-      max,
-    );
+  async count(key: string): Promise<WindowCount> {
+    let counted: WindowCount;
+    try {
+      counted = await hit(this.limiter, `${this.prefix}${key}`);
+    } catch (error) {
+      this.metrics.rateLimitStoreErrors.inc();
+      if (!this.outage) {
+        this.outage = true;
+        this.log.warn(
+          { err: error },
+          'rate limits: Redis is unreachable; failing open to per-instance limits (each instance counts in memory until Redis answers again; see sandbox_rate_limit_store_errors_total)',
+        );
+      }
+      return this.fallback.count(key);
+    }
+    if (this.outage) {
+      this.outage = false;
+      this.log.info('rate limits: Redis answers again; counting in Redis');
+    }
+    return counted;
   }
-  child(): FastifyRateLimitStore {
-    return this;
-  }
+}
+
+/**
+ * The store class @fastify/rate-limit's documented `store` option takes (it calls `new` on
+ * it, then `child()` per route): every route gets the same instance, over `counters`.
+ */
+export function storeOver(counters: LocalCounters | RedisCounters): FastifyRateLimitStoreCtor {
+  return class CounterStore implements FastifyRateLimitStore {
+    incr(key: string, callback: (error: Error | null, result?: WindowCount) => void): void {
+      counters.count(key).then(
+        (result) => callback(null, result),
+        (error: unknown) => callback(error instanceof Error ? error : new Error(String(error))),
+      );
+    }
+    child(): FastifyRateLimitStore {
+      return this;
+    }
+  };
 }
 
 /** Default prefix of the rate-limit keys in Redis (`REDIS_KEY_PREFIX`). */

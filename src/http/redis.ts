@@ -10,7 +10,7 @@ import { Redis } from 'ioredis';
  * fails at once, one that Redis does not answer within 500 ms fails then, and the client
  * keeps reconnecting in the background (every 50 ms more, at most every 2 s).
  * Waits up to `connectWithinMs` for the first connection, so that the first requests count
- * in Redis; start-up goes on without it (the requests then fail open, see SharedRedisStore).
+ * in Redis; start-up goes on without it (the requests then fail open, see RedisCounters in rate-limit.ts).
  */
 export async function openRedis(url: string, log: FastifyBaseLogger, connectWithinMs = 2_000): Promise<Redis> {
   const redis = new Redis(url, {

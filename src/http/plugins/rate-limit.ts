@@ -5,12 +5,12 @@
  * memory, or Redis (`REDIS_URL`) shared by every instance, with a fail-open fallback
  * (src/http/rate-limit.ts). With `RATE_LIMITS=off` nothing is registered and no headers are sent.
  */
-import rateLimit, { type FastifyRateLimitStore } from '@fastify/rate-limit';
+import rateLimit from '@fastify/rate-limit';
 import type { FastifyPluginAsync } from 'fastify';
 import fp from 'fastify-plugin';
 import { routeLabel } from '../metrics.js';
 import { HttpProblem } from '../problem.js';
-import { DEFAULT_REDIS_KEY_PREFIX, SharedLocalStore, SharedRedisStore, WINDOW_MS } from '../rate-limit.js';
+import { DEFAULT_REDIS_KEY_PREFIX, LocalCounters, RedisCounters, storeOver, WINDOW_MS } from '../rate-limit.js';
 
 export interface RateLimitOptions {
   /** False for `RATE_LIMITS=off`. */
@@ -22,16 +22,13 @@ export interface RateLimitOptions {
 const register: FastifyPluginAsync<RateLimitOptions> = async (scope, options) => {
   if (!options.enabled) return;
   const { metrics, redis } = scope;
-  const shared = redis
-    ? new SharedRedisStore(redis, options.redisKeyPrefix ?? DEFAULT_REDIS_KEY_PREFIX, metrics, scope.log)
-    : new SharedLocalStore();
+  const counters = redis
+    ? new RedisCounters(redis, options.redisKeyPrefix ?? DEFAULT_REDIS_KEY_PREFIX, metrics, scope.log)
+    : new LocalCounters();
   await scope.register(rateLimit, {
     global: false,
     timeWindow: WINDOW_MS,
-    // The plugin calls `new store(options)`; a constructor returning an object yields that object.
-    store: function SharedStore() {
-      return shared;
-    } as unknown as new () => FastifyRateLimitStore,
+    store: storeOver(counters),
     onExceeded: (request) => metrics.rateLimitRejections.inc({ route: routeLabel(request) }),
     // The auth hook ran first (scope hooks precede route hooks), so the key hash is set;
     // the route makes the key per operation. HEAD is the GET operation without a body

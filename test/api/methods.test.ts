@@ -56,6 +56,13 @@ describe('405 METHOD_NOT_ALLOWED for a method a known path does not serve', () =
     expectProblem(res, 404, 'NOT_FOUND');
     expect(res.headers.allow).toBeUndefined();
   });
+
+  it('a missing file under a route that serves GET (the reference page files) is 404, not 405', async () => {
+    const res = await t.app.inject({ method: 'GET', url: '/docs/static/nope.js' });
+    expect(res.statusCode).toBe(404);
+    expect(res.json()).toMatchObject({ code: 'NOT_FOUND' });
+    expect(res.headers.allow).toBeUndefined();
+  });
 });
 
 describe('OPTIONS', () => {

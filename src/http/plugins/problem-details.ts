@@ -28,7 +28,10 @@ const register: FastifyPluginCallback = (app, _options, done) => {
   app.setNotFoundHandler((request, reply) => {
     const path = request.url.split('?')[0]!;
     const served = SERVABLE_METHODS.filter((method) => app.findRoute({ method, url: path }) !== null);
-    if (served.length === 0)
+    // No route for the path, or one that serves this very method and found nothing there (a
+    // wildcard route such as the reference page's files calls the not-found handler): 404.
+    const method = request.method === 'HEAD' ? 'GET' : request.method;
+    if (served.length === 0 || (served as readonly string[]).includes(method))
       return sendProblem(reply, problem('NOT_FOUND', `no route ${request.method} ${path}`, request.id));
     // A known path: the router found no route for this method only (RFC 9110 section 15.5.6).
     const allow = [...served, 'OPTIONS'].join(', ');

@@ -40,8 +40,9 @@ export async function listen(context: CommandContext): Promise<number> {
     () => {
       if (context.json) context.print(JSON.stringify({ ready: true, forwardTo: url.href, secret }));
       else {
-        context.print(`Ready. Forwarding webhook events to ${url.href}`);
+        // The secret first: a script waiting for "Ready." has it by then.
         context.print(`Signing secret: ${secret} (kept in ${file}; the same on every run)`);
+        context.print(`Ready. Forwarding webhook events to ${url.href}`);
       }
     },
     async (event: StreamEvent) => {

@@ -77,6 +77,8 @@ export async function runCli(argv: string[], io: CliIo): Promise<number | 'runni
       return 2;
     }
     if (error instanceof SandboxApiError) {
+      // With --json the problem is the API's JSON answer: a script piping stdout into jq gets it.
+      if (context?.json && error.problem) io.stdout(`${JSON.stringify(error.problem, null, 2)}\n`);
       io.stderr(`${error.code}: ${error.detail}\n`);
       return 1;
     }

@@ -7,11 +7,16 @@
  * keyboard only, the skip link, the navigation reached and followed with Tab and Enter).
  * Skipped, saying why, when Chromium is not installed.
  */
-import AxeBuilder from '@axe-core/playwright';
+import AxeBuilderModule from '@axe-core/playwright';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { browserSkipReason, launchChromium } from '../helpers/browser.js';
 import { startServer, type ServerProcess } from '../helpers/server-process.js';
+
+// @axe-core/playwright 4.13 types its ESM entry with CommonJS-style declarations: under NodeNext
+// the default import is typed as the module object; at run time it is the class.
+const AxeBuilder = ((AxeBuilderModule as unknown as { default?: unknown }).default ??
+  AxeBuilderModule) as typeof AxeBuilderModule.default;
 
 const KEY = 'console-a11y-key-0001';
 const skip = browserSkipReason();

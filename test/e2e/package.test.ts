@@ -213,6 +213,11 @@ describe('esim-sandbox commands', () => {
     const missing = await cli('status', '8900000000098765434');
     expect(missing.code).toBe(1);
     expect(missing.stderr).toBe('ESIM_NOT_FOUND: no eSIM with ICCID 8900000000098765434\n');
+    expect(missing.stdout).toBe('');
+    // With --json the problem itself goes to stdout, for jq.
+    const asJson = await cli('status', '8900000000098765434', '--json');
+    expect(asJson.code).toBe(1);
+    expect(JSON.parse(asJson.stdout)).toMatchObject({ status: 404, code: 'ESIM_NOT_FOUND' });
     const invalid = await cli('trigger', 'connect', iccid);
     expect(invalid.code).toBe(1);
     expect(invalid.stderr).toMatch(/^VALIDATION_ERROR: body\.imei is required/);

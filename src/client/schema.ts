@@ -6452,7 +6452,12 @@ export interface operations {
       path?: never;
       cookie?: never;
     };
-    requestBody?: never;
+    /** @description None, or an empty JSON object: the operation takes no parameters, and refuses any member. */
+    requestBody?: {
+      content: {
+        'application/json': Record<string, never>;
+      };
+    };
     responses: {
       /** @description What was deleted */
       200: {

@@ -1,5 +1,5 @@
 /**
- * The operations that take no parameters (clock reset, webhook delete, redelivery) accept
+ * The operations that take no parameters (clock reset, webhook delete, redelivery, the sandbox reset) accept
  * no body or an empty JSON object (src/http/no-body.ts). Fastify's schema has no way to say
  * "optional body" (a body schema makes @fastify/swagger mark it required), so the rendered
  * document gets the optional `{}` here; without it a validating proxy (Prism) refuses the
@@ -7,7 +7,12 @@
  */
 
 /** operationIds of the routes that call `refuseBody`: no body, or `{}`. */
-export const EMPTY_BODY_OPERATIONS: readonly string[] = ['resetSandboxClock', 'deleteWebhook', 'redeliverWebhook'];
+export const EMPTY_BODY_OPERATIONS: readonly string[] = [
+  'resetSandboxClock',
+  'deleteWebhook',
+  'redeliverWebhook',
+  'resetSandbox',
+];
 
 /** The optional request body of those operations. */
 export const EMPTY_REQUEST_BODY = {

@@ -158,7 +158,7 @@ describe.skipIf(skip !== null)('the console, end to end in Chromium', () => {
   });
 
   it('registers a webhook to a local receiver and shows the delivery, then redelivers it', async () => {
-    await page.getByRole('link', { name: 'Webhooks' }).click();
+    await page.getByRole('link', { name: 'Webhooks', exact: true }).click();
     await page.getByLabel('Endpoint URL').fill(receiver.url);
     await page.getByRole('button', { name: 'Register' }).click();
     await expectText(page.getByTestId('webhook-url'), receiver.url);
@@ -181,16 +181,27 @@ describe.skipIf(skip !== null)('the console, end to end in Chromium', () => {
       headers: { Authorization: `Bearer ${KEY}` },
     });
     if (log.status === 404) ctx.skip('the server has no request log yet (GET /v1/sandbox/requests answers 404)');
-    await page.getByRole('link', { name: 'Requests' }).click();
+    await page.getByRole('link', { name: 'Requests', exact: true }).click();
     await expectText(page.getByTestId('stream-state'), 'Live', 10_000);
     const marker = `console-live-${Date.now()}`;
     const answer = await fetch(`${server.baseUrl}/v1/esims/${iccid}`, {
       headers: { Authorization: `Bearer ${KEY}`, 'X-Request-Id': marker },
     });
     expect(answer.status).toBe(200);
+    // Earlier steps' reads of this eSIM are listed too: the newest row is ours once the stream
+    // has brought it, so open the first row until it shows our request id.
     const row = page.getByRole('link', { name: `GET /v1/esims/${iccid}` }).first();
-    await row.waitFor({ timeout: 10_000 });
-    await row.click();
+    const deadline = Date.now() + 10_000;
+    for (;;) {
+      await row.click({ timeout: 10_000 });
+      const shown =
+        (await page
+          .getByTestId('request-id')
+          .textContent({ timeout: 2_000 })
+          .catch(() => '')) ?? '';
+      if (shown.includes(marker) || Date.now() > deadline) break;
+      await new Promise((resolve) => setTimeout(resolve, 200));
+    }
     await expectText(page.getByTestId('request-id'), marker);
     await page.getByRole('button', { name: 'Copy as curl' }).click();
     const copied = await page.evaluate(() => navigator.clipboard.readText());
@@ -201,7 +212,7 @@ describe.skipIf(skip !== null)('the console, end to end in Chromium', () => {
   });
 
   it('advances the clock past expiry: the eSIM is TERMINATED', async () => {
-    await page.getByRole('link', { name: 'Clock' }).click();
+    await page.getByRole('link', { name: 'Clock', exact: true }).click();
     await page.getByLabel('Days').fill('30');
     await page.getByLabel('Hours').fill('0');
     await page.getByRole('button', { name: 'Advance' }).click();
@@ -210,7 +221,7 @@ describe.skipIf(skip !== null)('the console, end to end in Chromium', () => {
     await expectText(state(), 'TERMINATED');
     await expectText(page.getByRole('list', { name: 'History, oldest first' }), 'Sandbox clock: expiry');
     expect(await page.getByRole('button', { name: 'Terminate' }).count()).toBe(0);
-    await page.getByRole('link', { name: 'Clock' }).click();
+    await page.getByRole('link', { name: 'Clock', exact: true }).click();
     await page.getByRole('button', { name: 'Reset' }).click();
     await expectText(page.getByTestId('clock-offset'), 'offset 0 s');
   });
@@ -219,7 +230,7 @@ describe.skipIf(skip !== null)('the console, end to end in Chromium', () => {
     await page.goto(`${server.baseUrl}/console/esims/${iccid}`);
     await page.reload();
     await expectText(state(), 'TERMINATED');
-    await page.getByRole('link', { name: 'Plans' }).click();
+    await page.getByRole('link', { name: 'Plans', exact: true }).click();
     await page.waitForURL('**/console/plans');
     await page.goBack();
     await page.waitForURL(`**/console/esims/${iccid}`);

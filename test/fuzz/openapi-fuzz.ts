@@ -372,11 +372,14 @@ export function requestArbitrary(
     });
 }
 
-/** Every `[template, method]` of the document's paths. */
+/**
+ * Every `[template, method]` of the document's paths but the live stream, whose 200 answer
+ * never ends (its errors are tested in test/e2e/request-log.test.ts).
+ */
 export function operationsOf(document: FuzzDocument): [string, string][] {
-  return Object.entries(document.paths).flatMap(([template, operations]) =>
-    Object.keys(operations).map((method): [string, string] => [template, method]),
-  );
+  return Object.entries(document.paths)
+    .filter(([template]) => template !== '/v1/sandbox/stream')
+    .flatMap(([template, operations]) => Object.keys(operations).map((method): [string, string] => [template, method]));
 }
 
 // ---------------------------------------------------------------------------------------

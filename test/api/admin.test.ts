@@ -285,6 +285,21 @@ describe('deleting a reseller', () => {
           .get() as { n: number },
     ).n;
     expect(deliveries).toBeGreaterThanOrEqual(1);
+    // Its three requests (webhook, order, advance) reach the request log, written in batches
+    // every 150 ms, before the deletion counts them.
+    const logged = () =>
+      Number(
+        withDatabase(
+          t,
+          (db) =>
+            db
+              .prepare(
+                `select count(*) as n from request_log where reseller_id = (select id from resellers where name = 'doomed')`,
+              )
+              .get() as { n: number },
+        ).n,
+      );
+    await expect.poll(logged, { timeout: 10_000 }).toBe(3);
 
     const res = await admin('DELETE', '/admin/v1/resellers/doomed');
     expect(res.statusCode, res.body).toBe(200);
@@ -294,7 +309,7 @@ describe('deleting a reseller', () => {
         orders: 1,
         esims: 3,
         history: 3,
-        requests: 0,
+        requests: 3,
         idempotencyKeys: 0,
         webhookEndpoints: 1,
         webhookDeliveries: deliveries,

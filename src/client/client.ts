@@ -37,49 +37,13 @@ export type EsimHistoryPage = Json<'getEsimHistory', 200>;
  * One logged request of `GET /v1/sandbox/requests` (the request log): method, path,
  * operationId, status, timings, the bodies (possibly truncated) and what they concern.
  */
-export interface RequestLogEntry {
-  id: string;
-  requestId: string;
-  receivedAt: string;
-  sandboxTime: string;
-  method: string;
-  path: string;
-  /** The query parameters as sent (a repeated one as an array). */
-  query: Record<string, string | string[]>;
-  operationId: string | null;
-  status: number;
-  durationMs: number;
-  idempotencyKey: string | null;
-  idempotentReplayed: boolean;
-  fault: string | null;
-  problemCode: string | null;
-  requestHeaders: Record<string, string>;
-  requestBody: unknown;
-  responseHeaders: Record<string, string>;
-  responseBody: unknown;
-  truncated: { request: boolean; response: boolean };
-  iccids: string[];
-  transactionId: string | null;
-}
+export type RequestLogEntry = Json<'getSandboxRequest', 200>;
 
 /** Filters of `GET /v1/sandbox/requests`; `status` is a code (`429`) or a class (`4xx`). */
-export interface RequestLogQuery {
-  limit?: number;
-  cursor?: string;
-  method?: string;
-  operationId?: string;
-  status?: string;
-  iccid?: string;
-  transactionId?: string;
-  requestId?: string;
-  idempotencyKey?: string;
-  since?: string;
-}
+export type RequestLogQuery = Query<'listSandboxRequests'>;
 
 /** `POST /v1/sandbox/reset`: how many rows of each kind were deleted. */
-export interface ResetResult {
-  deleted: Record<string, number>;
-}
+export type ResetResult = Json<'resetSandbox', 200>;
 
 /** Where the sandbox is and whose key to use; `fetch` replaces the global one (tests, proxies). */
 export interface SandboxClientOptions {

@@ -73,7 +73,8 @@ export async function runCli(argv: string[], io: CliIo): Promise<number | 'runni
     if (error instanceof UsageError || isParseArgsError(error)) {
       const which = error instanceof UsageError ? error.command : (command?.name ?? null);
       const found = COMMANDS.find((c) => c.name === which);
-      io.stderr(`esim-sandbox: ${error.message}\n\n${found ? commandUsage(found) : generalUsage(COMMANDS)}\n`);
+      const message = error instanceof UsageError ? error.message : parseArgsMessage(error, argv);
+      io.stderr(`esim-sandbox: ${message}\n\n${found ? commandUsage(found) : generalUsage(COMMANDS)}\n`);
       return 2;
     }
     if (error instanceof SandboxApiError) {
@@ -93,6 +94,25 @@ export async function runCli(argv: string[], io: CliIo): Promise<number | 'runni
 
 function isParseArgsError(error: unknown): error is Error {
   return error instanceof Error && /^ERR_PARSE_ARGS_/.test((error as NodeJS.ErrnoException).code ?? '');
+}
+
+/**
+ * node:util parseArgs's message, said the way the CLI's own usage errors are (`--days needs a
+ * value`), naming the option and what was given. An unknown shape keeps node's own text.
+ */
+export function parseArgsMessage(error: Error, argv: readonly string[]): string {
+  const ambiguous = /^Option '(--?[\w-]+)' argument is ambiguous/.exec(error.message);
+  if (ambiguous) {
+    const given = argv[argv.indexOf(ambiguous[1]!) + 1];
+    return `${ambiguous[1]} needs a value, got the option-like "${given}" (write ${ambiguous[1]}=${given} to pass it as the value)`;
+  }
+  const missing = /^Option '(--?[\w-]+)(?: <value>)?' argument missing/.exec(error.message);
+  if (missing) return `${missing[1]} needs a value`;
+  const flag = /^Option '(--?[\w-]+)' does not take an argument/.exec(error.message);
+  if (flag) return `${flag[1]} takes no value`;
+  const unknown = /^Unknown option '(-[^']*)'/.exec(error.message);
+  if (unknown) return `unknown option ${unknown[1]} (--help lists the options)`;
+  return error.message;
 }
 
 function baseUrlOf(flag: unknown, io: CliIo): string {

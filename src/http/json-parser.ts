@@ -14,7 +14,7 @@ import { isUtf8 } from 'node:buffer';
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { safeParse } from 'fast-content-type-parse';
 import { DomainError } from '../domain/errors.js';
-import { jsonStructureProblem } from './json-structure.js';
+import { jsonStructureProblem, jsonSyntaxProblem } from './json-structure.js';
 
 // The bytes of a JSON body as they came, before parsing and schema defaults: what the request
 // log keeps. A symbol, not a decorator: only requests with a JSON body carry it.
@@ -87,14 +87,17 @@ export function installUtf8JsonParser(app: FastifyInstance): void {
         );
         return;
       }
-      if (!error) {
-        const found = jsonStructureProblem(text);
-        if (found) {
-          done(new DomainError('VALIDATION_ERROR', found.detail, [found.violation]), undefined);
-          return;
-        }
+      if (error) {
+        const syntax = jsonSyntaxProblem(text, error.message);
+        done(new DomainError('VALIDATION_ERROR', syntax.detail, [syntax.violation]), undefined);
+        return;
       }
-      done(error, value);
+      const found = jsonStructureProblem(text);
+      if (found) {
+        done(new DomainError('VALIDATION_ERROR', found.detail, [found.violation]), undefined);
+        return;
+      }
+      done(null, value);
     });
   });
 }

@@ -10,7 +10,7 @@
  * member with the path of its object. Runs only on text JSON.parse already accepted, so
  * syntax errors keep the parser's own answers.
  */
-import { visit, type JSONPath } from 'jsonc-parser';
+import { parse, printParseErrorCode, visit, type JSONPath, type ParseError } from 'jsonc-parser';
 import type { FieldViolation } from '../domain/errors.js';
 
 /**
@@ -99,4 +99,50 @@ function problemPath(root: string, path: JSONPath): string {
     (at, segment) => (typeof segment === 'number' ? `${at}[${segment}]` : `${at}.${segment}`),
     root,
   );
+}
+
+// What each of jsonc-parser's syntax error codes means to someone reading their own JSON.
+const SYNTAX_PHRASES: Record<string, (found: string) => string> = {
+  InvalidSymbol: (found) => `unexpected ${found}`,
+  InvalidNumberFormat: () => 'a malformed number',
+  PropertyNameExpected: (found) => `a property name in double quotes was expected, found ${found}`,
+  ValueExpected: (found) => `a value was expected, found ${found}`,
+  ColonExpected: (found) => `':' was expected, found ${found}`,
+  CommaExpected: (found) => `',' was expected, found ${found}`,
+  CloseBraceExpected: (found) => `'}' was expected, found ${found}`,
+  CloseBracketExpected: (found) => `']' was expected, found ${found}`,
+  EndOfFileExpected: (found) => `the JSON text should end, found ${found}`,
+  InvalidCommentToken: () => 'a comment, which JSON does not allow',
+  UnexpectedEndOfComment: () => 'a comment, which JSON does not allow',
+  UnexpectedEndOfString: () => 'a string that is not closed on its line',
+  UnexpectedEndOfNumber: () => 'a number that ends too early',
+  InvalidUnicode: () => 'an invalid \\u escape',
+  InvalidEscapeCharacter: () => 'an invalid escape sequence',
+  InvalidCharacter: () => 'a control character inside a string (escape it)',
+};
+
+/**
+ * Where and why a text is not JSON (RFC 8259: no comments, no trailing commas, one value),
+ * for a 400 that lets the sender find the mistake: `the request body is not valid JSON:
+ * ',' was expected, found '2' at line 1, column 4`. Lines and columns count from 1, columns in
+ * UTF-16 code units (what an editor shows for the text as sent).
+ * @param text the body, already known not to parse; `root` names it in the answer.
+ * @returns the detail and the violation at `root`; the detail falls back to `fallback` (the
+ *   parser's own message) if jsonc-parser finds no error where JSON.parse did.
+ */
+export function jsonSyntaxProblem(text: string, fallback: string, root = 'body'): JsonStructureProblem {
+  const violation: FieldViolation = { path: root, message: 'must be valid JSON' };
+  const subject = root === 'body' ? 'the request body' : root;
+  if (text.trim() === '') return { detail: `${subject} is empty: this operation takes a JSON body`, violation };
+  const errors: ParseError[] = [];
+  parse(text, errors, { allowTrailingComma: false, disallowComments: true, allowEmptyContent: false });
+  const first = errors[0];
+  if (!first) return { detail: `${subject} is not valid JSON: ${fallback}`, violation };
+  const at = Math.min(first.offset, text.length);
+  const found = at >= text.length ? 'the end of the body' : `'${String.fromCodePoint(text.codePointAt(at)!)}'`;
+  const phrase = SYNTAX_PHRASES[printParseErrorCode(first.error)]?.(found) ?? fallback;
+  const before = text.slice(0, at);
+  const line = before.split('\n').length;
+  const column = at - before.lastIndexOf('\n');
+  return { detail: `${subject} is not valid JSON: ${phrase} at line ${line}, column ${column}`, violation };
 }

@@ -165,3 +165,31 @@ describe('Content-Type charset (JSON is UTF-8, RFC 8259 section 8.1)', () => {
     expectProblem(res, 415, 'UNSUPPORTED_MEDIA_TYPE');
   });
 });
+
+describe('a syntax error says what was expected and where', () => {
+  const cases: [string, string][] = [
+    [
+      '{"planCode":"KD0001","quantity":1,}',
+      "a property name in double quotes was expected, found '}' at line 1, column 35",
+    ],
+    ['{"planCode": KD0001}', "unexpected 'K' at line 1, column 14"],
+    ['{\n  "planCode": "KD0001"\n  "quantity": 1\n}', "',' was expected, found '\"' at line 3, column 3"],
+    ['{"planCode":"KD0001"', "'}' was expected, found the end of the body at line 1, column 21"],
+    ['{"planCode":"KD0001"} {}', "the JSON text should end, found '{' at line 1, column 23"],
+  ];
+  for (const [payload, where] of cases)
+    it(JSON.stringify(payload), async () => {
+      const res = await t.call('POST', '/v1/orders', { payload, headers: JSON_HEADERS });
+      const body = expectProblem(res, 400, 'VALIDATION_ERROR');
+      expect([body.detail, body.errors]).toEqual([
+        `the request body is not valid JSON: ${where}`,
+        [{ path: 'body', message: 'must be valid JSON' }],
+      ]);
+    });
+
+  it('an empty body of an operation that takes one', async () => {
+    const res = await t.call('POST', '/v1/orders', { payload: '', headers: JSON_HEADERS });
+    const body = expectProblem(res, 400, 'VALIDATION_ERROR');
+    expect(body.detail).toBe('the request body is empty: this operation takes a JSON body');
+  });
+});

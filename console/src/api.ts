@@ -1,8 +1,10 @@
 /**
- * The console's only way to the sandbox: the public /v1 API on the same origin, with the
- * signed-in user's key as the bearer token. Errors are the API's RFC 9457 problem details,
- * thrown as `ApiError` so that each page shows their `detail` (never swallowed).
+ * The console's only way to the sandbox: the typed client (`esim-commerce-sandbox/client`,
+ * src/client) on the same origin, with the signed-in user's key as the bearer token, like the
+ * CLI and the tests. Errors are the API's RFC 9457 problem details, thrown as `ApiError` so
+ * that each page shows their `detail` (never swallowed).
  */
+import { createSandboxClient, SandboxApiError, type SandboxClient } from '../../src/client/index';
 import { apiKey } from './session';
 
 /** One invalid field of a 400 problem (`errors[]`). */
@@ -32,101 +34,60 @@ export class ApiError extends Error {
   }
 }
 
-/** A successful answer: the parsed JSON body (undefined for 204), status and headers. */
-export interface ApiResponse<T> {
-  data: T;
-  status: number;
-  headers: Headers;
-}
-
-/** Options of `call`: a query (undefined and '' values left out), a JSON body, a signal. */
+/** Options of `call`: another key than the signed-in one (at sign-in), a signal to abort the request. */
 export interface CallOptions {
-  query?: Record<string, string | number | boolean | undefined | null>;
-  body?: unknown;
+  key?: string;
   signal?: AbortSignal;
 }
 
-/** `/v1<path>?<query>`: the URL of an operation. */
-export function v1Url(path: string, query: CallOptions['query'] = {}): string {
-  const params = new URLSearchParams();
-  for (const [name, value] of Object.entries(query)) {
-    if (value !== undefined && value !== null && value !== '') params.set(name, String(value));
-  }
-  const search = params.toString();
-  return `/v1${path}${search ? `?${search}` : ''}`;
-}
-
-/** The Authorization header of the signed-in user (or of `key` when given, at sign-in). */
-export function authHeaders(key: string | null = apiKey()): Record<string, string> {
-  return key ? { Authorization: `Bearer ${key}` } : {};
+/**
+ * A typed client for the signed-in key (or `options.key`). Its requests omit cookies and the
+ * HTTP cache (every page shows the sandbox as it is now) and stop when `options.signal` aborts.
+ */
+export function sandbox(options: CallOptions = {}): SandboxClient {
+  return createSandboxClient({
+    baseUrl: location.origin,
+    apiKey: options.key ?? apiKey() ?? '',
+    fetch: (input: RequestInfo | URL, init?: RequestInit) =>
+      fetch(input, { ...init, credentials: 'omit', cache: 'no-store', signal: options.signal ?? init?.signal ?? null }),
+  });
 }
 
 /**
- * Calls `method /v1<path>` with the key.
+ * Runs `request` on a client for the key and returns its answer.
+ * @example const clock = await call((sandbox) => sandbox.getClock(), { signal });
  * @throws ApiError with the problem's fields on a non-2xx answer; status 0 and code NETWORK
- *   when the sandbox did not answer (stopped, unreachable).
+ *   when the sandbox did not answer (stopped, unreachable). An abort's DOMException as is.
  */
-export async function call<T>(
-  method: string,
-  path: string,
-  options: CallOptions = {},
-  key?: string,
-): Promise<ApiResponse<T>> {
-  const headers: Record<string, string> = { Accept: 'application/json', ...authHeaders(key ?? apiKey()) };
-  if (options.body !== undefined) headers['Content-Type'] = 'application/json';
-  let response: Response;
+export async function call<T>(request: (client: SandboxClient) => Promise<T>, options: CallOptions = {}): Promise<T> {
   try {
-    response = await fetch(v1Url(path, options.query), {
-      method,
-      headers,
-      body: options.body === undefined ? null : JSON.stringify(options.body),
-      signal: options.signal ?? null,
-      credentials: 'omit',
-      cache: 'no-store',
-    });
+    return await request(sandbox(options));
   } catch (error) {
-    if (error instanceof DOMException && error.name === 'AbortError') throw error;
-    throw new ApiError(0, 'NETWORK', 'No answer', `the sandbox did not answer (${String(error)}): is it running?`);
+    throw asApiError(error);
   }
-  const text = await response.text();
-  let body: unknown = undefined;
-  if (text !== '') {
-    try {
-      body = JSON.parse(text);
-    } catch {
-      body = text;
-    }
-  }
-  if (!response.ok) throw problemOf(response, body);
-  return { data: body as T, status: response.status, headers: response.headers };
 }
 
-function problemOf(response: Response, body: unknown): ApiError {
-  const requestId = response.headers.get('X-Request-Id');
-  if (body !== null && typeof body === 'object' && 'detail' in body) {
-    const problem = body as { code?: string; title?: string; detail?: string; errors?: FieldError[] };
+/** The console's form of what the typed client or fetch threw. */
+export function asApiError(error: unknown): unknown {
+  if (error instanceof ApiError) return error;
+  if (error instanceof DOMException && error.name === 'AbortError') return error;
+  if (error instanceof SandboxApiError) {
+    const problem = error.problem;
     return new ApiError(
-      response.status,
-      problem.code ?? `HTTP_${response.status}`,
-      problem.title ?? response.statusText,
-      problem.detail ?? '',
-      Array.isArray(problem.errors) ? problem.errors : [],
-      requestId,
+      error.status,
+      error.code,
+      problem?.title ?? `HTTP ${error.status}`,
+      error.detail,
+      Array.isArray(problem?.errors) ? problem.errors : [],
+      problem?.requestId ?? null,
     );
   }
-  return new ApiError(
-    response.status,
-    `HTTP_${response.status}`,
-    response.statusText,
-    typeof body === 'string' && body !== '' ? body : `HTTP ${response.status} ${response.statusText}`,
-    [],
-    requestId,
-  );
+  return new ApiError(0, 'NETWORK', 'No answer', `the sandbox did not answer (${String(error)}): is it running?`);
 }
 
-/** Shorthands. */
-export const get = <T>(path: string, query?: CallOptions['query'], signal?: AbortSignal) =>
-  call<T>('GET', path, { query, ...(signal ? { signal } : {}) }).then((r) => r.data);
-export const post = <T>(path: string, body?: unknown) => call<T>('POST', path, { body }).then((r) => r.data);
-export const put = <T>(path: string, body: unknown) => call<T>('PUT', path, { body }).then((r) => r.data);
-export const del = (path: string) => call<undefined>('DELETE', path).then(() => undefined);
+/** `query` without its empty values: an unset form field ('') is no filter, not an empty one. */
+export function compact<T extends Record<string, unknown>>(query: T): Partial<T> {
+  return Object.fromEntries(
+    Object.entries(query).filter(([, value]) => value !== undefined && value !== null && value !== ''),
+  ) as Partial<T>;
+}

@@ -16,7 +16,9 @@ export function shellQuote(text: string): string {
 
 function queryString(query: RequestLogEntry['query']): string {
   if (!query) return '';
-  if (typeof query === 'string') return query.startsWith('?') ? query : query ? `?${query}` : '';
+  // An older log kept the raw query string; the schema now says object.
+  const raw: unknown = query;
+  if (typeof raw === 'string') return raw.startsWith('?') ? raw : raw ? `?${raw}` : '';
   const params = new URLSearchParams();
   for (const [name, value] of Object.entries(query)) {
     for (const one of Array.isArray(value) ? value : [value]) params.append(name, String(one));

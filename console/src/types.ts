@@ -1,42 +1,27 @@
 /**
- * The shapes the console reads, taken from the server's TypeBox contract (type-only imports:
- * nothing of TypeBox reaches the bundle), so that a change of the contract breaks the
- * console's type check rather than the page.
+ * The shapes the console reads, taken from the typed client's schema (src/client/schema.ts,
+ * generated from openapi.json; type-only imports, nothing reaches the bundle), so that a
+ * change of the API breaks the console's type check rather than the page.
  */
-export type { DataPlan, PlanPage } from '../../src/contract/plans';
-export type { Esim, OrderResponse, DataUsageDailyItem } from '../../src/contract/esims';
-export type { EsimPage, OrderPage } from '../../src/contract/listings';
-export type { EsimHistoryEntry, EsimHistoryPage } from '../../src/contract/history';
-export type { WebhookEndpoint, WebhookDelivery, DeliveryPage } from '../../src/contract/webhooks';
-export type { SandboxClock } from '../../src/contract/lifecycle';
+import type { components, operations } from '../../src/client/index';
 
-/** A request log entry (GET /v1/sandbox/requests), as the shared interface of the request log gives it. */
-export interface RequestLogEntry {
-  id: string;
-  requestId: string;
-  receivedAt: string;
-  sandboxTime: string | null;
-  method: string;
-  path: string;
-  query: string | Record<string, unknown> | null;
-  operationId: string | null;
-  status: number;
-  durationMs: number;
-  idempotencyKey: string | null;
-  idempotentReplayed: boolean;
-  fault: string | null;
-  problemCode: string | null;
-  requestHeaders: Record<string, string | string[]>;
-  requestBody?: unknown;
-  responseHeaders: Record<string, string | string[]>;
-  responseBody?: unknown;
-  truncated: { request: boolean; response: boolean };
-  iccids: string[];
-  transactionId: string | null;
-}
+type Schemas = components['schemas'];
+type Json<O extends keyof operations, S extends number> =
+  operations[O]['responses'] extends Record<S, { content: { 'application/json': infer T } }> ? T : never;
 
-/** A page of the request log. */
-export interface RequestLogPage {
-  items: RequestLogEntry[];
-  nextCursor: string | null;
-}
+export type DataPlan = Schemas['DataPlan'];
+export type PlanPage = Json<'listPlans', 200>;
+export type Esim = Schemas['Esim'];
+export type OrderResponse = Json<'orderEsims', 201>;
+export type DataUsageDailyItem = Schemas['DataUsageDailyItem'];
+export type EsimPage = Json<'listSandboxEsims', 200>;
+export type OrderPage = Json<'listSandboxOrders', 200>;
+export type EsimHistoryEntry = Schemas['EsimHistoryEntry'];
+export type EsimHistoryPage = Json<'getEsimHistory', 200>;
+export type WebhookEndpoint = Json<'getWebhook', 200>;
+export type DeliveryPage = Json<'listWebhookDeliveries', 200>;
+export type WebhookDelivery = DeliveryPage['items'][number];
+export type SandboxClock = Json<'getSandboxClock', 200>;
+export type RequestLogEntry = Json<'getSandboxRequest', 200>;
+export type RequestLogPage = Json<'listSandboxRequests', 200>;
+export type EsimQuery = NonNullable<operations['listSandboxEsims']['parameters']['query']>;

@@ -91,6 +91,8 @@ export interface SandboxClient {
   getWebhook(): Promise<WebhookEndpoint>;
   deleteWebhook(): Promise<void>;
   listDeliveries(query?: Query<'listWebhookDeliveries'>): Promise<Json<'listWebhookDeliveries', 200>>;
+  /** `POST /v1/sandbox/webhook/deliveries/{deliveryId}/redeliver`: queues a new attempt of a delivery's event. */
+  redeliver(deliveryId: string): Promise<WebhookDelivery>;
   /** `GET /v1/sandbox/requests`: the request log, newest first. */
   listRequests(query?: RequestLogQuery): Promise<{ items: RequestLogEntry[]; nextCursor: string | null }>;
   getRequest(id: string): Promise<RequestLogEntry>;
@@ -207,6 +209,8 @@ export function createSandboxClient(options: SandboxClientOptions): SandboxClien
       await unwrap(api.DELETE('/v1/sandbox/webhook'));
     },
     listDeliveries: (query = {}) => unwrap(api.GET('/v1/sandbox/webhook/deliveries', { params: { query } })),
+    redeliver: (deliveryId) =>
+      unwrap(api.POST('/v1/sandbox/webhook/deliveries/{deliveryId}/redeliver', { params: { path: { deliveryId } } })),
     listRequests: (query = {}) => plain('GET', '/v1/sandbox/requests', query),
     getRequest: (id) => plain('GET', `/v1/sandbox/requests/${encodeURIComponent(id)}`),
     waitForRequest: (predicate, { query = {}, ...wait } = {}) =>

@@ -4,7 +4,7 @@
  * Everything time-based follows this clock: expiry, activation deadlines, event times.
  */
 import { useState } from 'preact/hooks';
-import { get, post } from '../api';
+import { call } from '../api';
 import { ErrorBox } from '../components/ErrorBox';
 import { instant } from '../format';
 import { useAction, useLoad } from '../hooks';
@@ -23,13 +23,16 @@ function offsetText(seconds: number): string {
   return `${parts.join(' ') || `${seconds} s`} ahead of real time`;
 }
 
-/** A whole number as typed, or the text itself so that the API names what is wrong. */
-function whole(text: string): number | string {
-  return /^\d+$/.test(text.trim()) ? Number(text.trim()) : text;
+/**
+ * A whole number as typed, or the text itself so that the API names what is wrong (typed as
+ * a number for the client: the server's validation, not the console's, is what users learn).
+ */
+function whole(text: string): number {
+  return (/^\d+$/.test(text.trim()) ? Number(text.trim()) : text) as number;
 }
 
 export function ClockPage() {
-  const clock = useLoad((signal) => get<SandboxClock>('/sandbox/clock', undefined, signal), [], 30_000);
+  const clock = useLoad((signal) => call((sandbox) => sandbox.getClock(), { signal }), [], 30_000);
   const [shown, setShown] = useState<SandboxClock | undefined>(undefined);
   const [days, setDays] = useState('1');
   const [hours, setHours] = useState('0');
@@ -39,12 +42,12 @@ export function ClockPage() {
   const advance = async (event: Event) => {
     event.preventDefault();
     const result = await action.run(() =>
-      post<SandboxClock>('/sandbox/clock/advance', { days: whole(days || '0'), hours: whole(hours || '0') }),
+      call((sandbox) => sandbox.advanceClock({ days: whole(days || '0'), hours: whole(hours || '0') })),
     );
     if (result) setShown(result);
   };
   const reset = async () => {
-    const result = await action.run(() => post<SandboxClock>('/sandbox/clock/reset'));
+    const result = await action.run(() => call((sandbox) => sandbox.resetClock()));
     if (result) setShown(result);
   };
 

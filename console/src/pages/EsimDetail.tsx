@@ -7,7 +7,7 @@
  */
 import { Fragment } from 'preact';
 import { useEffect, useState } from 'preact/hooks';
-import { get, post, put } from '../api';
+import { call } from '../api';
 import { ErrorBox } from '../components/ErrorBox';
 import { LifecycleDiagram } from '../components/LifecycleDiagram';
 import { Link } from '../components/Link';
@@ -16,7 +16,7 @@ import { UsageChart } from '../components/UsageChart';
 import { instant, kb, value } from '../format';
 import { useAction, useLoad } from '../hooks';
 import { href } from '../router';
-import type { DataUsageDailyItem, Esim, EsimHistoryEntry, EsimHistoryPage } from '../types';
+import type { DataUsageDailyItem, Esim, EsimHistoryEntry } from '../types';
 import { allowedEvents, lifecycleState } from '../../../src/domain/lifecycle';
 import { EVENTS_WITH_IMEI, type LifecycleEvent } from '../../../src/contract/lifecycle';
 
@@ -125,9 +125,7 @@ function UsageEditor({ esim, onSaved }: { esim: Esim; onSaved: (list: DataUsageD
   const [usage, setUsage] = useState('102400');
   const action = useAction();
   const save = async (list: DataUsageDailyItem[]) => {
-    const result = await action.run(() =>
-      put<{ dataUsageDailyList: DataUsageDailyItem[] }>(`/sandbox/esims/${esim.iccid}/data-usage`, list),
-    );
+    const result = await action.run(() => call((sandbox) => sandbox.setDataUsage(esim.iccid, list)));
     if (result) onSaved(result.dataUsageDailyList);
   };
   const submit = (event: Event) => {
@@ -207,13 +205,9 @@ function UsageEditor({ esim, onSaved }: { esim: Esim; onSaved: (list: DataUsageD
 }
 
 export function EsimDetailPage({ iccid }: { iccid: string }) {
-  const loaded = useLoad(
-    (signal) => get<Esim>(`/esims/${encodeURIComponent(iccid)}`, undefined, signal),
-    [iccid],
-    10_000,
-  );
+  const loaded = useLoad((signal) => call((sandbox) => sandbox.getEsim(iccid), { signal }), [iccid], 10_000);
   const history = useLoad(
-    (signal) => get<EsimHistoryPage>(`/sandbox/esims/${encodeURIComponent(iccid)}/history`, { limit: 100 }, signal),
+    (signal) => call((sandbox) => sandbox.getHistory(iccid, { limit: 100 }), { signal }),
     [iccid],
     10_000,
   );
@@ -238,13 +232,12 @@ export function EsimDetailPage({ iccid }: { iccid: string }) {
   };
   const sendEvent = (event: LifecycleEvent) =>
     act(() =>
-      post<Esim>(
-        `/sandbox/esims/${esim.iccid}/events`,
-        EVENTS_WITH_IMEI.includes(event) ? { event, imei: imei.trim() } : { event },
+      call((sandbox) =>
+        sandbox.trigger(event, esim.iccid, EVENTS_WITH_IMEI.includes(event) ? { imei: imei.trim() } : {}),
       ),
     );
   const emergency = (actionName: 'suspend' | 'release') =>
-    act(() => post<Esim>(`/esims/${esim.iccid}/emergency-control`, { action: actionName }));
+    act(() => call((sandbox) => sandbox.emergencyControl(esim.iccid, actionName)));
 
   return (
     <>

@@ -5,11 +5,11 @@
  * new order's eSIMs. The filters and the page live in the URL.
  */
 import { useState } from 'preact/hooks';
-import { post, get } from '../api';
+import { call, compact } from '../api';
 import { ErrorBox } from '../components/ErrorBox';
 import { useAction, useLoad } from '../hooks';
 import { href, navigate, useLocation } from '../router';
-import type { DataPlan, OrderResponse, PlanPage } from '../types';
+import type { DataPlan } from '../types';
 
 function dataCap(plan: DataPlan): string {
   const per = plan.dataCapPer === 'DAY' ? 'a day' : 'for the plan';
@@ -42,7 +42,10 @@ export function PlansPage() {
   const chosen = query.get('plan');
 
   const plans = useLoad(
-    (signal) => get<PlanPage>('/plans', { countryCode, providerCode, includeRoaming, page, limit }, signal),
+    (signal) =>
+      call((sandbox) => sandbox.listPlans({ ...compact({ countryCode, providerCode }), includeRoaming, page, limit }), {
+        signal,
+      }),
     [countryCode, providerCode, includeRoaming, page, limit],
   );
   const items = plans.data?.items ?? [];
@@ -85,10 +88,9 @@ export function PlansPage() {
     event.preventDefault();
     if (!selected) return;
     // A number field gives '' for what is not a number: send it as typed, so the API says what is wrong.
-    const amount = /^\d+$/.test(quantity.trim()) ? Number(quantity.trim()) : quantity;
-    const result = await order.run(() =>
-      post<OrderResponse>('/orders', { planCode: selected.planCode, quantity: amount }),
-    );
+    // (Typed as a number for the client: the server's validation is what users should learn.)
+    const amount = (/^\d+$/.test(quantity.trim()) ? Number(quantity.trim()) : quantity) as number;
+    const result = await order.run(() => call((sandbox) => sandbox.order(selected.planCode, amount)));
     if (result) navigate(href('/esims', { transactionId: result.transactionId }));
   };
 

@@ -6,7 +6,7 @@
  */
 import { Fragment } from 'preact';
 import { useEffect, useState } from 'preact/hooks';
-import { ApiError, get } from '../api';
+import { ApiError, call, compact } from '../api';
 import { ErrorBox } from '../components/ErrorBox';
 import { Link } from '../components/Link';
 import { curlCommand } from '../curl';
@@ -14,7 +14,7 @@ import { instant, json } from '../format';
 import { useLoad } from '../hooks';
 import { href, navigate, useLocation } from '../router';
 import { openStream } from '../sse';
-import type { RequestLogEntry, RequestLogPage } from '../types';
+import type { RequestLogEntry } from '../types';
 
 const FILTERS = ['method', 'status', 'operationId', 'iccid', 'transactionId', 'requestId', 'idempotencyKey'] as const;
 type Filters = Record<(typeof FILTERS)[number], string>;
@@ -53,10 +53,7 @@ function Headers({ headers }: { headers: Record<string, string | string[]> }) {
 }
 
 function Detail({ id }: { id: string }) {
-  const entry = useLoad(
-    (signal) => get<RequestLogEntry>(`/sandbox/requests/${encodeURIComponent(id)}`, undefined, signal),
-    [id],
-  );
+  const entry = useLoad((signal) => call((sandbox) => sandbox.getRequest(id), { signal }), [id]);
   const [copied, setCopied] = useState<string | null>(null);
   if (entry.error) return <ErrorBox error={entry.error} />;
   const e = entry.data;
@@ -154,7 +151,10 @@ export function RequestsPage({ selected }: { selected?: string }) {
   const { query } = useLocation();
   const filters = Object.fromEntries(FILTERS.map((n) => [n, query.get(n) ?? ''])) as Filters;
   const key = JSON.stringify(filters);
-  const first = useLoad((signal) => get<RequestLogPage>('/sandbox/requests', { ...filters, limit: 50 }, signal), [key]);
+  const first = useLoad(
+    (signal) => call((sandbox) => sandbox.listRequests({ ...compact(filters), limit: 50 }), { signal }),
+    [key],
+  );
   const [live, setLive] = useState<RequestLogEntry[]>([]);
   const [streamState, setStreamState] = useState<{ state: string; error?: ApiError }>({ state: 'connecting' });
   const [form, setForm] = useState(filters);

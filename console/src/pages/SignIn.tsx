@@ -16,7 +16,7 @@ export function SignInPage() {
     event.preventDefault();
     const given = key.trim();
     await action.run(async () => {
-      await call('GET', '/sandbox/clock', {}, given);
+      await call((sandbox) => sandbox.getClock(), { key: given });
       signIn(given);
     });
   };

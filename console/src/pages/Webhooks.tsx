@@ -6,13 +6,13 @@
  * again, which leaves it as it was and queues two esim.status_changed events.
  */
 import { useState } from 'preact/hooks';
-import { ApiError, call, del, get, post, put } from '../api';
+import { ApiError, call } from '../api';
 import { ErrorBox } from '../components/ErrorBox';
 import { Link } from '../components/Link';
 import { instant } from '../format';
 import { useAction, useLoad } from '../hooks';
 import { href, navigate, useLocation } from '../router';
-import type { DeliveryPage, EsimPage, WebhookDelivery, WebhookEndpoint } from '../types';
+import type { WebhookDelivery, WebhookEndpoint } from '../types';
 
 const EVENT_TYPES = ['order.completed', 'esim.status_changed', 'esim.usage_updated'] as const;
 
@@ -24,11 +24,11 @@ function EndpointForm({
   onSaved: (e: WebhookEndpoint) => void;
 }) {
   const [url, setUrl] = useState(endpoint?.url ?? '');
-  const [events, setEvents] = useState<string[]>(endpoint?.events ?? [...EVENT_TYPES]);
+  const [events, setEvents] = useState<WebhookEndpoint['events']>(endpoint?.events ?? [...EVENT_TYPES]);
   const action = useAction();
   const submit = async (event: Event) => {
     event.preventDefault();
-    const saved = await action.run(() => put<WebhookEndpoint>('/sandbox/webhook', { url: url.trim(), events }));
+    const saved = await action.run(() => call((sandbox) => sandbox.putWebhook({ url: url.trim(), events })));
     if (saved) onSaved(saved);
   };
   return (
@@ -112,7 +112,7 @@ function TestEvent() {
   const send = async () => {
     setDone(null);
     const iccid = await action.run(async () => {
-      const page = await get<EsimPage>('/sandbox/esims', { contractStatus: 'ACTIVE', limit: 1 });
+      const page = await call((sandbox) => sandbox.listEsims({ contractStatus: 'ACTIVE', limit: 1 }));
       const esim = page.items[0];
       if (!esim) {
         throw new ApiError(
@@ -122,8 +122,8 @@ function TestEvent() {
           'order an eSIM first (Plans page): the test event changes one',
         );
       }
-      await post(`/esims/${esim.iccid}/emergency-control`, { action: 'suspend' });
-      await post(`/esims/${esim.iccid}/emergency-control`, { action: 'release' });
+      await call((sandbox) => sandbox.suspend(esim.iccid));
+      await call((sandbox) => sandbox.release(esim.iccid));
       return esim.iccid;
     });
     if (iccid) setDone(iccid);
@@ -153,14 +153,14 @@ export function WebhooksPage() {
   const chosen = query.get('delivery');
   const endpoint = useLoad(async (signal) => {
     try {
-      return (await call<WebhookEndpoint>('GET', '/sandbox/webhook', { signal })).data;
+      return await call((sandbox) => sandbox.getWebhook(), { signal });
     } catch (error) {
       if (error instanceof ApiError && error.code === 'WEBHOOK_NOT_FOUND') return null;
       throw error;
     }
   }, []);
   const deliveries = useLoad(
-    (signal) => get<DeliveryPage>('/sandbox/webhook/deliveries', { limit: 50 }, signal),
+    (signal) => call((sandbox) => sandbox.listDeliveries({ limit: 50 }), { signal }),
     [],
     2_000,
   );
@@ -214,7 +214,7 @@ export function WebhooksPage() {
                 disabled={remove.busy}
                 onClick={() =>
                   void remove.run(async () => {
-                    await del('/sandbox/webhook');
+                    await call((sandbox) => sandbox.deleteWebhook());
                     setSaved(null);
                     setRevealed(false);
                   })
@@ -305,7 +305,7 @@ export function WebhooksPage() {
                 disabled={redeliver.busy}
                 onClick={() =>
                   void redeliver.run(async () => {
-                    const queued = await post<WebhookDelivery>(`/sandbox/webhook/deliveries/${selected.id}/redeliver`);
+                    const queued = await call((sandbox) => sandbox.redeliver(selected.id));
                     navigate(href('/webhooks', { delivery: queued.id }), true);
                     await deliveries.reload();
                   })

@@ -393,7 +393,7 @@ describe('an integration session, read back from the other instance', () => {
     for (const s of [...open, again]) s.close();
   });
 
-  it('stores no API key and no signing secret in any table (but the endpoint secret it signs with)', () => {
+  it('stores no API key and no signing secret in any table: the endpoint keeps its secret sealed (AES-256-GCM)', () => {
     const db = openServerDatabase(dbUrl);
     try {
       const tables = testDatabaseUrl()
@@ -407,12 +407,14 @@ describe('an integration session, read back from the other instance', () => {
       for (const { name } of tables) {
         const rows = db.prepare(`select * from "${name}"`).all() as Record<string, unknown>[];
         for (const row of rows) {
-          const text = JSON.stringify(name === 'webhook_endpoints' ? { ...row, secret: undefined } : row);
+          const text = JSON.stringify(row);
           for (const needle of [KEY, OTHER_KEY, secret])
             expect(text.includes(needle), `${name}: ${needle}`).toBe(false);
         }
       }
       expect(db.prepare('select count(*) as n from request_log').get()).toEqual({ n: expect.any(Number) });
+      const stored = db.prepare('select secret from webhook_endpoints').all() as { secret: string }[];
+      expect(stored.map((row) => /^v1\.[\w-]{16}\.[\w-]{22}\.[\w-]+$/.test(row.secret))).toEqual([true]);
     } finally {
       db.close();
     }
@@ -420,7 +422,7 @@ describe('an integration session, read back from the other instance', () => {
       // The file's bytes too (and the WAL's): neither key is anywhere, not even in free pages.
       for (const file of readdirSync(dir).filter((f) => f.startsWith('sandbox.db'))) {
         const bytes = readFileSync(join(dir, file));
-        for (const needle of [KEY, OTHER_KEY]) expect(bytes.includes(needle), `${file}: ${needle}`).toBe(false);
+        for (const needle of [KEY, OTHER_KEY, secret]) expect(bytes.includes(needle), `${file}: ${needle}`).toBe(false);
       }
     }
   });

@@ -213,7 +213,10 @@ export async function buildApp(config: Config, options: BuildOptions = {}): Prom
         await v1.register(streamRoutes, {
           feed: new LiveFeed(requestLogRepository, new LiveEventRepository(store.db)),
         });
-        await v1.register(resetRoutes, { admin });
+        await v1.register(resetRoutes, {
+          admin,
+          ...(requestLogWriter ? { beforeReset: () => requestLogWriter.drain() } : {}),
+        });
       },
       { prefix: '/v1' },
     );

@@ -58,6 +58,7 @@ import { PlanRepository } from './store/plans.js';
 import { RequestLogRepository } from './store/request-log.js';
 import { ResellerRepository } from './store/resellers.js';
 import { WebhookRepository } from './store/webhooks.js';
+import { StreamLeaseRepository } from './store/stream-leases.js';
 import { SecretBox } from './store/secret-box.js';
 import { resolveSecretsKey } from './store/secrets-key.js';
 
@@ -212,6 +213,8 @@ export async function buildApp(config: Config, options: BuildOptions = {}): Prom
         await v1.register(requestLogRoutes, { requestLog });
         await v1.register(streamRoutes, {
           feed: new LiveFeed(requestLogRepository, new LiveEventRepository(store.db)),
+          leases: new StreamLeaseRepository(store.db),
+          ...nowOption,
         });
         await v1.register(resetRoutes, {
           admin,

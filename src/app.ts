@@ -58,6 +58,9 @@ import { PlanRepository } from './store/plans.js';
 import { RequestLogRepository } from './store/request-log.js';
 import { ResellerRepository } from './store/resellers.js';
 import { WebhookRepository } from './store/webhooks.js';
+import { StreamLeaseRepository } from './store/stream-leases.js';
+import { SecretBox } from './store/secret-box.js';
+import { resolveSecretsKey } from './store/secrets-key.js';
 
 /** Largest request body accepted: 1 MiB (DESIGN.md section 2, 413 PAYLOAD_TOO_LARGE). */
 export const BODY_LIMIT_BYTES = 1024 * 1024;
@@ -119,7 +122,10 @@ export async function buildApp(config: Config, options: BuildOptions = {}): Prom
     app = server;
     server.addHook('onClose', async () => store.close());
 
-    const webhookRepository = new WebhookRepository(store.db);
+    const secrets = await resolveSecretsKey(config.secretsKey, config.database, store.db);
+    if (secrets.warning) server.log.warn(secrets.warning);
+    const webhookRepository = new WebhookRepository(store.db, new SecretBox(secrets.key));
+    await webhookRepository.sealClearSecrets();
     const esims = new EsimRepository(store.db, webhookRepository);
     const metrics = new Metrics(() => esims.countByContractStatus(), options.processMetrics);
     const dispatcher = new WebhookDispatcher({
@@ -207,8 +213,13 @@ export async function buildApp(config: Config, options: BuildOptions = {}): Prom
         await v1.register(requestLogRoutes, { requestLog });
         await v1.register(streamRoutes, {
           feed: new LiveFeed(requestLogRepository, new LiveEventRepository(store.db)),
+          leases: new StreamLeaseRepository(store.db),
+          ...nowOption,
         });
-        await v1.register(resetRoutes, { admin });
+        await v1.register(resetRoutes, {
+          admin,
+          ...(requestLogWriter ? { beforeReset: () => requestLogWriter.drain() } : {}),
+        });
       },
       { prefix: '/v1' },
     );

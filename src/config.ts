@@ -46,6 +46,13 @@ export interface Config {
   webhookAllowPrivate: boolean;
   /** `WEBHOOK_BACKOFF_MS`: the first retry wait of a failed delivery, doubled for each later one; default 1000 (ms), 10 to 600000. */
   webhookBackoffMs: number;
+  /**
+   * `SECRETS_KEY`: the 32-byte AES-256-GCM key (64 hex digits, or base64) that encrypts webhook
+   * signing secrets at rest; the same on every instance sharing a database. Unset: a key file
+   * beside a SQLite file, a per-process key in memory, a key in the database on PostgreSQL
+   * (src/store/secrets-key.ts).
+   */
+  secretsKey: Buffer | null;
   /** `REQUEST_LOG`: `on` (default) records every authenticated /v1 request in the request log; `off` records nothing. */
   requestLog: boolean;
   /** `REQUEST_LOG_LIMIT`: entries kept per reseller, the newest; default 1000, 1 to 100000. */
@@ -110,6 +117,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     requestLogLimit: parseIntegerIn('REQUEST_LOG_LIMIT', env.REQUEST_LOG_LIMIT, 1000, 1, 100_000),
     requestLogDays: parseIntegerIn('REQUEST_LOG_DAYS', env.REQUEST_LOG_DAYS, 7, 1, 365),
     adminTokenSha256: parseAdminToken(env.ADMIN_TOKEN),
+    secretsKey: parseSecretsKey(env.SECRETS_KEY),
     sandboxMinTtlSeconds: parseIntegerIn(
       'ADMIN_SANDBOX_MIN_TTL_SECONDS',
       env.ADMIN_SANDBOX_MIN_TTL_SECONDS,
@@ -120,6 +128,23 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     sandboxSweepSeconds: parseIntegerIn('ADMIN_SANDBOX_SWEEP_SECONDS', env.ADMIN_SANDBOX_SWEEP_SECONDS, 60, 1, 3600),
     corsOrigins: parseCorsOrigins(env.CORS_ORIGINS),
   };
+}
+
+function parseSecretsKey(value: string | undefined): Buffer | null {
+  if (blank(value)) return null;
+  const v = value.trim();
+  const key = /^[0-9a-f]{64}$/i.test(v)
+    ? Buffer.from(v, 'hex')
+    : /^[A-Za-z0-9+/_-]{43}=?$/.test(v)
+      ? Buffer.from(v, v.includes('-') || v.includes('_') ? 'base64url' : 'base64')
+      : null;
+  // The message never repeats the value: it is a secret.
+  if (key?.length !== 32)
+    throw new ConfigError(
+      'SECRETS_KEY',
+      'must be a 32-byte key: 64 hex digits, or 44 characters of base64 (e.g. `openssl rand -hex 32`)',
+    );
+  return key;
 }
 
 // The admin token: an RFC 6750 b64token (what fits after "Bearer "), long enough not to be guessed.

@@ -32,6 +32,9 @@ export class RequestLogWriter {
   private timer: NodeJS.Timeout | null = null;
   private failing = false;
   private closed = false;
+  /** Entries taken by add() and written or lost so far, for drain(). */
+  private added = 0;
+  private settled = 0;
   private readonly flushMs: number;
   private readonly batchSize: number;
   private readonly maxQueued: number;
@@ -51,6 +54,7 @@ export class RequestLogWriter {
       return;
     }
     this.queue.push(entry);
+    this.added += 1;
     if (this.queue.length >= this.batchSize) this.flush();
     else if (this.timer === null) {
       this.timer = setTimeout(() => this.flush(), this.flushMs);
@@ -78,6 +82,28 @@ export class RequestLogWriter {
   }
 
   private async write(batch: NewRequestLogEntry[]): Promise<void> {
+    try {
+      await this.store(batch);
+    } finally {
+      this.settled += batch.length;
+    }
+  }
+
+  /**
+   * Resolves once every entry queued before the call is written (or counted as lost), however
+   * many arrive meanwhile: a sandbox reset drains first, so that entries of requests made
+   * before it are not written after it deletes the log.
+   */
+  async drain(): Promise<void> {
+    const target = this.added;
+    while (this.settled < target) {
+      if (this.writing === null) this.flush();
+      if (this.writing === null) return;
+      await this.writing;
+    }
+  }
+
+  private async store(batch: NewRequestLogEntry[]): Promise<void> {
     try {
       await this.options.repository.write(batch, this.options.retention, this.now());
       if (this.failing) {

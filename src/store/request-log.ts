@@ -125,16 +125,26 @@ export class RequestLogRepository {
    * Stores a batch in one transaction: ids reserved from the `request_log` counter (its row
    * lock orders the batches of every instance, so ids grow in commit order), each entry's
    * sandbox time from its reseller's clock offset, the ICCIDs, then the retention trim of
-   * every reseller in the batch.
+   * every reseller in the batch. Entries of a reseller no longer in `resellers` are dropped.
    * @param now real time, for the days bound.
    * @throws whatever the database throws: the caller counts the batch as lost.
    */
-  async write(entries: readonly NewRequestLogEntry[], retention: Retention, now: Date): Promise<void> {
-    if (entries.length === 0) return;
+  async write(batch: readonly NewRequestLogEntry[], retention: Retention, now: Date): Promise<void> {
+    if (batch.length === 0) return;
     await this.db.transaction().execute(async (trx) => {
+      // A reseller deleted (admin DELETE, sandbox sweep) after its entries were queued would
+      // make the foreign key fail the whole batch, losing every other reseller's entries: its
+      // entries are dropped instead. Read inside the transaction, so a deletion committed
+      // before it is seen.
+      const queued = [...new Set(batch.map((entry) => entry.reseller_id))];
+      const existing = new Set(
+        (await trx.selectFrom('resellers').select('id').where('id', 'in', queued).execute()).map((row) => row.id),
+      );
+      const entries = batch.filter((entry) => existing.has(entry.reseller_id));
+      if (entries.length === 0) return;
       const last = await reserveIds(trx, entries.length);
       let id = last - entries.length;
-      const resellers = [...new Set(entries.map((entry) => entry.reseller_id))];
+      const resellers = [...existing];
       const offsets = new Map(
         (
           await trx

@@ -281,6 +281,13 @@ export interface WebhookEventTable {
 }
 
 /** The whole database, as Kysely sees it. */
+/** One open live stream's lease (migration 008): the API key's SHA-256 and when the lease ends (real time). */
+export interface StreamLeaseTable {
+  id: string;
+  key_hash: string;
+  expires_at: string;
+}
+
 export interface Database {
   resellers: ResellerTable;
   api_keys: ApiKeyTable;
@@ -299,4 +306,5 @@ export interface Database {
   request_log_iccids: RequestLogIccidTable;
   webhook_events: WebhookEventTable;
   deleted_resellers: DeletedResellerTable;
+  stream_leases: StreamLeaseTable;
 }

@@ -16,6 +16,7 @@ import type {
 } from '../contract/webhooks.js';
 import { webhookEventBody, type NewWebhookEvent } from '../domain/webhook-events.js';
 import type { Database, WebhookDeliveryTable, WebhookEndpointTable } from './schema.js';
+import { SecretBox } from './secret-box.js';
 
 /** An endpoint with the reseller it belongs to. */
 export interface StoredEndpoint extends WebhookEndpoint {
@@ -42,9 +43,35 @@ export interface AttemptOutcome {
 
 type DeliveryRow = Selectable<WebhookDeliveryTable>;
 
-/** Reads and writes the webhook tables. Every instant is real time (ISO 8601 UTC). */
+/**
+ * Reads and writes the webhook tables. Every instant is real time (ISO 8601 UTC). Signing
+ * secrets are stored sealed by `box` (AES-256-GCM, secret-box.ts), never in clear.
+ */
 export class WebhookRepository {
-  constructor(private readonly db: Kysely<Database>) {}
+  constructor(
+    private readonly db: Kysely<Database>,
+    private readonly box: SecretBox,
+  ) {}
+
+  /**
+   * Seals the secrets that rows written before encryption at rest still hold in clear; run at
+   * start-up (idempotent: a sealed row is left alone, so instances starting together agree).
+   * @returns how many rows were sealed.
+   */
+  async sealClearSecrets(): Promise<number> {
+    const rows = await this.db.selectFrom('webhook_endpoints').select(['reseller_id', 'secret']).execute();
+    let sealed = 0;
+    for (const row of rows.filter((r) => !SecretBox.isSealed(r.secret))) {
+      const result = await this.db
+        .updateTable('webhook_endpoints')
+        .set({ secret: this.box.seal(row.secret) })
+        .where('reseller_id', '=', row.reseller_id)
+        .where('secret', '=', row.secret)
+        .executeTakeFirst();
+      sealed += Number(result.numUpdatedRows);
+    }
+    return sealed;
+  }
 
   /** The reseller's endpoint, or undefined. */
   async endpoint(resellerId: string): Promise<StoredEndpoint | undefined> {
@@ -53,7 +80,7 @@ export class WebhookRepository {
       .selectAll()
       .where('reseller_id', '=', resellerId)
       .executeTakeFirst();
-    return row ? toEndpoint(row) : undefined;
+    return row ? this.toEndpoint(row) : undefined;
   }
 
   /** The resellers whose endpoint takes events of `type`. */
@@ -97,7 +124,7 @@ export class WebhookRepository {
             reseller_id: resellerId,
             url: input.url,
             events: JSON.stringify(input.events),
-            secret,
+            secret: this.box.seal(secret),
             created_at: at,
             updated_at: at,
           })
@@ -108,7 +135,7 @@ export class WebhookRepository {
         .selectAll()
         .where('reseller_id', '=', resellerId)
         .executeTakeFirstOrThrow();
-      return { endpoint: toEndpoint(row), created: !existing };
+      return { endpoint: this.toEndpoint(row), created: !existing };
     });
   }
 
@@ -443,6 +470,19 @@ export class WebhookRepository {
       createdAt: row.created_at,
     }));
   }
+
+  private toEndpoint(row: Selectable<WebhookEndpointTable>): StoredEndpoint {
+    return {
+      resellerId: row.reseller_id,
+      url: row.url,
+      events: JSON.parse(row.events) as WebhookEventType[],
+      // A row from before encryption at rest that start-up has not sealed yet (another
+      // instance's start) still reads.
+      secret: SecretBox.isSealed(row.secret) ? this.box.open(row.secret) : row.secret,
+      createdAt: row.created_at,
+      updatedAt: row.updated_at,
+    };
+  }
 }
 
 /** Narrows a subquery over `p` to the pending deliveries of `d`'s reseller queued before `d`. */
@@ -457,15 +497,4 @@ function earlierPending<
     .whereRef('p.reseller_id', '=', 'd.reseller_id')
     .where('p.state', '=', 'pending')
     .whereRef('p.seq', '<', 'd.seq') as QB;
-}
-
-function toEndpoint(row: Selectable<WebhookEndpointTable>): StoredEndpoint {
-  return {
-    resellerId: row.reseller_id,
-    url: row.url,
-    events: JSON.parse(row.events) as WebhookEventType[],
-    secret: row.secret,
-    createdAt: row.created_at,
-    updatedAt: row.updated_at,
-  };
 }

@@ -167,6 +167,17 @@ describe('POST /v1/sandbox/reset', () => {
     });
   });
 
+  it('deletes the entries of requests made just before it, still queued for the log, not leaving them to be written after', async () => {
+    await logHolds('acme', loggedRequests('acme'));
+    for (let i = 0; i < 5; i++) expect((await t.call('GET', '/v1/sandbox/clock')).statusCode).toBe(200);
+    const res = await t.call('POST', '/v1/sandbox/reset');
+    expect(res.statusCode).toBe(200);
+    expect(res.json<{ deleted: { requests: number } }>().deleted.requests).toBeGreaterThanOrEqual(5);
+    await new Promise((r) => setTimeout(r, 400));
+    // Only the reset's own entry: the five clock reads were written before it, and deleted by it.
+    await logHolds('acme', 1);
+  });
+
   it('refuses a body with parameters, deleting nothing', async () => {
     const order = await placeOrder(t, 'KD0001', 1);
     expectViolation(await t.call('POST', '/v1/sandbox/reset', { body: { all: true } }), 'body', /takes no parameters/);

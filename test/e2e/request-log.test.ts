@@ -377,23 +377,30 @@ describe('an integration session, read back from the other instance', () => {
     theirs.close();
   });
 
-  it('refuses the 6th open stream of a key with a 429 problem', async () => {
+  it('refuses the 6th open stream of a key with a 429 problem, counting the streams of both instances', async () => {
+    // The streams the tests above closed give their leases back asynchronously.
+    await new Promise((resolve) => setTimeout(resolve, 300));
+    // `live`, on instance B, is the key's first; four more on A make five.
     const open = [];
-    for (let i = 0; i < 5; i++) open.push(await openSse(a.baseUrl, KEY));
-    expect(open.map((s) => s.status)).toEqual([200, 200, 200, 200, 200]);
-    const sixth = await openSse(a.baseUrl, KEY);
-    expect(sixth.status).toBe(429);
-    expect(sixth.refusal).toMatchObject({ code: 'RATE_LIMITED', status: 429 });
-    expect(sixth.refusal.detail).toContain('at most 5 streams');
-    expect((await openSse(a.baseUrl, OTHER_KEY)).status).toBe(200);
+    for (let i = 0; i < 4; i++) open.push(await openSse(a.baseUrl, KEY));
+    expect(open.map((s) => s.status)).toEqual([200, 200, 200, 200]);
+    for (const server of [a, b]) {
+      const sixth = await openSse(server.baseUrl, KEY);
+      expect(sixth.status).toBe(429);
+      expect(sixth.refusal).toMatchObject({ code: 'RATE_LIMITED', status: 429 });
+      expect(sixth.refusal.detail).toContain('at most 5 streams');
+    }
+    const other = await openSse(b.baseUrl, OTHER_KEY);
+    expect(other.status).toBe(200);
     open[0]!.close();
-    await new Promise((resolve) => setTimeout(resolve, 200));
-    const again = await openSse(a.baseUrl, KEY);
+    await new Promise((resolve) => setTimeout(resolve, 300));
+    // A's closed stream freed a place that B sees.
+    const again = await openSse(b.baseUrl, KEY);
     expect(again.status).toBe(200);
-    for (const s of [...open, again]) s.close();
+    for (const s of [...open, again, other]) s.close();
   });
 
-  it('stores no API key and no signing secret in any table (but the endpoint secret it signs with)', () => {
+  it('stores no API key and no signing secret in any table: the endpoint keeps its secret sealed (AES-256-GCM)', () => {
     const db = openServerDatabase(dbUrl);
     try {
       const tables = testDatabaseUrl()
@@ -407,12 +414,14 @@ describe('an integration session, read back from the other instance', () => {
       for (const { name } of tables) {
         const rows = db.prepare(`select * from "${name}"`).all() as Record<string, unknown>[];
         for (const row of rows) {
-          const text = JSON.stringify(name === 'webhook_endpoints' ? { ...row, secret: undefined } : row);
+          const text = JSON.stringify(row);
           for (const needle of [KEY, OTHER_KEY, secret])
             expect(text.includes(needle), `${name}: ${needle}`).toBe(false);
         }
       }
       expect(db.prepare('select count(*) as n from request_log').get()).toEqual({ n: expect.any(Number) });
+      const stored = db.prepare('select secret from webhook_endpoints').all() as { secret: string }[];
+      expect(stored.map((row) => /^v1\.[\w-]{16}\.[\w-]{22}\.[\w-]+$/.test(row.secret))).toEqual([true]);
     } finally {
       db.close();
     }
@@ -420,7 +429,7 @@ describe('an integration session, read back from the other instance', () => {
       // The file's bytes too (and the WAL's): neither key is anywhere, not even in free pages.
       for (const file of readdirSync(dir).filter((f) => f.startsWith('sandbox.db'))) {
         const bytes = readFileSync(join(dir, file));
-        for (const needle of [KEY, OTHER_KEY]) expect(bytes.includes(needle), `${file}: ${needle}`).toBe(false);
+        for (const needle of [KEY, OTHER_KEY, secret]) expect(bytes.includes(needle), `${file}: ${needle}`).toBe(false);
       }
     }
   });

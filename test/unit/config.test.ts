@@ -33,6 +33,7 @@ describe('loadConfig', () => {
       requestLogLimit: 1000,
       requestLogDays: 7,
       adminTokenSha256: null,
+      secretsKey: null,
       sandboxMinTtlSeconds: 60,
       sandboxSweepSeconds: 60,
       corsOrigins: [],
@@ -91,6 +92,7 @@ describe('loadConfig', () => {
       REQUEST_LOG_LIMIT: '50',
       REQUEST_LOG_DAYS: '2',
       ADMIN_TOKEN: 'admin-token-0123456789',
+      SECRETS_KEY: 'ab'.repeat(32),
       ADMIN_SANDBOX_MIN_TTL_SECONDS: '1',
       ADMIN_SANDBOX_SWEEP_SECONDS: '2',
       CORS_ORIGINS: 'http://localhost:5173, https://app.example:8443',
@@ -113,6 +115,7 @@ describe('loadConfig', () => {
       requestLogDays: 2,
       // Only the token's SHA-256 digest is kept (sha256sum of "admin-token-0123456789").
       adminTokenSha256: Buffer.from(ADMIN_TOKEN_SHA256, 'hex'),
+      secretsKey: Buffer.alloc(32, 0xab),
       sandboxMinTtlSeconds: 1,
       sandboxSweepSeconds: 2,
       corsOrigins: ['http://localhost:5173', 'https://app.example:8443'],
@@ -121,6 +124,7 @@ describe('loadConfig', () => {
 
   it.each([
     [{ ADMIN_TOKEN: 'short-token' }, 'ADMIN_TOKEN'],
+    [{ SECRETS_KEY: 'ab'.repeat(31) }, 'SECRETS_KEY'],
     [{ ADMIN_TOKEN: 'has spaces inside the token' }, 'ADMIN_TOKEN'],
     [{ ADMIN_SANDBOX_MIN_TTL_SECONDS: '0' }, 'ADMIN_SANDBOX_MIN_TTL_SECONDS'],
     [{ ADMIN_SANDBOX_MIN_TTL_SECONDS: '604801' }, 'ADMIN_SANDBOX_MIN_TTL_SECONDS'],

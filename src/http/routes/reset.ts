@@ -13,7 +13,15 @@ import { responses } from '../responses.js';
 /** Resets per minute per API key: enough for a reset before every test of a suite. */
 export const RESET_LIMIT_PER_MINUTE = 120;
 
-export const resetRoutes: FastifyPluginAsyncTypebox<{ admin: AdminService }> = async (app, { admin }) => {
+/**
+ * `admin` runs the reset; `beforeReset`, when given, runs first (this instance's request log
+ * writer draining its queue, so that no entry of a request made before the reset is written
+ * after it).
+ */
+export const resetRoutes: FastifyPluginAsyncTypebox<{
+  admin: AdminService;
+  beforeReset?: () => Promise<void>;
+}> = async (app, { admin, beforeReset }) => {
   app.post(
     '/sandbox/reset',
     {
@@ -38,6 +46,7 @@ export const resetRoutes: FastifyPluginAsyncTypebox<{ admin: AdminService }> = a
     },
     async (request) => {
       refuseBody(request.body, 'reset');
+      await beforeReset?.();
       return admin.reset(request.reseller.id);
     },
   );

@@ -8,7 +8,9 @@
  * it arrive within about a second. Each event's `id:` is the position after it: a client
  * reconnecting with `Last-Event-ID` gets what it missed, as far as retention keeps it. A
  * comment `: heartbeat` every 15 s keeps proxies from closing an idle stream. At most 5
- * streams are open per API key on an instance (the 6th is a 429 problem). On shutdown every
+ * streams are open per API key across every instance sharing the database (the 6th is a 429
+ * problem): each stream holds a lease in the database (src/store/stream-leases.ts), renewed
+ * while it is open, so a crashed instance's streams stop counting within a lease's time. On shutdown every
  * stream is ended first, so a graceful shutdown never waits for a client to hang up.
  */
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
@@ -17,17 +19,22 @@ import { StreamEvent, StreamQuery, STREAM_EVENT_TYPES, type StreamEventType } fr
 import { RuleViolation } from '../../domain/errors.js';
 import { decodePosition, encodePosition, type StreamPosition } from '../../domain/stream-position.js';
 import type { LiveFeed, StreamFilter } from '../../service/live-stream.js';
+import type { StreamLeaseRepository } from '../../store/stream-leases.js';
 import { HttpProblem } from '../problem.js';
 import { limitPerMinute } from '../rate-limit.js';
 import { responses } from '../responses.js';
 import { INSPECTION_LIMIT_PER_MINUTE } from './inspection.js';
 
-/** Streams one API key may hold open at once (per instance). */
+/** Streams one API key may hold open at once, across every instance sharing the database. */
 export const MAX_STREAMS_PER_KEY = 5;
 /** How often a stream looks for new events, in ms. */
 export const STREAM_POLL_MS = 500;
 /** How often a stream sends a comment when nothing else is sent, in ms. */
 export const HEARTBEAT_MS = 15_000;
+/** How long a stream's lease lasts unless renewed, in ms: a crashed instance's streams count that long at most. */
+export const STREAM_LEASE_MS = 30_000;
+/** How often an instance renews the leases of its open streams, in ms (well inside STREAM_LEASE_MS). */
+export const STREAM_LEASE_RENEW_MS = 10_000;
 
 /** The operation's responses: the shared problems, and a 200 whose body is `text/event-stream` (each event as StreamEvent). */
 function eventStreamResponses(): Record<number, unknown> {
@@ -46,6 +53,10 @@ function eventStreamResponses(): Record<number, unknown> {
 
 export interface StreamRouteOptions {
   feed: LiveFeed;
+  /** The shared count of open streams per API key. */
+  leases: StreamLeaseRepository;
+  /** Real time, for leases; default `new Date()`. */
+  now?: () => Date;
   pollMs?: number;
   heartbeatMs?: number;
 }
@@ -54,8 +65,22 @@ export const streamRoutes: FastifyPluginAsyncTypebox<StreamRouteOptions> = async
   const { feed } = options;
   const pollMs = options.pollMs ?? STREAM_POLL_MS;
   const heartbeatMs = options.heartbeatMs ?? HEARTBEAT_MS;
-  const openByKey = new Map<string, number>();
+  const { leases } = options;
+  const now = options.now ?? (() => new Date());
   const open = new Set<() => void>();
+  // This instance's leases, renewed together while any stream is open.
+  const held = new Set<string>();
+  let renewing: NodeJS.Timeout | null = null;
+  const renew = () => {
+    if (held.size === 0) {
+      if (renewing) clearInterval(renewing);
+      renewing = null;
+      return;
+    }
+    leases.renew([...held], STREAM_LEASE_MS, now()).catch((error: unknown) => {
+      app.log.warn({ err: error }, 'stream: renewing the leases of open streams failed; retrying');
+    });
+  };
 
   // Before the server closes: it would otherwise wait for every client to hang up.
   app.addHook('preClose', (done) => {
@@ -108,14 +133,14 @@ export const streamRoutes: FastifyPluginAsyncTypebox<StreamRouteOptions> = async
         position = decoded.position;
       } else position = await feed.head(request.reseller.id);
 
-      const key = request.apiKeyHash;
-      const count = openByKey.get(key) ?? 0;
-      if (count >= MAX_STREAMS_PER_KEY)
+      const lease = await leases.claim(request.apiKeyHash, MAX_STREAMS_PER_KEY, STREAM_LEASE_MS, now());
+      if (lease === null)
         throw new HttpProblem(
           'RATE_LIMITED',
           `at most ${MAX_STREAMS_PER_KEY} streams may be open at once per API key; close one before opening another`,
         );
-      openByKey.set(key, count + 1);
+      held.add(lease);
+      renewing ??= setInterval(renew, STREAM_LEASE_RENEW_MS).unref();
 
       reply.hijack();
       const res: ServerResponse = reply.raw;
@@ -139,9 +164,11 @@ export const streamRoutes: FastifyPluginAsyncTypebox<StreamRouteOptions> = async
         open.delete(end);
         clearInterval(heartbeat);
         if (timer) clearTimeout(timer);
-        const left = (openByKey.get(key) ?? 1) - 1;
-        if (left > 0) openByKey.set(key, left);
-        else openByKey.delete(key);
+        held.delete(lease);
+        leases.release(lease).catch((error: unknown) => {
+          // It runs out by itself within STREAM_LEASE_MS.
+          request.log.warn({ err: error }, 'stream: releasing the lease of a closed stream failed');
+        });
         res.end();
       };
       open.add(end);

@@ -10,6 +10,7 @@ import { webhooks } from './004_webhooks.js';
 import { esimHistory } from './005_esim_history.js';
 import { requestLog } from './006_request_log.js';
 import { admin } from './007_admin.js';
+import { streamLeases } from './008_stream_leases.js';
 
 const migrations: Record<string, Migration> = {
   '001_initial': initial,
@@ -19,6 +20,7 @@ const migrations: Record<string, Migration> = {
   '005_esim_history': esimHistory,
   '006_request_log': requestLog,
   '007_admin': admin,
+  '008_stream_leases': streamLeases,
 };
 
 /** Kysely migration provider over the in-code list (no file-system scanning at run time). */

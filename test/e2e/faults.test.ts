@@ -114,7 +114,14 @@ beforeAll(async () => {
   dir = mkdtempSync(join(tmpdir(), 'esim-sandbox-e2e-faults-'));
   databaseUrl = `sqlite:${join(dir, 'sandbox.db')}`;
   server = await startServer({
-    env: { DATABASE_URL: databaseUrl, SANDBOX_API_KEYS: `acme:${KEY}`, RATE_LIMITS: 'off' },
+    // SECRETS_KEY set: on PostgreSQL its absence is a start-up warning of its own, and this
+    // test counts the warnings.
+    env: {
+      DATABASE_URL: databaseUrl,
+      SANDBOX_API_KEYS: `acme:${KEY}`,
+      RATE_LIMITS: 'off',
+      SECRETS_KEY: 'cd'.repeat(32),
+    },
   });
 });
 

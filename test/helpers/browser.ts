@@ -9,10 +9,14 @@
 import { existsSync } from 'node:fs';
 import { chromium, type Browser } from 'playwright-core';
 
+/** The first of `candidates` (an override from the environment, then system paths) that exists, or null. */
+export function installedAt(candidates: (string | undefined)[]): string | null {
+  return candidates.find((path): path is string => !!path && existsSync(path)) ?? null;
+}
+
 /** Where the system Chromium is, or null when it is not installed. */
 export function chromiumPath(): string | null {
-  const candidates = [process.env.CHROMIUM_PATH, '/usr/bin/chromium', '/usr/bin/chromium-browser'];
-  return candidates.find((path): path is string => !!path && existsSync(path)) ?? null;
+  return installedAt([process.env.CHROMIUM_PATH, '/usr/bin/chromium', '/usr/bin/chromium-browser']);
 }
 
 /** Why the browser tests are skipped (null: they run). */

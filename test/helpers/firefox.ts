@@ -4,13 +4,12 @@
  * launch. Playwright's Firefox is a patched build it downloads, which cannot be fetched here;
  * BiDi drives the stock browser. `FIREFOX_PATH` overrides where the browser is looked for.
  */
-import { existsSync } from 'node:fs';
 import puppeteer, { type Browser } from 'puppeteer-core';
+import { installedAt } from './browser.js';
 
 /** Where the system Firefox is, or null when it is not installed. */
 export function firefoxPath(): string | null {
-  const candidates = [process.env.FIREFOX_PATH, '/usr/bin/firefox-esr', '/usr/bin/firefox'];
-  return candidates.find((path): path is string => !!path && existsSync(path)) ?? null;
+  return installedAt([process.env.FIREFOX_PATH, '/usr/bin/firefox-esr', '/usr/bin/firefox']);
 }
 
 /** Why the Firefox test is skipped (null: it runs). */
